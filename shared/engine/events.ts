@@ -1,0 +1,300 @@
+import type { ClusterState, Incident, InstanceState, Os, ScenarioEvent, SimState } from './types.ts';
+import type { Concept } from './concepts.ts';
+import { fmtS } from './rejection.ts';
+import { retire } from './placement.ts';
+import { findApp, findHost, isEmptyHost, isHosted, kernelOf, vmBootS } from './topology.ts';
+
+type OneShot = Exclude<ScenarioEvent, { type: 'trafficSpike' | 'noisyNeighbour' }>;
+type Draft = Omit<Incident, 'seq'>;
+
+/** Applies a one-shot event to one cluster, recording what it did there as incidents. */
+export function applyEventToCluster(state: SimState, cluster: ClusterState, event: ScenarioEvent): ClusterState {
+  let result: { cluster: ClusterState; incident: Draft | null };
+  switch (event.type) {
+    case 'kernelExploit':
+      result = kernelExploit(state, cluster, event.os);
+      break;
+    case 'hypervisorEscape':
+      result = hypervisorEscape(state, cluster, event.hostId);
+      break;
+    case 'hostFailure':
+      result = hostFailure(state, cluster, event.hostId);
+      break;
+    case 'patchDay':
+      result = patchDay(state, cluster, event.os);
+      break;
+    case 'complianceAudit':
+      result = complianceAudit(state, cluster);
+      break;
+    case 'noisyNeighbour':
+      result = { cluster, incident: noisyNeighbour(state, cluster, event.appId) };
+      break;
+    case 'trafficSpike':
+      return cluster;
+    default: {
+      const never: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(never)}`);
+    }
+  }
+  const { incident } = result;
+  if (!incident) return result.cluster;
+  const c = result.cluster;
+  return {
+    ...c,
+    incidents: [...c.incidents, { ...incident, seq: c.incidents.length + 1 }],
+    tally: {
+      ...c.tally,
+      securityPenalty: c.tally.securityPenalty + incident.securityPenalty,
+      spend: { ...c.tally.spend, patching: c.tally.spend.patching + incident.cost },
+    },
+  };
+}
+
+const names = (state: SimState, appIds: Iterable<string>): string => {
+  const list = [...new Set(appIds)].map((id) => findApp(state.scenario, id)?.name ?? id);
+  return list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
+};
+
+function draft(event: OneShot['type'] | 'noisyNeighbour', concept: Concept, t: number, victims: readonly InstanceState[], message: string, securityPenalty = 0, cost = 0): Draft {
+  return {
+    atS: t,
+    type: event,
+    concept,
+    appIds: [...new Set(victims.map((v) => v.appId))],
+    instanceIds: victims.map((v) => v.id),
+    message,
+    securityPenalty,
+    cost,
+  };
+}
+
+const untrusted = (state: SimState, inst: InstanceState): boolean => findApp(state.scenario, inst.appId)?.trust === 'untrusted';
+
+function breach(state: SimState, cluster: ClusterState, victims: ReadonlySet<string>): { cluster: ClusterState; penalty: number; hit: InstanceState[] } {
+  const hit = cluster.instances.filter((i) => victims.has(i.id) && !i.breached);
+  let penalty = 0;
+  for (const inst of hit) penalty += state.physics.breachPenalty[findApp(state.scenario, inst.appId)?.data ?? 'public'];
+  const instances = cluster.instances.map((i) => (victims.has(i.id) && !i.breached ? { ...i, breached: true } : i));
+  return { cluster: hit.length ? { ...cluster, instances } : cluster, penalty, hit };
+}
+
+/**
+ * Rule 7. Attackers run code in an untrusted workload and use a kernel bug to escape it. Everything
+ * sharing that kernel falls; on a hosted (type-2) hypervisor the host kernel also runs the VMs, so
+ * they fall with it. A VM's or microVM's own kernel contains the attack to that guest.
+ */
+function kernelExploit(state: SimState, cluster: ClusterState, os: Os) {
+  const t = state.timeS;
+  const byKernel = new Map<string, { kind: string; hostId: string; members: InstanceState[] }>();
+  for (const inst of cluster.instances) {
+    const k = kernelOf(cluster, inst);
+    if (k.os !== os) continue;
+    const entry = byKernel.get(k.id) ?? { kind: k.kind, hostId: k.hostId, members: [] };
+    entry.members.push(inst);
+    byKernel.set(k.id, entry);
+  }
+  const victims = new Set<string>();
+  let contained = 0;
+  let hostKernels = 0;
+  for (const { kind, hostId, members } of byKernel.values()) {
+    const attackers = new Set(members.filter((m) => untrusted(state, m)).map((m) => m.appId));
+    if (attackers.size === 0) continue;
+    let fell = 0;
+    for (const m of members) {
+      // An untrusted app is not its own victim, but another tenant's untrusted code is.
+      if (attackers.size > 1 || !attackers.has(m.appId)) {
+        victims.add(m.id);
+        fell++;
+      }
+    }
+    if (kind === 'host') {
+      hostKernels++;
+      const host = findHost(cluster, hostId);
+      if (host && isHosted(host)) {
+        for (const i of cluster.instances) if (i.hostId === hostId && (i.vmId || i.runtime === 'microvm')) victims.add(i.id);
+      }
+    } else if (fell === 0) contained++;
+  }
+  const { cluster: next, penalty, hit } = breach(state, cluster, victims);
+  const osName = os === 'linux' ? 'Linux' : 'Windows';
+  if (hit.length === 0) {
+    if (contained === 0) return { cluster, incident: null };
+    return {
+      cluster,
+      incident: draft('kernelExploit', 'isolation', t, [], `A ${osName} kernel exploit ran inside your untrusted workloads, but each had a kernel of its own (a VM or microVM boundary), so nothing else was reached.`),
+    };
+  }
+  const how = hostKernels > 0 ? 'shared a host kernel with untrusted code' : 'shared a kernel with untrusted code inside a VM';
+  return {
+    cluster: next,
+    incident: draft(
+      'kernelExploit',
+      'isolation',
+      t,
+      hit,
+      `A ${osName} kernel exploit escaped an untrusted container and compromised ${names(state, hit.map((h) => h.appId))}, which ${how}. A container boundary is only namespaces and cgroups over one kernel; a VM or microVM gives each tenant its own kernel.`,
+      penalty,
+    ),
+  };
+}
+
+/** Rule 7, rarer: a hypervisor bug (VENOM-like) lets a guest reach the host and every guest on it. */
+function hypervisorEscape(state: SimState, cluster: ClusterState, hostId: string) {
+  const t = state.timeS;
+  const onHost = cluster.instances.filter((i) => i.hostId === hostId);
+  const attackers = new Set(onHost.filter((i) => untrusted(state, i)).map((i) => i.appId));
+  if (attackers.size === 0) return { cluster, incident: null };
+  const victims = new Set(onHost.filter((i) => attackers.size > 1 || !attackers.has(i.appId)).map((i) => i.id));
+  const { cluster: next, penalty, hit } = breach(state, cluster, victims);
+  if (hit.length === 0) return { cluster, incident: null };
+  return {
+    cluster: next,
+    incident: draft(
+      'hypervisorEscape',
+      'isolation',
+      t,
+      hit,
+      `A hypervisor escape (like VENOM in QEMU) let untrusted code on ${hostId} break out of its VM and reach ${names(state, hit.map((h) => h.appId))} on the same machine. Rare, but only separate hosts stop it.`,
+      penalty,
+    ),
+  };
+}
+
+/** Rule 9: everything on a failed host is gone; what is placed again comes back at its boot speed. */
+function hostFailure(state: SimState, cluster: ClusterState, hostId: string) {
+  const t = state.timeS;
+  const host = findHost(cluster, hostId);
+  if (!host) return { cluster, incident: null };
+  const lost = cluster.instances.filter((i) => i.hostId === hostId);
+  const vmsLost = cluster.vms.filter((v) => v.hostId === hostId).length;
+  let next = retire(cluster, lost, t, 'hostFailure');
+  next = {
+    ...next,
+    vms: next.vms.filter((v) => v.hostId !== hostId),
+    images: Object.fromEntries(Object.entries(next.images).filter(([key]) => !key.startsWith(`host:${hostId}`) && !cluster.vms.some((v) => v.hostId === hostId && key === `vm:${v.id}`))),
+    hosts: next.hosts.map((h) => (h.id === hostId ? { ...h, downUntilS: t + state.physics.hostRepairS } : h)),
+  };
+  if (lost.length === 0 && vmsLost === 0) {
+    return { cluster: next, incident: draft('hostFailure', 'capacity', t, [], `${hostId} failed, but nothing of yours was on it. It is back in ${fmtS(state.physics.hostRepairS)}.`) };
+  }
+  return {
+    cluster: next,
+    incident: draft(
+      'hostFailure',
+      'boot-time',
+      t,
+      lost,
+      `${hostId} failed and took ${lost.length} instance${lost.length === 1 ? '' : 's'} of ${names(state, lost.map((l) => l.appId))} with it. Place them again on other hosts: containers and microVMs are back in seconds, VMs in a minute or more.`,
+    ),
+  };
+}
+
+/**
+ * Rule 8: one patch-and-reboot per kernel. A host OS reboot takes down all it runs (and a hosted
+ * hypervisor's VMs must boot again after it); each VM guest is its own kernel to patch and boot;
+ * containers and microVMs are rebuilt on a patched base and restarted in moments.
+ */
+function patchDay(state: SimState, cluster: ClusterState, os: Os) {
+  const { physics, timeS: t } = state;
+  const hostsPatched = cluster.hosts.filter((h) => h.platform === os && !isEmptyHost(cluster, h.id));
+  const hostBackAt = new Map(hostsPatched.map((h) => [h.id, t + physics.hostRebootS[os]]));
+  const vmUp = new Map<string, number>();
+  let guestKernels = 0;
+  for (const vm of cluster.vms) {
+    const host = findHost(cluster, vm.hostId)!;
+    const hostBack = hostBackAt.get(vm.hostId);
+    if (vm.guestOs === os) guestKernels++;
+    if (vm.guestOs === os || hostBack !== undefined) {
+      vmUp.set(vm.id, Math.max(vm.upAtS, (hostBack ?? t) + vmBootS(physics, vm.guestOs, host)));
+    }
+  }
+  const rebuilt = new Set<string>();
+  const affected: InstanceState[] = [];
+  const instances = cluster.instances.map((inst) => {
+    const app = findApp(state.scenario, inst.appId)!;
+    const restart = inst.runtime === 'microvm' ? physics.microvmBootS : physics.containerStartS[app.os];
+    if (inst.runtime !== 'vm' && app.os === os) rebuilt.add(app.id);
+    let up = inst.upAtS;
+    if (inst.vmId) {
+      const vmBack = vmUp.get(inst.vmId);
+      if (vmBack !== undefined) up = Math.max(up, vmBack + restart);
+    } else if (hostBackAt.has(inst.hostId)) {
+      up = Math.max(up, hostBackAt.get(inst.hostId)! + restart);
+    } else if (app.os === os) {
+      // A microVM on a bare-metal hypervisor: rebuilt on a patched kernel image and restarted.
+      up = Math.max(up, t + restart);
+    }
+    if (up === inst.upAtS) return inst;
+    affected.push(inst);
+    return { ...inst, upAtS: up };
+  });
+  const vms = cluster.vms.map((vm) => (vmUp.has(vm.id) ? { ...vm, upAtS: vmUp.get(vm.id)! } : vm));
+  const hosts = cluster.hosts.map((h) => (hostBackAt.has(h.id) ? { ...h, downUntilS: hostBackAt.get(h.id)! } : h));
+  const kernels = hostsPatched.length + guestKernels;
+  const cost = kernels * physics.patchCostPerKernel + rebuilt.size * physics.imageRebuildCost;
+  if (kernels === 0 && rebuilt.size === 0) return { cluster, incident: null };
+  const osName = os === 'linux' ? 'Linux' : 'Windows';
+  const parts: string[] = [];
+  if (guestKernels) parts.push(`${guestKernels} VM guest${guestKernels === 1 ? '' : 's'} patched and rebooted (${fmtS(physics.vmBootS[os])}+ each)`);
+  if (hostsPatched.length) parts.push(`${hostsPatched.length} host OS${hostsPatched.length === 1 ? '' : 'es'} rebooted, taking down what ran on ${hostsPatched.length === 1 ? 'it' : 'them'}`);
+  if (rebuilt.size) parts.push(`${rebuilt.size} container image${rebuilt.size === 1 ? '' : 's'} rebuilt on a patched base and restarted in moments`);
+  return {
+    cluster: { ...cluster, instances, vms, hosts },
+    incident: draft('patchDay', 'patching', t, affected, `${osName} patch day: ${parts.join('; ')}. Every kernel you run is one more to patch.`, 0, cost),
+  };
+}
+
+/**
+ * Auditors check regulated data: it must not share a kernel with untrusted code, and no breached
+ * instance may hold confidential or regulated data.
+ */
+function complianceAudit(state: SimState, cluster: ClusterState) {
+  const t = state.timeS;
+  const kernels = new Map<string, InstanceState[]>();
+  for (const inst of cluster.instances) {
+    const k = kernelOf(cluster, inst).id;
+    kernels.set(k, [...(kernels.get(k) ?? []), inst]);
+  }
+  const failing = new Map<string, InstanceState[]>();
+  for (const inst of cluster.instances) {
+    const app = findApp(state.scenario, inst.appId)!;
+    if (app.data === 'public') continue;
+    const neighbours = kernels.get(kernelOf(cluster, inst).id) ?? [];
+    const exposed = app.data === 'regulated' && neighbours.some((n) => n.appId !== app.id && untrusted(state, n));
+    if (exposed || inst.breached) failing.set(app.id, [...(failing.get(app.id) ?? []), inst]);
+  }
+  if (failing.size === 0) {
+    if (!state.scenario.apps.some((a) => a.data !== 'public')) return { cluster, incident: null };
+    return { cluster, incident: draft('complianceAudit', 'isolation', t, [], 'Compliance audit passed: your sensitive data is on kernels of its own, away from untrusted code.') };
+  }
+  const victims = [...failing.values()].flat();
+  return {
+    cluster,
+    incident: draft(
+      'complianceAudit',
+      'isolation',
+      t,
+      victims,
+      `Compliance audit failed for ${names(state, failing.keys())}: regulated data must not share a kernel with untrusted code, and breached systems fail outright. Give them a VM or microVM of their own.`,
+      failing.size * state.physics.auditPenalty,
+    ),
+  };
+}
+
+/** Rule 6: a runaway container without a CPU limit starves whatever shares its CPU pool. */
+function noisyNeighbour(state: SimState, cluster: ClusterState, appId: string): Draft | null {
+  const noisy = cluster.instances.filter((i) => i.appId === appId);
+  if (noisy.length === 0) return null;
+  const pools = new Set(noisy.filter((i) => i.runtime === 'container' && i.cpuLimit === null).map((i) => (i.vmId ? `vm:${i.vmId}` : `host:${i.hostId}`)));
+  const starved = cluster.instances.filter((i) => i.appId !== appId && i.runtime === 'container' && pools.has(i.vmId ? `vm:${i.vmId}` : `host:${i.hostId}`));
+  if (starved.length === 0) return null;
+  const name = findApp(state.scenario, appId)?.name ?? appId;
+  return draft(
+    'noisyNeighbour',
+    'noisy-neighbour',
+    state.timeS,
+    starved,
+    `${name} is burning CPU and, with no CPU limit, it takes a share from ${names(state, starved.map((s) => s.appId))} on the same kernel. A cgroup CPU limit (or a VM's own vCPUs) keeps a neighbour in its lane.`,
+  );
+}
+

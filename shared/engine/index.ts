@@ -1,0 +1,11 @@
+export * from './concepts.ts';
+export * from './physics.ts';
+export * from './prng.ts';
+export * from './types.ts';
+export { reduce, LIMITS } from './reducer.ts';
+export { createSimulation } from './state.ts';
+export { computeScore, type Score, type AppScore, type IncidentScore } from './score.ts';
+export { clusterLoad, kernelOf, hostUsage, vmUsage, findApp, capacityPerReplica, type Kernel } from './topology.ts';
+export { POLICIES, policyStep, type PolicyName } from './policies.ts';
+export { runScenario, SOLO_CLUSTER, type PlanAction, type RecordedRejection, type RunResult } from './run.ts';
+export { buildReport, type Report } from './report.ts';

@@ -1,0 +1,75 @@
+/**
+ * The teaching figures of the simulation, in one table. Defaults come from shared DOMAIN.md:
+ * S = sourced (reference number there), E = a teaching estimate consistent with the sources.
+ * A scenario may override any of them through its `physics` block.
+ */
+export const DEFAULT_PHYSICS = {
+  /** Seconds from "create VM" to a usable guest OS on a type-1 hypervisor. S [6]: 44–97 s Linux; Windows 429–810 s, we take 300 s (E: 3–10 min). */
+  vmBootS: { linux: 45, windows: 300 },
+  /** Type-2 (hosted) hypervisors boot guests slower: +10–20 % (E). */
+  type2BootFactor: 1.15,
+  /** A container starts once its image is local. S-ish [7] ~0.2 s for Linux; Windows process-isolated containers take seconds (E). */
+  containerStartS: { linux: 0.2, windows: 3 },
+  /** Firecracker boots to guest init in ≤125 ms. S [1]. */
+  microvmBootS: 0.125,
+  /** Image pull/copy throughput onto an engine that lacks the image (E). */
+  imagePullMiBPerS: 100,
+  /** A host OS patch-and-reboot (E). */
+  hostRebootS: { linux: 60, windows: 180 },
+  /** A failed host is out of service this long, then comes back empty (E). */
+  hostRepairS: 600,
+
+  /** Memory a guest OS uses inside its VM. E: Linux 256–512 MiB; S [9]: Windows with desktop 2 GB. */
+  guestOsMiB: { linux: 384, windows: 2048 },
+  /** A VM must leave at least this much above its guest OS for work (E). */
+  vmMinFreeMiB: 128,
+  /** What the host's own OS or hypervisor keeps for itself (E). */
+  hostReservedMiB: { linux: 512, windows: 2048, hypervisor: 256 },
+  /** Per-container runtime overhead: no kernel, just a process tree and a shim. E: 5–20 MiB. */
+  containerOverheadMiB: 10,
+  /** A container engine (daemon + containerd) inside a VM (E). */
+  containerEngineMiB: 100,
+  /** Firecracker's VMM costs ≤5 MiB per microVM. S [1]. */
+  microvmVmmMiB: 5,
+  /** The microVM's minimal guest kernel and init (E), with guest RAM at least 128 MiB. S [1]. */
+  microvmKernelMiB: 48,
+  microvmMinGuestMiB: 128,
+
+  /** Fraction of CPU lost to the virtualisation layer. E, consistent with [8] and [1]. */
+  cpuOverhead: { vmType1: 0.03, vmType2: 0.1, container: 0.01, microvm: 0.03 },
+
+  /** Windows licence per vCPU (or host core) per hour, in the scenario's cost unit (E). */
+  windowsLicencePerCoreHour: 2,
+  /** Engineer time to patch and reboot one kernel (a host OS or a VM guest) (E). */
+  patchCostPerKernel: 1,
+  /** Rebuilding one container image on a patched base and redeploying it (E). */
+  imageRebuildCost: 0.2,
+  /** Default budget when a scenario sets none: this share of running every host all the time. */
+  defaultBudgetShare: 0.6,
+
+  /** Security points lost per compromised instance, by the data it holds, out of 100. */
+  breachPenalty: { public: 5, confidential: 15, regulated: 30 },
+  /** Security points lost per app that fails a compliance audit, out of 100. */
+  auditPenalty: 20,
+
+  /** Demand wanders by up to ±this share each second (seeded). */
+  demandJitter: 0.05,
+  /** Points out of 1000: availability, cost and security. Cost and security are earned on served work. */
+  scoreWeights: { availability: 500, cost: 200, security: 300 },
+} as const;
+
+type Widen<T> = T extends number ? number : T extends object ? { -readonly [K in keyof T]: Widen<T[K]> } : T;
+export type Physics = Widen<typeof DEFAULT_PHYSICS>;
+export type PhysicsOverrides = { [K in keyof Physics]?: Physics[K] extends object ? Partial<Physics[K]> : Physics[K] };
+
+export function mergePhysics(overrides: PhysicsOverrides | undefined): Physics {
+  const merged = structuredClone(DEFAULT_PHYSICS) as Physics;
+  if (!overrides) return merged;
+  for (const key of Object.keys(overrides) as (keyof Physics)[]) {
+    const value = overrides[key];
+    if (value === undefined) continue;
+    if (typeof value === 'object') Object.assign(merged[key] as object, value);
+    else (merged as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,166 @@
+import type { App, ClusterState, PlayerAction, Rejection, SimState } from './types.ts';
+import { freshSeq } from './placement.ts';
+import { reduce } from './reducer.ts';
+import { capacityPerReplica, containerMiB, hostUsage, isEmptyHost } from './topology.ts';
+
+export const POLICIES = ['all-vm', 'all-container', 'greedy'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+export interface PolicyStep {
+  readonly state: SimState;
+  readonly actions: readonly PlayerAction[];
+  /** Replicas the policy could place nowhere, with the reason from its first choice. */
+  readonly unplaced: readonly { appId: string; action: PlayerAction; rejection: Rejection }[];
+}
+
+/** How long an extra (scaled-out) replica is kept before it may be removed again. */
+const SCALE_DOWN_AFTER_S = 60;
+
+/**
+ * A reference operator for one cluster, run every second: keep each app at its desired replica
+ * count (re-placing what was lost), scale out when demand outgrows capacity and back in later.
+ * Placement is first-fit by trial: each candidate action is tried on the real reducer, so a
+ * policy can never disagree with the rules.
+ */
+export function policyStep(state: SimState, clusterId: string, policy: PolicyName): PolicyStep {
+  let s = state;
+  const actions: PlayerAction[] = [];
+  const unplaced: { appId: string; action: PlayerAction; rejection: Rejection }[] = [];
+  const apply = (candidate: PlayerAction[]): boolean => {
+    let trial = s;
+    for (const action of candidate) {
+      const r = reduce(trial, action);
+      if (r.rejection) return false;
+      trial = r.state;
+    }
+    s = trial;
+    actions.push(...candidate);
+    return true;
+  };
+
+  const apps = state.scenario.apps.map((app, ai) => [app, ai] as const);
+  // A careful operator places the hardest apps first: Windows, own-kernel, then the largest.
+  if (policy === 'greedy') apps.sort(([a], [b]) => difficulty(b) - difficulty(a) || b.memoryMiB - a.memoryMiB);
+  for (const [app, ai] of apps) {
+    const cluster = s.clusters[clusterId]!;
+    const mine = cluster.instances.filter((i) => i.appId === app.id);
+    const wanted = Math.max(app.replicas, Math.ceil(state.demand[ai]! / capacityPerReplica(app)));
+    for (let k = mine.length; k < wanted; k++) {
+      const options = candidates(s, s.clusters[clusterId]!, app, policy);
+      if (!options.some(apply)) {
+        const first = options[0];
+        const refused = first ? firstRejection(s, first) : null;
+        if (refused) unplaced.push({ appId: app.id, ...refused });
+        break;
+      }
+    }
+    // Scale back in, newest first, once the extra replicas have been up a while.
+    if (mine.length > wanted) {
+      const extras = [...mine].sort((a, b) => b.createdAtS - a.createdAtS).slice(0, mine.length - wanted);
+      for (const inst of extras) {
+        if (state.timeS - inst.createdAtS >= SCALE_DOWN_AFTER_S) apply([{ type: 'remove', clusterId, instanceId: inst.id }]);
+      }
+    }
+  }
+  return { state: s, actions, unplaced };
+}
+
+const difficulty = (app: App): number => (app.os === 'windows' ? 4 : 0) + (app.needsCustomKernel ? 2 : 0) + (app.trust === 'untrusted' || app.data === 'regulated' ? 1 : 0);
+
+function firstRejection(state: SimState, candidate: PlayerAction[]): { action: PlayerAction; rejection: Rejection } | null {
+  let trial = state;
+  for (const action of candidate) {
+    const r = reduce(trial, action);
+    if (r.rejection) return { action, rejection: r.rejection };
+    trial = r.state;
+  }
+  return null;
+}
+
+/** Candidate placements for one replica, best first; each is a short list of actions. */
+function candidates(state: SimState, cluster: ClusterState, app: App, policy: PolicyName): PlayerAction[][] {
+  const clusterId = cluster.id;
+  const { allow } = state.scenario;
+  const deploy = (runtime: 'vm' | 'container' | 'microvm', target: string): PlayerAction => ({ type: 'deploy', clusterId, appId: app.id, runtime, target });
+  const hosts = cluster.hosts;
+  switch (policy) {
+    case 'all-vm':
+      return hosts.map((h) => [deploy('vm', h.id)]);
+    case 'all-container':
+      return hosts.map((h) => {
+        if (h.platform === app.os) return [deploy('container', h.id)];
+        // Reinstall an empty host with the OS the app needs, where the scenario allows it.
+        if (allow.changePlatform && isEmptyHost(cluster, h.id)) return [{ type: 'configureHost', clusterId, hostId: h.id, platform: app.os }, deploy('container', h.id)];
+        return [deploy('container', h.id)];
+      });
+    case 'greedy':
+      return greedyCandidates(state, cluster, app);
+    default: {
+      const never: never = policy;
+      throw new Error(`unknown policy ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * A sensible operator: a kernel of its own for untrusted code, regulated data and custom kernels
+ * (a microVM where possible, else a VM); containers for the rest, packed best-fit onto hosts
+ * already running (density), with a CPU limit so no neighbour can starve them.
+ */
+function greedyCandidates(state: SimState, cluster: ClusterState, app: App): PlayerAction[][] {
+  const { allow } = state.scenario;
+  const clusterId = cluster.id;
+  const deploy = (runtime: 'vm' | 'container' | 'microvm', target: string): PlayerAction => ({ type: 'deploy', clusterId, appId: app.id, runtime, target });
+  const ownKernel = app.trust === 'untrusted' || app.data === 'regulated' || app.needsCustomKernel;
+  const powered = (hostId: string) => !isEmptyHost(cluster, hostId);
+  const free = (hostId: string) => {
+    const h = cluster.hosts.find((x) => x.id === hostId)!;
+    const u = hostUsage(state.scenario, state.physics, cluster, h);
+    return u.memoryMiB - u.usedMiB;
+  };
+  // Best fit: running hosts first (no new host to pay for), tightest fit first.
+  const order = [...cluster.hosts].sort((a, b) => Number(powered(b.id)) - Number(powered(a.id)) || free(a.id) - free(b.id));
+  // Keep replicas of one app apart where possible, so one host failure or reboot is not all of them.
+  const spread = [...order].sort((a, b) => countOn(cluster, app.id, a.id) - countOn(cluster, app.id, b.id));
+  const out: PlayerAction[][] = [];
+  const vmOptions = spread.map((h) => [deploy('vm', h.id)]);
+  if (ownKernel) {
+    if (app.os === 'linux' && allow.runtimes.includes('microvm')) for (const h of spread) out.push([deploy('microvm', h.id)]);
+    out.push(...vmOptions);
+    return out;
+  }
+  if (allow.runtimes.includes('container')) {
+    // Named ids, so the CPU limit that follows can address the new instance.
+    const instanceId = `${app.id}-${freshSeq(cluster, app.id)}`;
+    const named = (a: PlayerAction): PlayerAction => (a.type === 'deploy' ? { ...a, id: instanceId } : a);
+    const withLimit = (first: PlayerAction[]): PlayerAction[] => [...first.map(named), { type: 'setLimits', clusterId, instanceId, cpu: app.cpu }];
+    const untrustedHere = (hostId: string) => cluster.instances.some((i) => i.hostId === hostId && !i.vmId && i.runtime === 'container' && state.scenario.apps.find((a) => a.id === i.appId)?.trust === 'untrusted');
+    for (const h of spread) if (h.platform === app.os && !untrustedHere(h.id)) out.push(withLimit([deploy('container', h.id)]));
+    // Reinstall an empty host only away from a platform no app in the scenario needs.
+    const needed = new Set<string>(state.scenario.apps.map((a) => a.os));
+    for (const h of spread) {
+      if (h.platform !== app.os && !needed.has(h.platform) && allow.changePlatform && isEmptyHost(cluster, h.id)) {
+        out.push(withLimit([{ type: 'configureHost', clusterId, hostId: h.id, platform: app.os }, deploy('container', h.id)]));
+      }
+    }
+    // Containers inside an existing VM with an engine, or in a new one on a bare-metal host.
+    for (const vm of cluster.vms) if (vm.containerEngine && vm.guestOs === app.os) out.push(withLimit([deploy('container', vm.id)]));
+    if (allow.runtimes.includes('vm')) {
+      for (const h of spread) {
+        const memoryMiB = state.physics.guestOsMiB[app.os] + state.physics.containerEngineMiB + 4 * containerMiB(state.physics, app);
+        const vmId = `shared-${app.os}-${freshSeq(cluster, `shared-${app.os}`)}`;
+        out.push(
+          withLimit([
+            { type: 'createVm', clusterId, id: vmId, hostId: h.id, guestOs: app.os, vcpu: Math.max(2, Math.ceil(app.cpu * 2)), memoryMiB, containerEngine: true },
+            deploy('container', vmId),
+          ]),
+        );
+      }
+    }
+  }
+  if (app.os === 'linux' && allow.runtimes.includes('microvm')) for (const h of spread) out.push([deploy('microvm', h.id)]);
+  out.push(...vmOptions);
+  return out;
+}
+
+const countOn = (cluster: ClusterState, appId: string, hostId: string): number => cluster.instances.filter((i) => i.appId === appId && i.hostId === hostId).length;

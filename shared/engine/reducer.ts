@@ -1,0 +1,139 @@
+import type { Action, ClusterState, Phase, PlayerAction, SimState, StepResult, TeacherAction } from './types.ts';
+import { scenarioEventSchema } from '../scenario/schema.ts';
+import { applyPlayerAction } from './placement.ts';
+import { reject } from './rejection.ts';
+import { newCluster } from './state.ts';
+import { tick } from './tick.ts';
+
+export const LIMITS = { clusters: 500, instancesPerCluster: 300, vmsPerCluster: 100, injectedEvents: 500, minSpeed: 0.25, maxSpeed: 20 } as const;
+
+const ok = (state: SimState): StepResult => ({ state, rejection: null });
+const no = (state: SimState, code: string, message: string): StepResult => ({ state, rejection: reject(code, null, message) });
+
+/**
+ * The whole simulation: `(state, action) -> state`. Pure and deterministic; a refused action
+ * returns the very same state object and says why.
+ */
+export function reduce(state: SimState, action: Action): StepResult {
+  switch (action.type) {
+    case 'tick':
+      return tick(state);
+    case 'addCluster':
+      return addCluster(state, action.clusterId, action.name);
+    case 'start':
+    case 'pause':
+    case 'resume':
+    case 'setSpeed':
+    case 'injectEvent':
+    case 'nextPhase':
+    case 'kick':
+    case 'lock':
+    case 'end':
+      return teacher(state, action);
+    case 'configureHost':
+    case 'createVm':
+    case 'deleteVm':
+    case 'deploy':
+    case 'remove':
+    case 'setLimits':
+    case 'ready':
+      return player(state, action);
+    default: {
+      const never: never = action;
+      return no(state, 'unknown-action', `Unknown action ${JSON.stringify((never as { type: unknown }).type)}.`);
+    }
+  }
+}
+
+function addCluster(state: SimState, clusterId: string, name: string | undefined): StepResult {
+  if (state.phase === 'debrief' || state.phase === 'ended') return no(state, 'bad-phase', 'This session has finished; no one can join it now.');
+  if (state.locked) return no(state, 'room-locked', 'The teacher has locked this session; ask them to unlock it.');
+  if (typeof clusterId !== 'string' || clusterId.length === 0 || clusterId.length > 64) return no(state, 'bad-value', 'A cluster id is 1 to 64 characters.');
+  if (state.clusters[clusterId]) return no(state, 'cluster-exists', `There is already a cluster "${clusterId}".`);
+  if (state.clusterOrder.length >= LIMITS.clusters) return no(state, 'room-full', `A session holds at most ${LIMITS.clusters} clusters.`);
+  const cluster = newCluster(state, clusterId, name ?? clusterId);
+  return ok({ ...state, clusters: { ...state.clusters, [clusterId]: cluster }, clusterOrder: [...state.clusterOrder, clusterId] });
+}
+
+function player(state: SimState, action: PlayerAction): StepResult {
+  const cluster = state.clusters[action.clusterId];
+  if (!cluster) return no(state, 'unknown-cluster', `There is no cluster "${action.clusterId}" in this session.`);
+  if (cluster.kicked) return no(state, 'cluster-kicked', 'This cluster was removed from the session by the teacher.');
+  if (state.phase !== 'running') {
+    const why: Record<Phase, string> = {
+      lobby: 'The session has not started yet: wait for the teacher to start it.',
+      running: '',
+      paused: 'The teacher has paused the session; you can place apps again when it resumes.',
+      debrief: 'The scenario is over: time for the debrief.',
+      ended: 'The session has ended.',
+    };
+    return no(state, 'not-running', why[state.phase]);
+  }
+  if (action.type === 'deploy' && cluster.instances.length >= LIMITS.instancesPerCluster) {
+    return { state, rejection: reject('too-many-instances', 'capacity', `A cluster holds at most ${LIMITS.instancesPerCluster} instances; remove some first.`) };
+  }
+  if (action.type === 'createVm' && cluster.vms.length >= LIMITS.vmsPerCluster) {
+    return { state, rejection: reject('too-many-vms', 'capacity', `A cluster holds at most ${LIMITS.vmsPerCluster} VMs; delete some first.`) };
+  }
+  const outcome = applyPlayerAction(state, cluster, action);
+  if ('rejection' in outcome) return { state, rejection: outcome.rejection };
+  if (outcome.cluster === cluster) return ok(state);
+  return ok(withCluster(state, outcome.cluster));
+}
+
+const withCluster = (state: SimState, cluster: ClusterState): SimState => ({ ...state, clusters: { ...state.clusters, [cluster.id]: cluster } });
+
+function teacher(state: SimState, action: TeacherAction): StepResult {
+  const phase = state.phase;
+  const from = (allowed: Phase[], to: Phase, what: string): StepResult =>
+    allowed.includes(phase) ? ok({ ...state, phase: to }) : no(state, 'bad-phase', `Cannot ${what} while the session is ${phase}.`);
+  switch (action.type) {
+    case 'start':
+      return from(['lobby'], 'running', 'start');
+    case 'pause':
+      return from(['running'], 'paused', 'pause');
+    case 'resume':
+      return from(['paused'], 'running', 'resume');
+    case 'nextPhase': {
+      const next: Partial<Record<Phase, Phase>> = { lobby: 'running', running: 'debrief', paused: 'debrief', debrief: 'ended' };
+      const to = next[phase];
+      return to ? ok({ ...state, phase: to }) : no(state, 'bad-phase', 'The session has already ended.');
+    }
+    case 'end':
+      return phase === 'ended' ? no(state, 'bad-phase', 'The session has already ended.') : ok({ ...state, phase: 'ended' });
+    case 'setSpeed': {
+      const { speed } = action;
+      if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < LIMITS.minSpeed || speed > LIMITS.maxSpeed) {
+        return no(state, 'bad-value', `Speed must be between ${LIMITS.minSpeed}× and ${LIMITS.maxSpeed}×.`);
+      }
+      return ok({ ...state, speed });
+    }
+    case 'lock':
+      return ok({ ...state, locked: action.locked ?? true });
+    case 'kick': {
+      const cluster = state.clusters[action.clusterId];
+      if (!cluster) return no(state, 'unknown-cluster', `There is no cluster "${action.clusterId}" in this session.`);
+      if (cluster.kicked) return ok(state);
+      return ok(withCluster(state, { ...cluster, kicked: true }));
+    }
+    case 'injectEvent':
+      return injectEvent(state, action.event);
+    default: {
+      const never: never = action;
+      return no(state, 'unknown-action', `Unknown action ${JSON.stringify((never as { type: unknown }).type)}.`);
+    }
+  }
+}
+
+function injectEvent(state: SimState, event: unknown): StepResult {
+  if (state.phase !== 'running' && state.phase !== 'paused') return no(state, 'bad-phase', 'Events can be injected only while the session is running or paused.');
+  if (state.injected.length >= LIMITS.injectedEvents || state.fired.length >= LIMITS.injectedEvents + state.scenario.events.length) {
+    return no(state, 'too-many-events', 'This session has had as many injected events as it can take.');
+  }
+  const parsed = scenarioEventSchema.safeParse({ ...(event as object), atS: state.timeS });
+  if (!parsed.success) return no(state, 'bad-value', `That event is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`);
+  const e = parsed.data;
+  if ('appId' in e && !state.scenario.apps.some((a) => a.id === e.appId)) return no(state, 'unknown-app', `There is no app "${e.appId}" in this scenario.`);
+  if ('hostId' in e && !state.scenario.hosts.some((h) => h.id === e.hostId)) return no(state, 'unknown-host', `There is no host "${e.hostId}" in this scenario.`);
+  return ok({ ...state, injected: [...state.injected, e] });
+}

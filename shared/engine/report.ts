@@ -1,0 +1,47 @@
+import type { SimState } from './types.ts';
+import type { RecordedRejection } from './run.ts';
+import { computeScore } from './score.ts';
+
+const round = (x: number, places = 2): number => {
+  const f = 10 ** places;
+  return Math.round(x * f) / f;
+};
+
+/** The CLI's `--json` report for one cluster: the contract documented in README.md. */
+export function buildReport(state: SimState, clusterId: string, rejections: readonly RecordedRejection[]) {
+  const cluster = state.clusters[clusterId];
+  if (!cluster) throw new Error(`no cluster ${clusterId}`);
+  const score = computeScore(state, cluster);
+  const breached = new Set(cluster.instances.filter((i) => i.breached).map((i) => i.appId));
+  for (const inc of cluster.incidents) if (inc.securityPenalty > 0 && (inc.type === 'kernelExploit' || inc.type === 'hypervisorEscape')) inc.appIds.forEach((a) => breached.add(a));
+  const readyOrNull = (readyAtS: number): number | null => (readyAtS <= state.timeS ? round(readyAtS, 3) : null);
+  return {
+    scenario: state.scenario.id,
+    seed: state.seed,
+    durationS: state.scenario.durationS,
+    score: {
+      total: round(score.total, 1),
+      availability: round(score.availability, 1),
+      cost: round(score.cost, 1),
+      security: round(score.security, 1),
+      apps: score.apps.map((a) => ({ appId: a.appId, points: round(a.points, 1) })),
+      incidents: score.incidents.map((i) => ({ seq: i.seq, points: round(i.points, 1) })),
+    },
+    rejections: rejections.map((r) => ({ atS: r.atS, action: r.action, code: r.code, concept: r.concept, message: r.message })),
+    instances: [
+      ...cluster.retired.map((r) => ({ id: r.id, appId: r.appId, runtime: r.runtime, hostId: r.hostId, ...(r.vmId ? { vmId: r.vmId } : {}), readyAtS: r.readyAtS <= r.removedAtS ? round(r.readyAtS, 3) : null, removedAtS: r.removedAtS })),
+      ...cluster.instances.map((i) => ({ id: i.id, appId: i.appId, runtime: i.runtime, hostId: i.hostId, ...(i.vmId ? { vmId: i.vmId } : {}), readyAtS: readyOrNull(i.readyAtS), removedAtS: null })),
+    ],
+    apps: state.scenario.apps.map((app, i) => ({ id: app.id, availability: round(score.apps[i]!.availability, 4), breached: breached.has(app.id) })),
+    incidents: cluster.incidents.map((inc) => ({ atS: inc.atS, type: inc.type, concept: inc.concept, appIds: inc.appIds, message: inc.message, securityPenalty: inc.securityPenalty })),
+    cost: {
+      total: round(score.spend, 2),
+      budget: round(state.budget, 2),
+      hosts: round(cluster.tally.spend.hosts, 2),
+      licences: round(cluster.tally.spend.licences, 2),
+      patching: round(cluster.tally.spend.patching, 2),
+    },
+  };
+}
+
+export type Report = ReturnType<typeof buildReport>;

@@ -1,0 +1,67 @@
+import type { ClusterState, SimState } from './types.ts';
+
+export interface AppScore {
+  readonly appId: string;
+  /** Share of its demand served so far, 0..1. */
+  readonly availability: number;
+  /** Points this app contributed to the availability score. */
+  readonly points: number;
+}
+
+export interface IncidentScore {
+  readonly seq: number;
+  /** Points this incident cost (≤ 0). */
+  readonly points: number;
+}
+
+export interface Score {
+  /** Out of 1000: availability + cost + security. */
+  readonly total: number;
+  readonly availability: number;
+  readonly cost: number;
+  readonly security: number;
+  /** Share of all demand served so far, 0..1. */
+  readonly served: number;
+  readonly spend: number;
+  /** The budget for the time elapsed so far. */
+  readonly budget: number;
+  readonly apps: readonly AppScore[];
+  readonly incidents: readonly IncidentScore[];
+}
+
+/**
+ * Availability is the share of demand served, second by second. Cost and security points are
+ * earned on the work actually served, so placing nothing scores nothing: a cluster that serves
+ * half its demand can earn at most half of them.
+ */
+export function computeScore(state: SimState, cluster: ClusterState): Score {
+  const { physics, scenario } = state;
+  const { ticks, served, spend: parts, securityPenalty } = cluster.tally;
+  const weights = physics.scoreWeights;
+  const nApps = scenario.apps.length;
+  const perApp = scenario.apps.map((app, i) => (ticks > 0 ? served[i]! / ticks : 0));
+  const servedShare = perApp.reduce((a, b) => a + b, 0) / nApps;
+  const spend = parts.hosts + parts.licences + parts.patching;
+  const budget = (state.budget * ticks) / scenario.durationS;
+  // Full marks within budget, falling to nothing at twice the budget.
+  const costEfficiency = spend <= budget ? 1 : budget <= 0 ? 0 : clamp01(2 - spend / budget);
+  const securityShare = clamp01(1 - securityPenalty / 100);
+  const availability = weights.availability * servedShare;
+  const cost = weights.cost * servedShare * costEfficiency;
+  const security = weights.security * servedShare * securityShare;
+  return {
+    total: availability + cost + security,
+    availability,
+    cost,
+    security,
+    served: servedShare,
+    spend,
+    budget,
+    apps: scenario.apps.map((app, i) => ({ appId: app.id, availability: perApp[i]!, points: (weights.availability * perApp[i]!) / nApps })),
+    incidents: cluster.incidents
+      .filter((inc) => inc.securityPenalty > 0)
+      .map((inc) => ({ seq: inc.seq, points: -(weights.security * servedShare * inc.securityPenalty) / 100 })),
+  };
+}
+
+const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);

@@ -1,0 +1,199 @@
+import type { App, ClusterState, HostState, InstanceState, Os, SimState, VmState } from './types.ts';
+import type { Physics } from './physics.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+// Lookups by id are memoised per (immutable) array, so hot loops stay linear without keeping
+// derived indexes in the state itself.
+const appIndexCache = new WeakMap<Scenario, Map<string, number>>();
+export function appIndex(scenario: Scenario): Map<string, number> {
+  let index = appIndexCache.get(scenario);
+  if (!index) {
+    index = new Map(scenario.apps.map((app, i) => [app.id, i]));
+    appIndexCache.set(scenario, index);
+  }
+  return index;
+}
+
+export function findApp(scenario: Scenario, appId: string): App | undefined {
+  const i = appIndex(scenario).get(appId);
+  return i === undefined ? undefined : scenario.apps[i];
+}
+
+export const findHost = (cluster: ClusterState, id: string): HostState | undefined => cluster.hosts.find((h) => h.id === id);
+export const findVm = (cluster: ClusterState, id: string): VmState | undefined => cluster.vms.find((v) => v.id === id);
+export const findInstance = (cluster: ClusterState, id: string): InstanceState | undefined => cluster.instances.find((i) => i.id === id);
+
+/** Type-2 (hosted): VMs run as processes of a host OS. Type-1: the hypervisor is the host. */
+export const isHosted = (host: HostState): boolean => host.platform !== 'hypervisor';
+
+export const vcpusFor = (app: App): number => Math.max(1, Math.ceil(app.cpu));
+export const dedicatedVmMiB = (physics: Physics, app: App): number => app.memoryMiB + physics.guestOsMiB[app.os];
+export const microvmMiB = (physics: Physics, app: App): number =>
+  Math.max(physics.microvmMinGuestMiB, app.memoryMiB + physics.microvmKernelMiB) + physics.microvmVmmMiB;
+export const containerMiB = (physics: Physics, app: App): number => app.memoryMiB + physics.containerOverheadMiB;
+
+export function vmBootS(physics: Physics, os: Os, host: HostState): number {
+  return physics.vmBootS[os] * (isHosted(host) ? physics.type2BootFactor : 1);
+}
+
+export const isEmptyHost = (cluster: ClusterState, hostId: string): boolean =>
+  !cluster.vms.some((v) => v.hostId === hostId) && !cluster.instances.some((i) => i.hostId === hostId);
+
+export interface HostUsage {
+  readonly memoryMiB: number;
+  readonly usedMiB: number;
+  readonly cpu: number;
+  /** Cores reserved by VM and microVM vCPUs: they are not shared with anyone else. */
+  readonly reservedCpu: number;
+}
+
+export function hostUsage(scenario: Scenario, physics: Physics, cluster: ClusterState, host: HostState): HostUsage {
+  let usedMiB = 0;
+  let reservedCpu = 0;
+  for (const vm of cluster.vms) {
+    if (vm.hostId !== host.id) continue;
+    usedMiB += vm.memoryMiB;
+    reservedCpu += vm.vcpu;
+  }
+  for (const inst of cluster.instances) {
+    if (inst.hostId !== host.id || inst.vmId) continue;
+    const app = findApp(scenario, inst.appId);
+    if (!app) continue;
+    if (inst.runtime === 'microvm') {
+      usedMiB += microvmMiB(physics, app);
+      reservedCpu += vcpusFor(app);
+    } else {
+      usedMiB += containerMiB(physics, app);
+    }
+  }
+  return { memoryMiB: host.memoryGiB * 1024 - physics.hostReservedMiB[host.platform], usedMiB, cpu: host.cpu, reservedCpu };
+}
+
+export interface VmUsage {
+  /** What is left for work after the guest OS and engine. */
+  readonly memoryMiB: number;
+  readonly usedMiB: number;
+  readonly guestOsMiB: number;
+}
+
+export function vmUsage(scenario: Scenario, physics: Physics, cluster: ClusterState, vm: VmState): VmUsage {
+  const guestOsMiB = physics.guestOsMiB[vm.guestOs] + (vm.containerEngine ? physics.containerEngineMiB : 0);
+  let usedMiB = 0;
+  for (const inst of cluster.instances) {
+    if (inst.vmId !== vm.id) continue;
+    const app = findApp(scenario, inst.appId);
+    if (app) usedMiB += inst.runtime === 'vm' ? app.memoryMiB : containerMiB(physics, app);
+  }
+  return { memoryMiB: vm.memoryMiB - guestOsMiB, usedMiB, guestOsMiB };
+}
+
+/** The kernel an instance's code runs on: the host's, its VM's, or its microVM's own. */
+export interface Kernel {
+  readonly id: string;
+  readonly os: Os;
+  readonly kind: 'host' | 'vm' | 'microvm';
+  readonly hostId: string;
+}
+
+export function kernelOf(cluster: ClusterState, inst: InstanceState): Kernel {
+  if (inst.runtime === 'microvm') return { id: `microvm:${inst.id}`, os: 'linux', kind: 'microvm', hostId: inst.hostId };
+  if (inst.vmId) {
+    const vm = findVm(cluster, inst.vmId);
+    return { id: `vm:${inst.vmId}`, os: vm?.guestOs ?? 'linux', kind: 'vm', hostId: inst.hostId };
+  }
+  const host = findHost(cluster, inst.hostId);
+  const os: Os = host?.platform === 'windows' ? 'windows' : 'linux';
+  return { id: `host:${inst.hostId}`, os, kind: 'host', hostId: inst.hostId };
+}
+
+/** The engine whose image store a deploy uses: the host's, or the VM's own. */
+export const engineKey = (inst: { hostId: string; vmId: string | null; runtime: string }): string =>
+  inst.vmId ? `vm:${inst.vmId}` : `host:${inst.hostId}`;
+
+export function isUp(state: SimState, cluster: ClusterState, inst: InstanceState, t: number): boolean {
+  if (inst.upAtS > t) return false;
+  const host = findHost(cluster, inst.hostId);
+  return !!host && host.downUntilS <= t && state.phase !== 'ended';
+}
+
+/** How hard each app's instances are pushed this second: per instance, the share of its CPU need it gets. */
+export interface ClusterLoad {
+  /** Aligned with cluster.instances: 0 when down, else the fraction of its work it can do (≤ 1). */
+  readonly perf: readonly number[];
+  /** Per app (scenario order): requests per second the up instances can serve. */
+  readonly capacity: readonly number[];
+}
+
+export function noisyFactors(state: SimState): Map<string, number> {
+  const factors = new Map<string, number>();
+  for (const e of state.effects) {
+    if (e.type === 'noisyNeighbour') factors.set(e.appId, (factors.get(e.appId) ?? 1) * e.factor);
+  }
+  return factors;
+}
+
+/** Without a figure from the author, the desired replicas serve normal demand with 25 % headroom. */
+export function capacityPerReplica(app: App): number {
+  return app.capacityPerReplica ?? (app.demand > 0 ? (1.25 * app.demand) / app.replicas : 1);
+}
+
+/**
+ * CPU is shared out proportionally inside each pool: the host kernel's containers share what
+ * VMs have not reserved; a VM's vCPUs are shared only by what runs inside it; a microVM's are its
+ * own. A runaway container without a limit therefore starves its neighbours, and only them.
+ */
+export function clusterLoad(state: SimState, cluster: ClusterState, t: number, noisy = noisyFactors(state)): ClusterLoad {
+  const { scenario, physics } = state;
+  const apps = scenario.apps;
+  const index = appIndex(scenario);
+  const n = cluster.instances.length;
+  const need = new Array<number>(n);
+  const pool = new Array<string>(n);
+  const poolNeed = new Map<string, number>();
+  const poolCap = new Map<string, number>();
+  const reserved = new Map<string, number>();
+
+  for (const vm of cluster.vms) {
+    reserved.set(vm.hostId, (reserved.get(vm.hostId) ?? 0) + vm.vcpu);
+    const overhead = isHosted(findHost(cluster, vm.hostId)!) ? physics.cpuOverhead.vmType2 : physics.cpuOverhead.vmType1;
+    poolCap.set(`vm:${vm.id}`, vm.upAtS <= t ? vm.vcpu * (1 - overhead) : 0);
+  }
+  for (let i = 0; i < n; i++) {
+    const inst = cluster.instances[i]!;
+    const app = apps[index.get(inst.appId)!]!;
+    if (inst.runtime === 'microvm') {
+      const vcpu = vcpusFor(app);
+      reserved.set(inst.hostId, (reserved.get(inst.hostId) ?? 0) + vcpu);
+      pool[i] = `microvm:${inst.id}`;
+      poolCap.set(pool[i]!, vcpu * (1 - physics.cpuOverhead.microvm));
+    } else {
+      pool[i] = inst.vmId ? `vm:${inst.vmId}` : `host:${inst.hostId}`;
+    }
+    let want = app.cpu * (noisy.get(app.id) ?? 1);
+    if (inst.cpuLimit !== null) want = Math.min(want, inst.cpuLimit);
+    need[i] = isUp(state, cluster, inst, t) ? want : 0;
+    poolNeed.set(pool[i]!, (poolNeed.get(pool[i]!) ?? 0) + need[i]!);
+  }
+  for (const host of cluster.hosts) {
+    const free = Math.max(0, host.cpu - (reserved.get(host.id) ?? 0));
+    poolCap.set(`host:${host.id}`, free * (1 - physics.cpuOverhead.container));
+  }
+
+  const perf = new Array<number>(n);
+  const capacity = new Array<number>(apps.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    if (need[i] === 0) {
+      perf[i] = 0;
+      continue;
+    }
+    const inst = cluster.instances[i]!;
+    const ai = index.get(inst.appId)!;
+    const app = apps[ai]!;
+    const cap = poolCap.get(pool[i]!) ?? 0;
+    const total = poolNeed.get(pool[i]!)!;
+    const got = total <= cap ? need[i]! : (need[i]! * cap) / total;
+    perf[i] = Math.min(1, got / app.cpu);
+    capacity[ai]! += perf[i]! * capacityPerReplica(app);
+  }
+  return { perf, capacity };
+}

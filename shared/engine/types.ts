@@ -1,0 +1,181 @@
+import type { Concept } from './concepts.ts';
+import type { Physics } from './physics.ts';
+import type { App, Host, Os, Platform, Runtime, Scenario, ScenarioEvent } from '../scenario/schema.ts';
+
+export type { App, Host, Os, Platform, Runtime, Scenario, ScenarioEvent };
+
+export const PHASES = ['lobby', 'running', 'paused', 'debrief', 'ended'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** A host in one cluster: the scenario's machine plus what this player did with it. */
+export interface HostState {
+  readonly id: string;
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  readonly kvm: boolean;
+  readonly costPerHour: number;
+  readonly platform: Platform;
+  /** The host serves nothing before this second (reboot or repair). */
+  readonly downUntilS: number;
+}
+
+export interface VmState {
+  readonly id: string;
+  readonly hostId: string;
+  readonly guestOs: Os;
+  readonly vcpu: number;
+  readonly memoryMiB: number;
+  readonly containerEngine: boolean;
+  /** Set when the VM was created by `deploy {runtime: 'vm'}` for one app instance. */
+  readonly dedicatedTo: string | null;
+  readonly createdAtS: number;
+  /** The guest OS is up (after boot, or after a patch reboot) from this second. */
+  readonly upAtS: number;
+}
+
+export interface InstanceState {
+  readonly id: string;
+  readonly appId: string;
+  readonly runtime: Runtime;
+  readonly hostId: string;
+  readonly vmId: string | null;
+  readonly createdAtS: number;
+  /** When the image is on the engine (equal to createdAtS when it was already there). */
+  readonly pulledAtS: number;
+  /** When it first served: fixed at deploy. */
+  readonly readyAtS: number;
+  /** It serves from this second (moves later on a patch reboot). */
+  readonly upAtS: number;
+  /** A cgroup CPU limit in cores (containers only); null means unlimited. */
+  readonly cpuLimit: number | null;
+  readonly breached: boolean;
+}
+
+export interface RetiredInstance {
+  readonly id: string;
+  readonly appId: string;
+  readonly runtime: Runtime;
+  readonly hostId: string;
+  readonly vmId: string | null;
+  readonly readyAtS: number;
+  readonly removedAtS: number;
+  readonly reason: 'removed' | 'hostFailure';
+}
+
+export interface Incident {
+  readonly seq: number;
+  readonly atS: number;
+  readonly type: ScenarioEvent['type'];
+  readonly concept: Concept;
+  readonly appIds: readonly string[];
+  readonly instanceIds: readonly string[];
+  readonly message: string;
+  /** Security points (out of 100) this incident cost. */
+  readonly securityPenalty: number;
+  /** Spend this incident caused (patch labour), in the scenario's cost unit. */
+  readonly cost: number;
+}
+
+export interface ScoreTally {
+  /** Seconds simulated for this cluster. */
+  readonly ticks: number;
+  /** Per app (scenario order): the sum over ticks of served / demand. */
+  readonly served: readonly number[];
+  readonly spend: { readonly hosts: number; readonly licences: number; readonly patching: number };
+  readonly securityPenalty: number;
+}
+
+export interface ClusterState {
+  readonly id: string;
+  readonly name: string;
+  readonly kicked: boolean;
+  readonly ready: boolean;
+  readonly hosts: readonly HostState[];
+  readonly vms: readonly VmState[];
+  readonly instances: readonly InstanceState[];
+  readonly retired: readonly RetiredInstance[];
+  /** Per engine (`host:ID` or `vm:ID`), the second each app's image finished arriving. */
+  readonly images: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly nextSeq: number;
+  readonly tally: ScoreTally;
+  readonly incidents: readonly Incident[];
+}
+
+/** A time-limited effect of a room-wide event. */
+export interface ActiveEffect {
+  readonly type: 'trafficSpike' | 'noisyNeighbour';
+  readonly appId: string;
+  readonly factor: number;
+  readonly untilS: number;
+}
+
+export interface FiredEvent {
+  readonly seq: number;
+  readonly atS: number;
+  readonly source: 'scenario' | 'teacher';
+  readonly event: ScenarioEvent;
+}
+
+export interface SimState {
+  readonly scenario: Scenario;
+  readonly physics: Physics;
+  readonly seed: number;
+  readonly rng: number;
+  readonly phase: Phase;
+  readonly speed: number;
+  readonly locked: boolean;
+  /** Simulated seconds elapsed; one tick is one second. */
+  readonly timeS: number;
+  /** Index of the next scenario event to fire (scenario events are sorted by atS). */
+  readonly nextEvent: number;
+  readonly injected: readonly ScenarioEvent[];
+  readonly effects: readonly ActiveEffect[];
+  readonly fired: readonly FiredEvent[];
+  /** Requests per second each app (scenario order) faces this second. */
+  readonly demand: readonly number[];
+  readonly budget: number;
+  readonly clusters: Readonly<Record<string, ClusterState>>;
+  /** Cluster ids in the order they joined (object keys that look like numbers would reorder). */
+  readonly clusterOrder: readonly string[];
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+
+export type PlayerAction =
+  | { type: 'configureHost'; clusterId: string; hostId: string; platform: Platform }
+  | { type: 'createVm'; clusterId: string; id?: string; hostId: string; guestOs: Os; vcpu: number; memoryMiB: number; containerEngine?: boolean }
+  | { type: 'deleteVm'; clusterId: string; vmId: string }
+  | { type: 'deploy'; clusterId: string; id?: string; appId: string; runtime: Runtime; target: string }
+  | { type: 'remove'; clusterId: string; instanceId: string }
+  | { type: 'setLimits'; clusterId: string; instanceId: string; cpu: number | null }
+  | { type: 'ready'; clusterId: string; ready?: boolean };
+
+export type TeacherAction =
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'setSpeed'; speed: number }
+  | { type: 'injectEvent'; event: Omit<ScenarioEvent, 'atS'> & { atS?: number } }
+  | { type: 'nextPhase' }
+  | { type: 'kick'; clusterId: string }
+  | { type: 'lock'; locked?: boolean }
+  | { type: 'end' };
+
+export type SystemAction = { type: 'addCluster'; clusterId: string; name?: string } | { type: 'tick' };
+
+export type Action = PlayerAction | TeacherAction | SystemAction;
+
+export const PLAYER_ACTION_TYPES = ['configureHost', 'createVm', 'deleteVm', 'deploy', 'remove', 'setLimits', 'ready'] as const;
+export const TEACHER_ACTION_TYPES = ['start', 'pause', 'resume', 'setSpeed', 'injectEvent', 'nextPhase', 'kick', 'lock', 'end'] as const;
+
+export interface Rejection {
+  readonly code: string;
+  /** The idea the refusal teaches; null when it is about the game, not the cluster (wrong phase, unknown id). */
+  readonly concept: Concept | null;
+  readonly message: string;
+}
+
+export interface StepResult {
+  readonly state: SimState;
+  readonly rejection: Rejection | null;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { osSchema, platformSchema, runtimeSchema } from './schema.ts';
+
+const ref = z.string().min(1, { error: 'must not be empty' }).max(64);
+const at = { atS: z.number().nonnegative({ error: 'must not be negative' }) };
+
+/** One timed player action in a plan file; the plan is for one cluster, so no clusterId. */
+export const planActionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...at, type: z.literal('configureHost'), hostId: ref, platform: platformSchema }),
+  z.strictObject({
+    ...at,
+    type: z.literal('createVm'),
+    id: ref.optional(),
+    hostId: ref,
+    guestOs: osSchema,
+    vcpu: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }),
+    memoryMiB: z.number().positive({ error: 'must be positive' }),
+    containerEngine: z.boolean().optional(),
+  }),
+  z.strictObject({ ...at, type: z.literal('deleteVm'), vmId: ref }),
+  z.strictObject({ ...at, type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref }),
+  z.strictObject({ ...at, type: z.literal('remove'), instanceId: ref }),
+  z.strictObject({ ...at, type: z.literal('setLimits'), instanceId: ref, cpu: z.number().positive({ error: 'must be positive' }).nullable() }),
+  z.strictObject({ ...at, type: z.literal('ready'), ready: z.boolean().optional() }),
+]);
+
+export const planSchema = z.strictObject({ actions: z.array(planActionSchema).max(10_000, { error: 'at most 10000 actions' }) });
+export type Plan = z.output<typeof planSchema>;

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(40, { error: 'must be at most 40 characters' })
+  .regex(/^[a-z0-9][a-z0-9_-]*$/i, { error: 'must be letters, digits, - or _' });
+const positive = () => z.number().positive({ error: 'must be positive' });
+const nonNegative = () => z.number().nonnegative({ error: 'must not be negative' });
+
+export const osSchema = z.enum(['linux', 'windows']);
+export const platformSchema = z.enum(['linux', 'windows', 'hypervisor']);
+export const runtimeSchema = z.enum(['container', 'vm', 'microvm']);
+
+export const hostSchema = z.strictObject({
+  id,
+  name: z.string().max(60).optional(),
+  cpu: z.number().int({ error: 'must be a whole number of cores' }).positive({ error: 'must be positive' }).max(256),
+  memoryGiB: positive().max(4096),
+  platform: platformSchema.default('linux'),
+  kvm: z.boolean().default(true),
+  costPerHour: nonNegative().default(1),
+});
+
+export const appSchema = z.strictObject({
+  id,
+  name: z.string().min(1).max(60),
+  description: z.string().max(400).optional(),
+  os: osSchema.default('linux'),
+  cpu: positive().max(64),
+  memoryMiB: positive().max(262144),
+  imageMiB: positive().max(65536).default(100),
+  replicas: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(50).default(1),
+  demand: nonNegative().default(100),
+  capacityPerReplica: positive().optional(),
+  trust: z.enum(['trusted', 'untrusted']).default('trusted'),
+  data: z.enum(['public', 'confidential', 'regulated']).default('public'),
+  needsCustomKernel: z.boolean().default(false),
+});
+
+const at = { atS: nonNegative() };
+const factor = positive().max(100);
+const durationS = positive().max(86400);
+export const scenarioEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...at, type: z.literal('trafficSpike'), appId: id, factor, durationS }),
+  z.strictObject({ ...at, type: z.literal('noisyNeighbour'), appId: id, factor, durationS }),
+  z.strictObject({ ...at, type: z.literal('kernelExploit'), os: osSchema }),
+  z.strictObject({ ...at, type: z.literal('hypervisorEscape'), hostId: id }),
+  z.strictObject({ ...at, type: z.literal('hostFailure'), hostId: id }),
+  z.strictObject({ ...at, type: z.literal('patchDay'), os: osSchema }),
+  z.strictObject({ ...at, type: z.literal('complianceAudit') }),
+]);
+
+const partial = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).partial();
+const byOs = partial({ linux: nonNegative(), windows: nonNegative() });
+export const physicsOverridesSchema = z
+  .strictObject({
+    vmBootS: byOs,
+    type2BootFactor: z.number().min(1),
+    containerStartS: byOs,
+    microvmBootS: nonNegative(),
+    imagePullMiBPerS: positive(),
+    hostRebootS: byOs,
+    hostRepairS: nonNegative(),
+    guestOsMiB: byOs,
+    vmMinFreeMiB: nonNegative(),
+    hostReservedMiB: partial({ linux: nonNegative(), windows: nonNegative(), hypervisor: nonNegative() }),
+    containerOverheadMiB: nonNegative(),
+    containerEngineMiB: nonNegative(),
+    microvmVmmMiB: nonNegative(),
+    microvmKernelMiB: nonNegative(),
+    microvmMinGuestMiB: nonNegative(),
+    cpuOverhead: partial({
+      vmType1: z.number().min(0).max(0.9),
+      vmType2: z.number().min(0).max(0.9),
+      container: z.number().min(0).max(0.9),
+      microvm: z.number().min(0).max(0.9),
+    }),
+    windowsLicencePerCoreHour: nonNegative(),
+    patchCostPerKernel: nonNegative(),
+    imageRebuildCost: nonNegative(),
+    defaultBudgetShare: positive(),
+    breachPenalty: partial({ public: nonNegative(), confidential: nonNegative(), regulated: nonNegative() }),
+    auditPenalty: nonNegative(),
+    demandJitter: z.number().min(0).max(0.5),
+    scoreWeights: partial({ availability: nonNegative(), cost: nonNegative(), security: nonNegative() }),
+  })
+  .partial();
+
+export const scenarioSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1, { error: 'must be 1 (the only scenario format so far)' }),
+    id,
+    title: z.string().min(1, { error: 'must not be empty' }).max(80),
+    summary: z.string().min(1, { error: 'must not be empty' }).max(400),
+    version: z.union([z.string().max(20), z.number()]).default(1),
+    durationS: z.number().int({ error: 'must be a whole number of seconds' }).min(30, { error: 'must be at least 30' }).max(7200, { error: 'must be at most 7200 (two hours)' }),
+    debrief: z.string().min(1, { error: 'must not be empty' }).max(4000),
+    budget: positive().optional(),
+    hosts: z.array(hostSchema).min(1, { error: 'needs at least one host' }).max(32, { error: 'at most 32 hosts' }),
+    apps: z.array(appSchema).min(1, { error: 'needs at least one app' }).max(24, { error: 'at most 24 apps' }),
+    events: z.array(scenarioEventSchema).max(200).default([]),
+    allow: z
+      .strictObject({
+        runtimes: z.array(runtimeSchema).min(1, { error: 'must allow at least one runtime' }).default(['container', 'vm', 'microvm']),
+        changePlatform: z.boolean().default(true),
+      })
+      .default({ runtimes: ['container', 'vm', 'microvm'], changePlatform: true }),
+    physics: physicsOverridesSchema.default({}),
+  })
+  .superRefine((s, ctx) => {
+    const dup = (list: { id: string }[], path: string) => {
+      const seen = new Set<string>();
+      list.forEach((item, i) => {
+        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${item.id}"` });
+        seen.add(item.id);
+      });
+    };
+    dup(s.hosts, 'hosts');
+    dup(s.apps, 'apps');
+    const hostIds = new Set(s.hosts.map((h) => h.id));
+    const appIds = new Set(s.apps.map((a) => a.id));
+    s.events.forEach((e, i) => {
+      if (e.atS >= s.durationS) ctx.addIssue({ code: 'custom', path: ['events', i, 'atS'], message: `must be before the end (durationS ${s.durationS})` });
+      if ('appId' in e && !appIds.has(e.appId)) ctx.addIssue({ code: 'custom', path: ['events', i, 'appId'], message: `no app with id "${e.appId}"` });
+      if ('hostId' in e && !hostIds.has(e.hostId)) ctx.addIssue({ code: 'custom', path: ['events', i, 'hostId'], message: `no host with id "${e.hostId}"` });
+    });
+  });
+
+/** A scenario as an author writes it (optional fields may be left out). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A validated scenario with every default filled in. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Host = Scenario['hosts'][number];
+export type App = Scenario['apps'][number];
+export type ScenarioEvent = z.output<typeof scenarioEventSchema>;
+export type Os = z.output<typeof osSchema>;
+export type Platform = z.output<typeof platformSchema>;
+export type Runtime = z.output<typeof runtimeSchema>;
