@@ -190,22 +190,36 @@ function hostFailure(state: SimState, cluster: ClusterState, hostId: string) {
 }
 
 /**
- * Rule 8: one patch-and-reboot per kernel. A host OS reboot takes down all it runs (and a hosted
- * hypervisor's VMs must boot again after it); each VM guest is its own kernel to patch and boot;
- * containers and microVMs are rebuilt on a patched base and restarted in moments.
+ * Rule 8: one patch-and-reboot per kernel. The patch window walks the hosts one at a time (as
+ * operators drain and patch nodes), so replicas spread over hosts keep serving. On each host, a
+ * host OS reboot takes down all it runs (a hosted hypervisor's VMs then boot again); each VM guest
+ * is its own kernel to patch and boot; containers and microVMs are rebuilt on a patched base and
+ * restarted in moments.
  */
 function patchDay(state: SimState, cluster: ClusterState, os: Os) {
   const { physics, timeS: t } = state;
-  const hostsPatched = cluster.hosts.filter((h) => h.platform === os && !isEmptyHost(cluster, h.id));
-  const hostBackAt = new Map(hostsPatched.map((h) => [h.id, t + physics.hostRebootS[os]]));
+  const slot = physics.hostRebootS[os];
+  const hostBackAt = new Map<string, number>();
   const vmUp = new Map<string, number>();
+  const slotStart = new Map<string, number>();
+  let hostKernels = 0;
   let guestKernels = 0;
-  for (const vm of cluster.vms) {
-    const host = findHost(cluster, vm.hostId)!;
-    const hostBack = hostBackAt.get(vm.hostId);
-    if (vm.guestOs === os) guestKernels++;
-    if (vm.guestOs === os || hostBack !== undefined) {
-      vmUp.set(vm.id, Math.max(vm.upAtS, (hostBack ?? t) + vmBootS(physics, vm.guestOs, host)));
+  for (const host of cluster.hosts) {
+    const vmsHere = cluster.vms.filter((v) => v.hostId === host.id);
+    const hostKernel = host.platform === os && !isEmptyHost(cluster, host.id);
+    const guests = vmsHere.filter((v) => v.guestOs === os);
+    const microvms = os === 'linux' && cluster.instances.some((i) => i.hostId === host.id && i.runtime === 'microvm');
+    if (!hostKernel && guests.length === 0 && !microvms) continue;
+    const start = t + slotStart.size * slot;
+    slotStart.set(host.id, start);
+    if (hostKernel) {
+      hostKernels++;
+      hostBackAt.set(host.id, start + physics.hostRebootS[os]);
+    }
+    guestKernels += guests.length;
+    for (const vm of vmsHere) {
+      const back = hostBackAt.get(host.id);
+      if (vm.guestOs === os || back !== undefined) vmUp.set(vm.id, Math.max(vm.upAtS, (back ?? start) + vmBootS(physics, vm.guestOs, host)));
     }
   }
   const rebuilt = new Set<string>();
@@ -220,23 +234,23 @@ function patchDay(state: SimState, cluster: ClusterState, os: Os) {
       if (vmBack !== undefined) up = Math.max(up, vmBack + restart);
     } else if (hostBackAt.has(inst.hostId)) {
       up = Math.max(up, hostBackAt.get(inst.hostId)! + restart);
-    } else if (app.os === os) {
-      // A microVM on a bare-metal hypervisor: rebuilt on a patched kernel image and restarted.
-      up = Math.max(up, t + restart);
+    } else if (inst.runtime === 'microvm' && os === 'linux') {
+      // A microVM on a bare-metal hypervisor: restarted on a patched kernel image in its host's slot.
+      up = Math.max(up, slotStart.get(inst.hostId)! + restart);
     }
     if (up === inst.upAtS) return inst;
     affected.push(inst);
     return { ...inst, upAtS: up };
   });
+  const kernels = hostKernels + guestKernels;
+  if (kernels === 0 && rebuilt.size === 0) return { cluster, incident: null };
   const vms = cluster.vms.map((vm) => (vmUp.has(vm.id) ? { ...vm, upAtS: vmUp.get(vm.id)! } : vm));
   const hosts = cluster.hosts.map((h) => (hostBackAt.has(h.id) ? { ...h, downUntilS: hostBackAt.get(h.id)! } : h));
-  const kernels = hostsPatched.length + guestKernels;
   const cost = kernels * physics.patchCostPerKernel + rebuilt.size * physics.imageRebuildCost;
-  if (kernels === 0 && rebuilt.size === 0) return { cluster, incident: null };
   const osName = os === 'linux' ? 'Linux' : 'Windows';
   const parts: string[] = [];
-  if (guestKernels) parts.push(`${guestKernels} VM guest${guestKernels === 1 ? '' : 's'} patched and rebooted (${fmtS(physics.vmBootS[os])}+ each)`);
-  if (hostsPatched.length) parts.push(`${hostsPatched.length} host OS${hostsPatched.length === 1 ? '' : 'es'} rebooted, taking down what ran on ${hostsPatched.length === 1 ? 'it' : 'them'}`);
+  if (guestKernels) parts.push(`${guestKernels} VM guest${guestKernels === 1 ? '' : 's'} patched and rebooted (${fmtS(physics.vmBootS[os])} or more each)`);
+  if (hostKernels) parts.push(`${hostKernels} host OS${hostKernels === 1 ? '' : 'es'} rebooted, one at a time, each taking down what ran on it`);
   if (rebuilt.size) parts.push(`${rebuilt.size} container image${rebuilt.size === 1 ? '' : 's'} rebuilt on a patched base and restarted in moments`);
   return {
     cluster: { ...cluster, instances, vms, hosts },

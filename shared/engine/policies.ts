@@ -118,10 +118,15 @@ function greedyCandidates(state: SimState, cluster: ClusterState, app: App): Pla
     const u = hostUsage(state.scenario, state.physics, cluster, h);
     return u.memoryMiB - u.usedMiB;
   };
-  // Best fit: running hosts first (no new host to pay for), tightest fit first.
-  const order = [...cluster.hosts].sort((a, b) => Number(powered(b.id)) - Number(powered(a.id)) || free(a.id) - free(b.id));
-  // Keep replicas of one app apart where possible, so one host failure or reboot is not all of them.
-  const spread = [...order].sort((a, b) => countOn(cluster, app.id, a.id) - countOn(cluster, app.id, b.id));
+  // Best fit: hosts already running first (no new host to pay for); among those, the one with the
+  // fewest replicas of this app (so one failure or reboot is not all of them), then the tightest
+  // fit; if a host must be switched on, the cheapest.
+  const countOn = (hostId: string) => cluster.instances.filter((i) => i.appId === app.id && i.hostId === hostId).length;
+  const spread = [...cluster.hosts].sort(
+    (a, b) =>
+      Number(powered(b.id)) - Number(powered(a.id)) ||
+      (powered(a.id) ? countOn(a.id) - countOn(b.id) || free(a.id) - free(b.id) : a.costPerHour - b.costPerHour),
+  );
   const out: PlayerAction[][] = [];
   const vmOptions = spread.map((h) => [deploy('vm', h.id)]);
   if (ownKernel) {
@@ -163,4 +168,3 @@ function greedyCandidates(state: SimState, cluster: ClusterState, app: App): Pla
   return out;
 }
 
-const countOn = (cluster: ClusterState, appId: string, hostId: string): number => cluster.instances.filter((i) => i.appId === appId && i.hostId === hostId).length;

@@ -1,9 +1,27 @@
 import type { Scenario, ScenarioInput } from '../schema.ts';
 import { parseScenario } from '../parse.ts';
+import { densitySqueeze } from './density-squeeze.ts';
+import { flashSale } from './flash-sale.ts';
+import { hostFailure } from './host-failure.ts';
+import { liftAndShift } from './lift-and-shift.ts';
+import { microvmFunctions } from './microvm-functions.ts';
+import { noisyNeighbour } from './noisy-neighbour.ts';
+import { patchDay } from './patch-day.ts';
 import { tutorial } from './tutorial.ts';
+import { untrustedTenants } from './untrusted-tenants.ts';
 
 /** The built-in scenarios as authored, in the order a course would use them. */
-export const SCENARIO_INPUTS: readonly ScenarioInput[] = [tutorial];
+export const SCENARIO_INPUTS: readonly ScenarioInput[] = [
+  tutorial,
+  flashSale,
+  untrustedTenants,
+  liftAndShift,
+  patchDay,
+  densitySqueeze,
+  hostFailure,
+  noisyNeighbour,
+  microvmFunctions,
+];
 
 /** The built-in scenarios, validated with every default filled in. */
 export const SCENARIOS: readonly Scenario[] = SCENARIO_INPUTS.map((input) => {
