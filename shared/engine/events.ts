@@ -171,7 +171,8 @@ function hostFailure(state: SimState, cluster: ClusterState, hostId: string) {
   next = {
     ...next,
     vms: next.vms.filter((v) => v.hostId !== hostId),
-    images: Object.fromEntries(Object.entries(next.images).filter(([key]) => !key.startsWith(`host:${hostId}`) && !cluster.vms.some((v) => v.hostId === hostId && key === `vm:${v.id}`))),
+    // The images on that host's disk and in its VMs are gone with it.
+    images: Object.fromEntries(Object.entries(next.images).filter(([key]) => key !== `host:${hostId}` && !cluster.vms.some((v) => v.hostId === hostId && key === `vm:${v.id}`))),
     hosts: next.hosts.map((h) => (h.id === hostId ? { ...h, downUntilS: t + state.physics.hostRepairS } : h)),
   };
   if (lost.length === 0 && vmsLost === 0) {

@@ -1,11 +1,10 @@
-import type { PlayerAction, Rejection, SimState } from './types.ts';
+import type { DistributiveOmit, PlayerAction, Rejection, SimState } from './types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { PolicyName } from './policies.ts';
 import { policyStep } from './policies.ts';
 import { reduce } from './reducer.ts';
 import { createSimulation } from './state.ts';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A player action in a plan file: timed, and without a cluster (the plan is for one). */
 export type PlanAction = DistributiveOmit<PlayerAction, 'clusterId'> & { atS: number };
 

@@ -110,10 +110,10 @@ export function kernelOf(cluster: ClusterState, inst: InstanceState): Kernel {
 export const engineKey = (inst: { hostId: string; vmId: string | null; runtime: string }): string =>
   inst.vmId ? `vm:${inst.vmId}` : `host:${inst.hostId}`;
 
-export function isUp(state: SimState, cluster: ClusterState, inst: InstanceState, t: number): boolean {
+export function isUp(cluster: ClusterState, inst: InstanceState, t: number): boolean {
   if (inst.upAtS > t) return false;
   const host = findHost(cluster, inst.hostId);
-  return !!host && host.downUntilS <= t && state.phase !== 'ended';
+  return !!host && host.downUntilS <= t;
 }
 
 /** How hard each app's instances are pushed this second: per instance, the share of its CPU need it gets. */
@@ -171,7 +171,7 @@ export function clusterLoad(state: SimState, cluster: ClusterState, t: number, n
     }
     let want = app.cpu * (noisy.get(app.id) ?? 1);
     if (inst.cpuLimit !== null) want = Math.min(want, inst.cpuLimit);
-    need[i] = isUp(state, cluster, inst, t) ? want : 0;
+    need[i] = isUp(cluster, inst, t) ? want : 0;
     poolNeed.set(pool[i]!, (poolNeed.get(pool[i]!) ?? 0) + need[i]!);
   }
   for (const host of cluster.hosts) {

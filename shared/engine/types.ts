@@ -141,6 +141,9 @@ export interface SimState {
 
 // ---- actions ---------------------------------------------------------------------------------
 
+/** Omit over each member of a union (plain Omit would collapse it to the shared keys). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export type PlayerAction =
   | { type: 'configureHost'; clusterId: string; hostId: string; platform: Platform }
   | { type: 'createVm'; clusterId: string; id?: string; hostId: string; guestOs: Os; vcpu: number; memoryMiB: number; containerEngine?: boolean }
@@ -155,7 +158,7 @@ export type TeacherAction =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'setSpeed'; speed: number }
-  | { type: 'injectEvent'; event: Omit<ScenarioEvent, 'atS'> & { atS?: number } }
+  | { type: 'injectEvent'; event: DistributiveOmit<ScenarioEvent, 'atS'> }
   | { type: 'nextPhase' }
   | { type: 'kick'; clusterId: string }
   | { type: 'lock'; locked?: boolean }
