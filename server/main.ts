@@ -1,0 +1,54 @@
+import { networkInterfaces } from 'node:os';
+import { pino } from 'pino';
+import { startServer } from './http/app.ts';
+import { readVersion } from './version.ts';
+
+const log = pino({ name: 'clusterclass', level: process.env.LOG_LEVEL ?? 'info' });
+
+function parsePort(text: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    console.error(`clusterclass: PORT must be a whole number from 0 to 65535, not "${text}"`);
+    process.exit(2);
+  }
+  return port;
+}
+
+/** What a person can type into a browser: a wildcard address is reachable on every interface. */
+function urlsFor(host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}/`];
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => `http://${a!.address}:${port}/`);
+  return [`http://localhost:${port}/`, ...lan];
+}
+
+const port = parsePort(process.env.PORT ?? '3000');
+const host = process.env.HOST ?? '0.0.0.0';
+const running = await startServer({ port, host }).catch((error: NodeJS.ErrnoException) => {
+  log.fatal({ err: error }, `cannot listen on ${host}:${port}`);
+  process.exit(1);
+});
+log.info({ host: running.host, port: running.port, version: readVersion() }, 'listening');
+console.log(`ClusterClass ${readVersion()} is up (health endpoint and a placeholder page only, until the live classroom lands). Open:`);
+for (const url of urlsFor(host, running.port)) console.log(`  ${url}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    // A client holding a request open must not keep the process alive for ever.
+    const force = setTimeout(() => running.server.closeAllConnections(), 5_000);
+    force.unref();
+    running.close().then(
+      () => log.info('closed'),
+      (error: unknown) => {
+        log.error({ err: error }, 'error while closing');
+        process.exitCode = 1;
+      },
+    );
+  });
+}
