@@ -165,7 +165,9 @@ function deleteVm(state: SimState, cluster: ClusterState, vmId: string): Outcome
   const vm = findVm(cluster, vmId);
   if (!vm) return { rejection: reject('unknown-vm', null, `There is no VM "${vmId}" in this cluster.`) };
   const inside = cluster.instances.filter((i) => i.vmId === vm.id);
-  return { cluster: retire({ ...cluster, vms: cluster.vms.filter((v) => v.id !== vm.id) }, inside, state.timeS, 'removed') };
+  // Its disk goes with it: a later VM under the same id starts with no images.
+  const { [`vm:${vm.id}`]: _gone, ...images } = cluster.images;
+  return { cluster: retire({ ...cluster, vms: cluster.vms.filter((v) => v.id !== vm.id), images }, inside, state.timeS, 'removed') };
 }
 
 export function retire(cluster: ClusterState, gone: readonly InstanceState[], t: number, reason: 'removed' | 'hostFailure'): ClusterState {
