@@ -131,7 +131,7 @@ function injectEvent(state: SimState, event: unknown): StepResult {
     return no(state, 'too-many-events', 'This session has had as many injected events as it can take.');
   }
   const parsed = scenarioEventSchema.safeParse({ ...(event as object), atS: state.timeS });
-  if (!parsed.success) return no(state, 'bad-value', `That event is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) return no(state, 'bad-value', `That event is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}.`);
   const e = parsed.data;
   if ('appId' in e && !state.scenario.apps.some((a) => a.id === e.appId)) return no(state, 'unknown-app', `There is no app "${e.appId}" in this scenario.`);
   if ('hostId' in e && !state.scenario.hosts.some((h) => h.id === e.hostId)) return no(state, 'unknown-host', `There is no host "${e.hostId}" in this scenario.`);
