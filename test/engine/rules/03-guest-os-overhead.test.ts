@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { SimState } from '../../../shared/engine/index.ts';
+import { DEFAULT_PHYSICS, hostUsage, reduce } from '../../../shared/engine/index.ts';
+import { C, all, bareMetal, cluster, createVm, deploy, linuxApp, linuxHost, ok, refused, running, scenario } from '../helpers.ts';
+
+const P = DEFAULT_PHYSICS;
+const usage = (state: SimState, hostId: string) => {
+  const c = cluster(state);
+  return hostUsage(state.scenario, state.physics, c, c.hosts.find((h) => h.id === hostId)!);
+};
+
+/** Deploys the app onto the host until the first refusal; returns how many fitted. */
+function fill(state: SimState, runtime: 'container' | 'vm', appId: string, target: string): { count: number; last: SimState } {
+  let s = state;
+  for (let n = 0; n < 1000; n++) {
+    const r = reduce(s, deploy(appId, runtime, target));
+    if (r.rejection) return { count: n, last: s };
+    s = r.state;
+  }
+  throw new Error('never filled');
+}
+
+describe('rule 3: a VM reserves its memory and pays its guest OS (guest-os-overhead, capacity, density)', () => {
+  const s = scenario({
+    hosts: [linuxHost('lin', { cpu: 64, memoryGiB: 16 }), bareMetal('metal', { cpu: 64, memoryGiB: 16 })],
+    apps: [linuxApp('small', { memoryMiB: 256 }), linuxApp('huge', { memoryMiB: 20_000 })],
+  });
+
+  it('reserves a VM’s memory in full on its host, even with nothing running inside', () => {
+    const before = usage(running(s), 'metal');
+    const state = ok(running(s), createVm('v', 'metal', 'linux', 4096));
+    expect(usage(state, 'metal').usedMiB - before.usedMiB).toBe(4096);
+    expect(usage(state, 'metal').reservedCpu).toBe(2);
+  });
+
+  it('gives a dedicated VM its app’s memory plus a whole guest OS', () => {
+    const state = ok(running(s), deploy('small', 'vm', 'metal', 'a'));
+    expect(cluster(state).vms[0]!.memoryMiB).toBe(256 + P.guestOsMiB.linux);
+    expect(usage(state, 'metal').usedMiB).toBe(256 + P.guestOsMiB.linux);
+  });
+
+  it('charges a container only its app memory and a small runtime overhead, no guest OS', () => {
+    const state = ok(running(s), deploy('small', 'container', 'lin'));
+    expect(usage(state, 'lin').usedMiB).toBe(256 + P.containerOverheadMiB);
+  });
+
+  it('refuses a VM smaller than its guest OS needs, and says how much it needs', () => {
+    const min = P.guestOsMiB.linux + P.containerEngineMiB + P.vmMinFreeMiB;
+    const state = running(s);
+    const r = refused(state, createVm('v', 'metal', 'linux', min - 1), 'vm-too-small', 'guest-os-overhead');
+    expect(r.message).toContain(`${min} MiB`);
+    ok(state, createVm('v', 'metal', 'linux', min));
+    const minWindows = P.guestOsMiB.windows + P.vmMinFreeMiB;
+    refused(state, createVm('w', 'metal', 'windows', minWindows - 1, 2, false), 'vm-too-small', 'guest-os-overhead');
+    ok(state, createVm('w', 'metal', 'windows', minWindows, 2, false));
+  });
+
+  it('refuses a VM that would fit only without its guest OS (guest-os-overhead), while the container fits', () => {
+    // Leave room for the app as a container but not for app + guest OS.
+    const free = 16 * 1024 - P.hostReservedMiB.linux;
+    const filler = free - (256 + P.containerOverheadMiB) - 10;
+    const state = ok(running(s), createVm('filler', 'lin', 'linux', filler, 1, false));
+    const r = refused(state, deploy('small', 'vm', 'lin'), 'insufficient-memory', 'guest-os-overhead');
+    expect(r.message).toMatch(/as a container/i);
+    ok(state, deploy('small', 'container', 'lin'));
+  });
+
+  it('refuses what does not fit at all for lack of capacity, as a VM and as a container', () => {
+    const state = running(s);
+    refused(state, deploy('huge', 'vm', 'metal'), 'insufficient-memory', 'capacity');
+    const r = refused(state, deploy('huge', 'container', 'lin'), 'insufficient-memory', 'capacity');
+    expect(r.message).toMatch(/another host/);
+    refused(state, createVm('big', 'metal', 'linux', 17 * 1024), 'insufficient-memory', 'capacity');
+  });
+
+  it('refuses a VM whose vCPUs are already reserved by other VMs (capacity)', () => {
+    const state = ok(running(s), createVm('v1', 'metal', 'linux', 1024, 60));
+    const r = refused(state, createVm('v2', 'metal', 'linux', 1024, 8), 'insufficient-cpu', 'capacity');
+    expect(r.message).toMatch(/another host/);
+    ok(state, createVm('v2', 'metal', 'linux', 1024, 4));
+  });
+
+  it('fits more containers than VMs on the same host (density)', () => {
+    const state = running(s);
+    const free = 16 * 1024 - P.hostReservedMiB.linux;
+    const containers = fill(state, 'container', 'small', 'lin');
+    const vms = fill(state, 'vm', 'small', 'lin');
+    expect(containers.count).toBe(Math.floor(free / (256 + P.containerOverheadMiB)));
+    expect(vms.count).toBe(Math.floor(free / (256 + P.guestOsMiB.linux)));
+    expect(containers.count).toBeGreaterThan(2 * vms.count);
+    // The refusal once full is about capacity.
+    refused(containers.last, deploy('small', 'container', 'lin'), 'insufficient-memory', 'capacity');
+  });
+
+  it('fits more containers inside one VM than VMs of the same total size', () => {
+    const vmMiB = 8192;
+    const state = ok(running(s), createVm('shared', 'metal', 'linux', vmMiB, 8));
+    const inside = fill(state, 'container', 'small', 'shared').count;
+    expect(inside).toBe(Math.floor((vmMiB - P.guestOsMiB.linux - P.containerEngineMiB) / (256 + P.containerOverheadMiB)));
+    expect(inside).toBeGreaterThan(Math.floor(vmMiB / (256 + P.guestOsMiB.linux)));
+    const r = refused(fill(state, 'container', 'small', 'shared').last, deploy('small', 'container', 'shared'), 'insufficient-memory', 'capacity');
+    expect(r.message).toMatch(/bigger VM|another target/);
+  });
+
+  it('frees the reservation when the VM is deleted', () => {
+    let state = all(running(s), [createVm('v', 'metal', 'linux', 8192), deploy('small', 'container', 'v')]);
+    state = ok(state, { type: 'deleteVm', clusterId: C, vmId: 'v' });
+    expect(usage(state, 'metal').usedMiB).toBe(0);
+    expect(cluster(state).instances).toHaveLength(0);
+    expect(cluster(state).retired).toHaveLength(1);
+  });
+});
