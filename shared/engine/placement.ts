@@ -10,7 +10,6 @@ import {
   findVm,
   hostUsage,
   isEmptyHost,
-  isHosted,
   microvmMiB,
   vcpusFor,
   vmBootS,

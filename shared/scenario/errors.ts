@@ -23,8 +23,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_union':
-      return issue.message.startsWith('Invalid input') ? 'is not a known kind (check "type")' : issue.message;
+    case 'invalid_union': {
+      // A discriminated union names its options: say which kinds exist rather than zod's phrasing.
+      const options = (issue as { options?: unknown[] }).options;
+      if (Array.isArray(options) && options.length) return `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}`;
+      return 'does not match any allowed form';
+    }
     default:
       return issue.message;
   }

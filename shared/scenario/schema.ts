@@ -107,25 +107,40 @@ export const scenarioSchema = z
       })
       .default({ runtimes: ['container', 'vm', 'microvm'], changePlatform: true }),
     physics: physicsOverridesSchema.default({}),
-  })
-  .superRefine((s, ctx) => {
-    const dup = (list: { id: string }[], path: string) => {
-      const seen = new Set<string>();
-      list.forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${item.id}"` });
-        seen.add(item.id);
-      });
-    };
-    dup(s.hosts, 'hosts');
-    dup(s.apps, 'apps');
-    const hostIds = new Set(s.hosts.map((h) => h.id));
-    const appIds = new Set(s.apps.map((a) => a.id));
-    s.events.forEach((e, i) => {
-      if (e.atS >= s.durationS) ctx.addIssue({ code: 'custom', path: ['events', i, 'atS'], message: `must be before the end (durationS ${s.durationS})` });
-      if ('appId' in e && !appIds.has(e.appId)) ctx.addIssue({ code: 'custom', path: ['events', i, 'appId'], message: `no app with id "${e.appId}"` });
-      if ('hostId' in e && !hostIds.has(e.hostId)) ctx.addIssue({ code: 'custom', path: ['events', i, 'hostId'], message: `no host with id "${e.hostId}"` });
-    });
   });
+
+/**
+ * Checks across fields: unique ids and events that name real apps and hosts in time. It reads the
+ * raw input defensively, so these problems are listed together with any field errors (a zod
+ * refinement would be skipped as soon as one field failed).
+ */
+export function crossCheckScenario(input: unknown): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (!isRecord(input)) return problems;
+  const ids = (key: 'hosts' | 'apps'): Set<string> => {
+    const seen = new Set<string>();
+    const list = Array.isArray(input[key]) ? input[key] : [];
+    list.forEach((item: unknown, i: number) => {
+      if (!isRecord(item) || typeof item.id !== 'string') return;
+      if (seen.has(item.id)) problems.push({ path: [key, i, 'id'], message: `duplicate id "${item.id}"` });
+      seen.add(item.id);
+    });
+    return seen;
+  };
+  const hostIds = ids('hosts');
+  const appIds = ids('apps');
+  const durationS = typeof input.durationS === 'number' ? input.durationS : Infinity;
+  const events = Array.isArray(input.events) ? input.events : [];
+  events.forEach((e: unknown, i: number) => {
+    if (!isRecord(e)) return;
+    if (typeof e.atS === 'number' && e.atS >= durationS) problems.push({ path: ['events', i, 'atS'], message: `must be before the end (durationS ${durationS})` });
+    if (typeof e.appId === 'string' && Array.isArray(input.apps) && !appIds.has(e.appId)) problems.push({ path: ['events', i, 'appId'], message: `no app with id "${e.appId}"` });
+    if (typeof e.hostId === 'string' && Array.isArray(input.hosts) && !hostIds.has(e.hostId)) problems.push({ path: ['events', i, 'hostId'], message: `no host with id "${e.hostId}"` });
+  });
+  return problems;
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** A scenario as an author writes it (optional fields may be left out). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
