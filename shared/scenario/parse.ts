@@ -8,7 +8,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] }
 
 /** Validates a scenario, listing every problem by path; never throws. */
 export function parseScenario(input: unknown): Parsed<Scenario> {
-  const result = scenarioSchema.safeParse(input);
+  // reportInput: zod 4 leaves the offending value out of issues unless asked, and errors.ts needs
+  // it to tell a missing field ("is required") from one of the wrong type ("must be an array").
+  const result = scenarioSchema.safeParse(input, { reportInput: true });
   const cross = crossCheckScenario(input).map((p) => `${formatPath(p.path)}: ${p.message}`);
   const errors = [...(result.success ? [] : formatIssues(result.error)), ...cross];
   return result.success && errors.length === 0 ? { ok: true, value: result.data } : { ok: false, errors };
@@ -16,6 +18,6 @@ export function parseScenario(input: unknown): Parsed<Scenario> {
 
 /** Validates a plan file's shape. Ids are checked when it runs: a bad one is a rejection in the report. */
 export function parsePlan(input: unknown): Parsed<Plan> {
-  const result = planSchema.safeParse(input);
+  const result = planSchema.safeParse(input, { reportInput: true });
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: formatIssues(result.error) };
 }
