@@ -18,7 +18,9 @@ export function formatIssues(error: z.core.$ZodError): string[] {
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}`;
+      if (issue.input === undefined) return `is required (${issue.expected})`;
+      // A schema's own wording (`.int({ error: 'must be a whole number' })`) beats zod's generic one.
+      return issue.message.startsWith('Invalid input') ? `must be ${article(issue.expected)}` : issue.message;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_value':
