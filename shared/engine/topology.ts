@@ -110,6 +110,15 @@ export function kernelOf(cluster: ClusterState, inst: InstanceState): Kernel {
 export const engineKey = (inst: { hostId: string; vmId: string | null; runtime: string }): string =>
   inst.vmId ? `vm:${inst.vmId}` : `host:${inst.hostId}`;
 
+/** Position of each entry by id; the first wins, as with Array.find. */
+function positions(list: readonly { readonly id: string }[]): Map<string, number> {
+  const map = new Map<string, number>();
+  list.forEach((item, i) => {
+    if (!map.has(item.id)) map.set(item.id, i);
+  });
+  return map;
+}
+
 export function isUp(cluster: ClusterState, inst: InstanceState, t: number): boolean {
   if (inst.upAtS > t) return false;
   const host = findHost(cluster, inst.hostId);
@@ -138,45 +147,117 @@ export function capacityPerReplica(app: App): number {
 }
 
 /**
+ * What the per-second load depends on that changes only when a cluster's hosts, VMs or instances
+ * do: which CPU pool each instance draws from and each pool's size. Cached per instances array,
+ * since every tick reuses the same arrays until a player or an event changes one; the tick then
+ * does flat array work for every cluster every second.
+ */
+interface Layout {
+  readonly scenario: Scenario;
+  readonly physics: Physics;
+  readonly hosts: readonly HostState[];
+  readonly vms: readonly VmState[];
+  /** Per instance: its app (scenario index), CPU pool, host (index, or -1 when gone), CPU limit and start. */
+  readonly appOf: readonly number[];
+  readonly pool: readonly number[];
+  readonly hostOf: readonly number[];
+  readonly cpuLimit: readonly (number | null)[];
+  readonly upAtS: readonly number[];
+  /** Pool sizes in cores: host kernels (what VMs and microVMs left), then VMs (when up), then microVMs, then an empty pool for anything orphaned. */
+  readonly baseCap: readonly number[];
+  readonly vmPool: number;
+  readonly vmCap: readonly number[];
+}
+
+const layoutCache = new WeakMap<readonly InstanceState[], Layout>();
+
+function layoutOf(state: SimState, cluster: ClusterState): Layout {
+  const { scenario, physics } = state;
+  const { hosts, vms, instances } = cluster;
+  const cached = layoutCache.get(instances);
+  if (cached && cached.hosts === hosts && cached.vms === vms && cached.scenario === scenario && cached.physics === physics) return cached;
+
+  const apps = scenario.apps;
+  const index = appIndex(scenario);
+  const hostAt = positions(hosts);
+  const vmAt = positions(vms);
+  const nHosts = hosts.length;
+  const n = instances.length;
+  const vmPool = nHosts;
+  const microvmPool = nHosts + vms.length;
+  const orphan = microvmPool + n;
+  const baseCap = new Array<number>(orphan + 1).fill(0);
+  const reserved = new Array<number>(nHosts).fill(0);
+  const vmCap = new Array<number>(vms.length);
+  const appOf = new Array<number>(n);
+  const pool = new Array<number>(n);
+  const hostOf = new Array<number>(n);
+  const cpuLimit = new Array<number | null>(n);
+  const upAtS = new Array<number>(n);
+
+  for (let v = 0; v < vms.length; v++) {
+    const vm = vms[v]!;
+    const h = hostAt.get(vm.hostId);
+    if (h !== undefined) reserved[h]! += vm.vcpu;
+    const overhead = isHosted(hosts[h!]!) ? physics.cpuOverhead.vmType2 : physics.cpuOverhead.vmType1;
+    vmCap[v] = vm.vcpu * (1 - overhead);
+  }
+  for (let i = 0; i < n; i++) {
+    const inst = instances[i]!;
+    const ai = index.get(inst.appId)!;
+    appOf[i] = ai;
+    cpuLimit[i] = inst.cpuLimit;
+    upAtS[i] = inst.upAtS;
+    const h = hostAt.get(inst.hostId);
+    hostOf[i] = h ?? -1;
+    if (inst.runtime === 'microvm') {
+      const vcpu = vcpusFor(apps[ai]!);
+      if (h !== undefined) reserved[h]! += vcpu;
+      pool[i] = microvmPool + i;
+      baseCap[microvmPool + i] = vcpu * (1 - physics.cpuOverhead.microvm);
+    } else if (inst.vmId) {
+      const v = vmAt.get(inst.vmId);
+      pool[i] = v === undefined ? orphan : vmPool + v;
+    } else {
+      pool[i] = h ?? orphan;
+    }
+  }
+  for (let h = 0; h < nHosts; h++) {
+    const free = Math.max(0, hosts[h]!.cpu - reserved[h]!);
+    baseCap[h] = free * (1 - physics.cpuOverhead.container);
+  }
+  const layout: Layout = { scenario, physics, hosts, vms, appOf, pool, hostOf, cpuLimit, upAtS, baseCap, vmPool, vmCap };
+  layoutCache.set(instances, layout);
+  return layout;
+}
+
+/**
  * CPU is shared out proportionally inside each pool: the host kernel's containers share what
  * VMs have not reserved; a VM's vCPUs are shared only by what runs inside it; a microVM's are its
  * own. A runaway container without a limit therefore starves its neighbours, and only them.
  */
 export function clusterLoad(state: SimState, cluster: ClusterState, t: number, noisy = noisyFactors(state)): ClusterLoad {
-  const { scenario, physics } = state;
-  const apps = scenario.apps;
-  const index = appIndex(scenario);
-  const n = cluster.instances.length;
-  const need = new Array<number>(n);
-  const pool = new Array<string>(n);
-  const poolNeed = new Map<string, number>();
-  const poolCap = new Map<string, number>();
-  const reserved = new Map<string, number>();
+  const apps = state.scenario.apps;
+  const { hosts, vms } = cluster;
+  const { appOf, pool, hostOf, cpuLimit, upAtS, baseCap, vmPool, vmCap } = layoutOf(state, cluster);
+  const n = appOf.length;
+  const poolCap = baseCap.slice();
+  for (let v = 0; v < vms.length; v++) poolCap[vmPool + v] = vms[v]!.upAtS <= t ? vmCap[v]! : 0;
+  const poolNeed = new Array<number>(baseCap.length).fill(0);
+  const factor = new Array<number>(apps.length);
+  for (let a = 0; a < apps.length; a++) factor[a] = noisy.get(apps[a]!.id) ?? 1;
 
-  for (const vm of cluster.vms) {
-    reserved.set(vm.hostId, (reserved.get(vm.hostId) ?? 0) + vm.vcpu);
-    const overhead = isHosted(findHost(cluster, vm.hostId)!) ? physics.cpuOverhead.vmType2 : physics.cpuOverhead.vmType1;
-    poolCap.set(`vm:${vm.id}`, vm.upAtS <= t ? vm.vcpu * (1 - overhead) : 0);
-  }
+  const need = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    const inst = cluster.instances[i]!;
-    const app = apps[index.get(inst.appId)!]!;
-    if (inst.runtime === 'microvm') {
-      const vcpu = vcpusFor(app);
-      reserved.set(inst.hostId, (reserved.get(inst.hostId) ?? 0) + vcpu);
-      pool[i] = `microvm:${inst.id}`;
-      poolCap.set(pool[i]!, vcpu * (1 - physics.cpuOverhead.microvm));
-    } else {
-      pool[i] = inst.vmId ? `vm:${inst.vmId}` : `host:${inst.hostId}`;
-    }
-    let want = app.cpu * (noisy.get(app.id) ?? 1);
-    if (inst.cpuLimit !== null) want = Math.min(want, inst.cpuLimit);
-    need[i] = isUp(cluster, inst, t) ? want : 0;
-    poolNeed.set(pool[i]!, (poolNeed.get(pool[i]!) ?? 0) + need[i]!);
-  }
-  for (const host of cluster.hosts) {
-    const free = Math.max(0, host.cpu - (reserved.get(host.id) ?? 0));
-    poolCap.set(`host:${host.id}`, free * (1 - physics.cpuOverhead.container));
+    const ai = appOf[i]!;
+    let want = apps[ai]!.cpu * factor[ai]!;
+    const limit = cpuLimit[i] as number | null;
+    if (limit !== null) want = Math.min(want, limit);
+    // isUp, with the host found by position.
+    const h = hostOf[i]!;
+    const up = upAtS[i]! <= t && h >= 0 && hosts[h]!.downUntilS <= t;
+    need[i] = up ? want : 0;
+    poolNeed[pool[i]!]! += need[i]!;
   }
 
   const perf = new Array<number>(n);
@@ -186,11 +267,10 @@ export function clusterLoad(state: SimState, cluster: ClusterState, t: number, n
       perf[i] = 0;
       continue;
     }
-    const inst = cluster.instances[i]!;
-    const ai = index.get(inst.appId)!;
+    const ai = appOf[i]!;
     const app = apps[ai]!;
-    const cap = poolCap.get(pool[i]!) ?? 0;
-    const total = poolNeed.get(pool[i]!)!;
+    const cap = poolCap[pool[i]!]!;
+    const total = poolNeed[pool[i]!]!;
     const got = total <= cap ? need[i]! : (need[i]! * cap) / total;
     perf[i] = Math.min(1, got / app.cpu);
     capacity[ai]! += perf[i]! * capacityPerReplica(app);
