@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Action, Os, Platform, Runtime, SimState } from '../../shared/engine/index.ts';
 import type { Scenario, ScenarioInput } from '../../shared/scenario/schema.ts';
-import { POLICIES, createSimulation, reduce, runScenario } from '../../shared/engine/index.ts';
+import { POLICIES, clusterLoad, createSimulation, reduce, runScenario } from '../../shared/engine/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import { SCENARIOS } from '../../shared/scenario/library/index.ts';
 import { brokenInvariants, brokenStep } from './invariants.ts';
+import { referenceLoad } from './reference-load.ts';
 
 // Fixed seeds: a failure reproduces exactly, and fast-check prints the shrunk counterexample.
 const SEED = 20_261_122;
@@ -195,6 +196,14 @@ function play(scenario: Scenario, seed: number, commands: readonly Command[]): R
     else accepted[action.type] = (accepted[action.type] ?? 0) + 1;
     state = result.state;
     problems.push(...brokenInvariants(state).map((p) => `after step ${log.length} (${action.type}): ${p}`));
+    // The optimised CPU sharing (cached per layout) must match the plain one exactly, every step.
+    for (const id of CLUSTERS) {
+      const c = state.clusters[id];
+      if (!c) continue;
+      const fast = clusterLoad(state, c, state.timeS);
+      const plain = referenceLoad(state, c, state.timeS);
+      if (JSON.stringify(fast) !== JSON.stringify(plain)) problems.push(`after step ${log.length}: clusterLoad ${JSON.stringify(fast)} differs from reference ${JSON.stringify(plain)}`);
+    }
   };
   for (const clusterId of CLUSTERS) apply({ type: 'addCluster', clusterId });
   apply({ type: 'start' });
