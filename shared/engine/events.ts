@@ -1,11 +1,9 @@
-import type { ClusterState, Incident, InstanceState, Os, ScenarioEvent, SimState } from './types.ts';
-import type { Concept } from './concepts.ts';
+import type { ClusterState, InstanceState, Os, ScenarioEvent, SimState } from './types.ts';
+import { draft, withIncident, type Draft } from './incidents.ts';
 import { fmtS } from './rejection.ts';
 import { retire } from './placement.ts';
 import { findApp, findHost, isEmptyHost, isHosted, kernelOf, vmBootS } from './topology.ts';
 
-type OneShot = Exclude<ScenarioEvent, { type: 'trafficSpike' | 'noisyNeighbour' }>;
-type Draft = Omit<Incident, 'seq'>;
 
 /** Applies a one-shot event to one cluster, recording what it did there as incidents. */
 export function applyEventToCluster(state: SimState, cluster: ClusterState, event: ScenarioEvent): ClusterState {
@@ -36,37 +34,15 @@ export function applyEventToCluster(state: SimState, cluster: ClusterState, even
       throw new Error(`unhandled event ${JSON.stringify(never)}`);
     }
   }
-  const { incident } = result;
-  if (!incident) return result.cluster;
-  const c = result.cluster;
-  return {
-    ...c,
-    incidents: [...c.incidents, { ...incident, seq: c.incidents.length + 1 }],
-    tally: {
-      ...c.tally,
-      securityPenalty: c.tally.securityPenalty + incident.securityPenalty,
-      spend: { ...c.tally.spend, patching: c.tally.spend.patching + incident.cost },
-    },
-  };
+  return result.incident ? withIncident(result.cluster, result.incident) : result.cluster;
 }
+
 
 const names = (state: SimState, appIds: Iterable<string>): string => {
   const list = [...new Set(appIds)].map((id) => findApp(state.scenario, id)?.name ?? id);
   return list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
 };
 
-function draft(event: OneShot['type'] | 'noisyNeighbour', concept: Concept, t: number, victims: readonly InstanceState[], message: string, securityPenalty = 0, cost = 0): Draft {
-  return {
-    atS: t,
-    type: event,
-    concept,
-    appIds: [...new Set(victims.map((v) => v.appId))],
-    instanceIds: victims.map((v) => v.id),
-    message,
-    securityPenalty,
-    cost,
-  };
-}
 
 const untrusted = (state: SimState, inst: InstanceState): boolean => findApp(state.scenario, inst.appId)?.trust === 'untrusted';
 
@@ -142,7 +118,9 @@ function kernelExploit(state: SimState, cluster: ClusterState, os: Os) {
 function hypervisorEscape(state: SimState, cluster: ClusterState, hostId: string) {
   const t = state.timeS;
   const onHost = cluster.instances.filter((i) => i.hostId === hostId);
-  const attackers = new Set(onHost.filter((i) => untrusted(state, i)).map((i) => i.appId));
+  // The attacker must be inside a guest (VM or microVM) to escape through the hypervisor; untrusted
+  // containers on the host OS are a kernel exploit's business, not this one's.
+  const attackers = new Set(onHost.filter((i) => untrusted(state, i) && (i.vmId !== null || i.runtime === 'microvm')).map((i) => i.appId));
   if (attackers.size === 0) return { cluster, incident: null };
   const victims = new Set(onHost.filter((i) => attackers.size > 1 || !attackers.has(i.appId)).map((i) => i.id));
   const { cluster: next, penalty, hit } = breach(state, cluster, victims);
@@ -190,73 +168,106 @@ function hostFailure(state: SimState, cluster: ClusterState, hostId: string) {
   };
 }
 
+/** Whether a host has anything for an `os` patch day: its own kernel, VM guests, or microVM kernels. */
+function patchWork(cluster: ClusterState, hostId: string, os: Os): { hostKernel: boolean; guests: number; microvms: boolean } {
+  const host = findHost(cluster, hostId)!;
+  return {
+    hostKernel: host.platform === os && !isEmptyHost(cluster, hostId),
+    guests: cluster.vms.filter((v) => v.hostId === hostId && v.guestOs === os).length,
+    microvms: os === 'linux' && cluster.instances.some((i) => i.hostId === hostId && i.runtime === 'microvm'),
+  };
+}
+
 /**
- * Rule 8: one patch-and-reboot per kernel. The patch window walks the hosts one at a time (as
- * operators drain and patch nodes), so replicas spread over hosts keep serving. On each host, a
- * host OS reboot takes down all it runs (a hosted hypervisor's VMs then boot again); each VM guest
- * is its own kernel to patch and boot; containers and microVMs are rebuilt on a patched base and
- * restarted in moments.
+ * Rule 8: one patch-and-reboot per kernel. The window walks the hosts one at a time, as operators
+ * drain and patch nodes, so replicas spread over hosts keep serving; each host's turn is queued
+ * and runs on whatever is on that host when it comes. The labour is counted when patch day lands.
  */
 function patchDay(state: SimState, cluster: ClusterState, os: Os) {
   const { physics, timeS: t } = state;
-  const slot = physics.hostRebootS[os];
-  const hostBackAt = new Map<string, number>();
-  const vmUp = new Map<string, number>();
-  const slotStart = new Map<string, number>();
+  const turns = cluster.hosts.filter((h) => {
+    const w = patchWork(cluster, h.id, os);
+    return w.hostKernel || w.guests > 0 || w.microvms;
+  });
   let hostKernels = 0;
   let guestKernels = 0;
-  for (const host of cluster.hosts) {
-    const vmsHere = cluster.vms.filter((v) => v.hostId === host.id);
-    const hostKernel = host.platform === os && !isEmptyHost(cluster, host.id);
-    const guests = vmsHere.filter((v) => v.guestOs === os);
-    const microvms = os === 'linux' && cluster.instances.some((i) => i.hostId === host.id && i.runtime === 'microvm');
-    if (!hostKernel && guests.length === 0 && !microvms) continue;
-    const start = t + slotStart.size * slot;
-    slotStart.set(host.id, start);
-    if (hostKernel) {
-      hostKernels++;
-      hostBackAt.set(host.id, start + physics.hostRebootS[os]);
-    }
-    guestKernels += guests.length;
-    for (const vm of vmsHere) {
-      const back = hostBackAt.get(host.id);
-      if (vm.guestOs === os || back !== undefined) vmUp.set(vm.id, Math.max(vm.upAtS, (back ?? start) + vmBootS(physics, vm.guestOs, host)));
-    }
+  for (const h of turns) {
+    const w = patchWork(cluster, h.id, os);
+    hostKernels += Number(w.hostKernel);
+    guestKernels += w.guests;
   }
-  const rebuilt = new Set<string>();
-  const affected: InstanceState[] = [];
+  const rebuilt = new Set(cluster.instances.filter((i) => i.runtime !== 'vm' && findApp(state.scenario, i.appId)?.os === os).map((i) => i.appId));
+  const kernels = hostKernels + guestKernels;
+  if (kernels === 0 && rebuilt.size === 0) return { cluster, incident: null };
+
+  const slot = physics.hostRebootS[os] + physics.patchSettleS;
+  const queue = turns.slice(1).map((h, k) => ({ atS: t + (k + 1) * slot, os, hostId: h.id }));
+  let next: ClusterState = turns.length ? patchHost(state, cluster, os, turns[0]!.id, t) : cluster;
+  next = { ...next, patchQueue: [...next.patchQueue, ...queue] };
+  const onTurns = new Set(turns.map((h) => h.id));
+  const affected = cluster.instances.filter((i) => onTurns.has(i.hostId));
+
+  const cost = kernels * physics.patchCostPerKernel + rebuilt.size * physics.imageRebuildCost;
+  const osName = os === 'linux' ? 'Linux' : 'Windows';
+  const parts: string[] = [];
+  if (guestKernels) parts.push(`${guestKernels} VM guest${guestKernels === 1 ? '' : 's'} to patch and reboot (${fmtS(physics.vmBootS[os])} or more each)`);
+  if (hostKernels) parts.push(`${hostKernels} host OS${hostKernels === 1 ? '' : 'es'} to reboot, each taking down what runs on it`);
+  if (rebuilt.size) parts.push(`${rebuilt.size} container image${rebuilt.size === 1 ? '' : 's'} rebuilt on a patched base and restarted in moments`);
+  const window = turns.length > 1 ? ` The window patches one host every ${fmtS(slot)}, ${turns.map((h) => h.id).join(' → ')}.` : '';
+  return {
+    cluster: next,
+    incident: draft('patchDay', 'patching', t, affected, `${osName} patch day: ${parts.join('; ')}.${window} Every kernel you run is one more to patch.`, 0, cost),
+  };
+}
+
+/**
+ * One host's turn: a host OS reboot takes down all it runs (a hosted hypervisor's VMs then boot
+ * again); each VM guest of that OS reboots at VM speed; microVMs restart on a patched kernel.
+ */
+function patchHost(state: SimState, cluster: ClusterState, os: Os, hostId: string, start: number): ClusterState {
+  const { physics } = state;
+  const host = findHost(cluster, hostId);
+  if (!host) return cluster;
+  const back = patchWork(cluster, hostId, os).hostKernel ? start + physics.hostRebootS[os] : undefined;
+  const vmUp = new Map<string, number>();
+  for (const vm of cluster.vms) {
+    if (vm.hostId !== hostId) continue;
+    if (vm.guestOs === os || back !== undefined) vmUp.set(vm.id, Math.max(vm.upAtS, (back ?? start) + vmBootS(physics, vm.guestOs, host)));
+  }
+  let changed = false;
   const instances = cluster.instances.map((inst) => {
+    if (inst.hostId !== hostId) return inst;
     const app = findApp(state.scenario, inst.appId)!;
     const restart = inst.runtime === 'microvm' ? physics.microvmBootS : physics.containerStartS[app.os];
-    if (inst.runtime !== 'vm' && app.os === os) rebuilt.add(app.id);
     let up = inst.upAtS;
     if (inst.vmId) {
       const vmBack = vmUp.get(inst.vmId);
       if (vmBack !== undefined) up = Math.max(up, vmBack + restart);
-    } else if (hostBackAt.has(inst.hostId)) {
-      up = Math.max(up, hostBackAt.get(inst.hostId)! + restart);
+    } else if (back !== undefined) {
+      up = Math.max(up, back + restart);
     } else if (inst.runtime === 'microvm' && os === 'linux') {
-      // A microVM on a bare-metal hypervisor: restarted on a patched kernel image in its host's slot.
-      up = Math.max(up, slotStart.get(inst.hostId)! + restart);
+      up = Math.max(up, start + restart);
     }
     if (up === inst.upAtS) return inst;
-    affected.push(inst);
+    changed = true;
     return { ...inst, upAtS: up };
   });
-  const kernels = hostKernels + guestKernels;
-  if (kernels === 0 && rebuilt.size === 0) return { cluster, incident: null };
-  const vms = cluster.vms.map((vm) => (vmUp.has(vm.id) ? { ...vm, upAtS: vmUp.get(vm.id)! } : vm));
-  const hosts = cluster.hosts.map((h) => (hostBackAt.has(h.id) ? { ...h, downUntilS: hostBackAt.get(h.id)! } : h));
-  const cost = kernels * physics.patchCostPerKernel + rebuilt.size * physics.imageRebuildCost;
-  const osName = os === 'linux' ? 'Linux' : 'Windows';
-  const parts: string[] = [];
-  if (guestKernels) parts.push(`${guestKernels} VM guest${guestKernels === 1 ? '' : 's'} patched and rebooted (${fmtS(physics.vmBootS[os])} or more each)`);
-  if (hostKernels) parts.push(`${hostKernels} host OS${hostKernels === 1 ? '' : 'es'} rebooted, one at a time, each taking down what ran on it`);
-  if (rebuilt.size) parts.push(`${rebuilt.size} container image${rebuilt.size === 1 ? '' : 's'} rebuilt on a patched base and restarted in moments`);
+  if (!changed && vmUp.size === 0 && back === undefined) return cluster;
   return {
-    cluster: { ...cluster, instances, vms, hosts },
-    incident: draft('patchDay', 'patching', t, affected, `${osName} patch day: ${parts.join('; ')}. Every kernel you run is one more to patch.`, 0, cost),
+    ...cluster,
+    instances: changed ? instances : cluster.instances,
+    vms: vmUp.size ? cluster.vms.map((vm) => (vmUp.has(vm.id) ? { ...vm, upAtS: vmUp.get(vm.id)! } : vm)) : cluster.vms,
+    hosts: back !== undefined ? cluster.hosts.map((h) => (h.id === hostId ? { ...h, downUntilS: back } : h)) : cluster.hosts,
   };
+}
+
+/** Runs the patch turns that have come due by second `t`. */
+export function runPatchQueue(state: SimState, cluster: ClusterState, t: number): ClusterState {
+  if (cluster.patchQueue.length === 0 || cluster.patchQueue[0]!.atS > t) return cluster;
+  let next = cluster;
+  const due = cluster.patchQueue.filter((turn) => turn.atS <= t);
+  for (const turn of due) next = patchHost(state, next, turn.os, turn.hostId, turn.atS);
+  return { ...next, patchQueue: cluster.patchQueue.filter((turn) => turn.atS > t) };
 }
 
 /**

@@ -16,6 +16,8 @@ export const DEFAULT_PHYSICS = {
   imagePullMiBPerS: 100,
   /** A host OS patch-and-reboot (E). */
   hostRebootS: { linux: 60, windows: 180 },
+  /** In a rolling patch window, operators wait this long after a host is back before patching the next (E). */
+  patchSettleS: 30,
   /** A failed host is out of service this long, then comes back empty (E). */
   hostRepairS: 600,
 

@@ -1,5 +1,6 @@
 import type { App, ClusterState, HostState, InstanceState, Os, PlayerAction, Rejection, Runtime, SimState, VmState } from './types.ts';
-import { fmtMiB, reject } from './rejection.ts';
+import { draft, withIncident } from './incidents.ts';
+import { fmtMiB, fmtS, reject } from './rejection.ts';
 import {
   containerMiB,
   dedicatedVmMiB,
@@ -71,7 +72,9 @@ function configureHost(state: SimState, cluster: ClusterState, hostId: string, p
       ),
     };
   }
-  return { cluster: { ...cluster, hosts: cluster.hosts.map((h) => (h.id === host.id ? { ...h, platform } : h)) } };
+  // Reinstalling wipes the disk, images included.
+  const { [`host:${host.id}`]: _wiped, ...images } = cluster.images;
+  return { cluster: { ...cluster, images, hosts: cluster.hosts.map((h) => (h.id === host.id ? { ...h, platform } : h)) } };
 }
 
 const isTaken = (cluster: ClusterState, id: string): boolean =>
@@ -146,6 +149,15 @@ function fitsOnHost(state: SimState, cluster: ClusterState, host: HostState, nee
         'insufficient-memory',
         'guest-os-overhead',
         `${host.id} has ${fmtMiB(freeMiB)} free, but ${what} needs ${fmtMiB(needMiB)} because a VM carries a whole guest OS. As a container (no guest OS) it would need only ${fmtMiB(containerMiBAlt)}.`,
+      );
+    }
+    // When guest OSes of this host's VMs take more than is missing, the lesson is density.
+    const guestOsMiB = cluster.vms.filter((v) => v.hostId === host.id).reduce((sum, v) => sum + state.physics.guestOsMiB[v.guestOs], 0);
+    if (guestOsMiB >= needMiB - freeMiB) {
+      return reject(
+        'insufficient-memory',
+        'density',
+        `${host.id} is full: ${fmtMiB(freeMiB)} free, ${what} needs ${fmtMiB(needMiB)}, and ${fmtMiB(guestOsMiB)} of the host goes to the guest OSes of its VMs. Containers share one kernel and pay no guest OS, so as containers the same apps would leave room.`,
       );
     }
     return reject('insufficient-memory', 'capacity', `${host.id} has ${fmtMiB(freeMiB)} of memory free and ${what} needs ${fmtMiB(needMiB)}. VM memory is reserved in full: pick another host or free some room.`);
@@ -256,6 +268,8 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
 
   const named = takeId(cluster, action.id, app.id);
   if (isRejection(named)) return { rejection: named };
+  // A new VM always pulls; a container or microVM pulls only if its engine lacks the image.
+  const freshPull = vmToAdd !== null || cluster.images[engineKey(placed)]?.[app.id] === undefined;
   let next = named.cluster;
   let inst: InstanceState = { ...placed, id: named.id };
   if (vmToAdd) {
@@ -273,7 +287,27 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
       next = { ...next, images: { ...next.images, [key]: { ...next.images[key], [app.id]: inst.pulledAtS } } };
     }
   }
-  return { cluster: { ...next, instances: [...next.instances, inst] } };
+  next = { ...next, instances: [...next.instances, inst] };
+  return { cluster: freshPull ? slowPullNotice(state, next, inst, app) : next };
+}
+
+/** A first pull this slow is worth telling the player about: it is image size they chose. */
+const SLOW_PULL_S = 10;
+
+function slowPullNotice(state: SimState, cluster: ClusterState, inst: InstanceState, app: App): ClusterState {
+  const pullS = app.imageMiB / state.physics.imagePullMiBPerS;
+  if (pullS < SLOW_PULL_S) return cluster;
+  const where = inst.vmId && inst.runtime !== 'vm' ? inst.vmId : inst.hostId;
+  return withIncident(
+    cluster,
+    draft(
+      'imagePull',
+      'image-size',
+      state.timeS,
+      [inst],
+      `${app.name}'s ${fmtMiB(app.imageMiB)} image must first be pulled onto ${where}: about ${fmtS(pullS)} before it can start. Later deploys there reuse the layers; smaller images start sooner.`,
+    ),
+  );
 }
 
 /** When an image is on an engine: already there, arriving, or pulled from `startS` on. */

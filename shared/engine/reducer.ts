@@ -59,15 +59,9 @@ function player(state: SimState, action: PlayerAction): StepResult {
   const cluster = state.clusters[action.clusterId];
   if (!cluster) return no(state, 'unknown-cluster', `There is no cluster "${action.clusterId}" in this session.`);
   if (cluster.kicked) return no(state, 'cluster-kicked', 'This cluster was removed from the session by the teacher.');
-  if (state.phase !== 'running') {
-    const why: Record<Phase, string> = {
-      lobby: 'The session has not started yet: wait for the teacher to start it.',
-      running: '',
-      paused: 'The teacher has paused the session; you can place apps again when it resumes.',
-      debrief: 'The scenario is over: time for the debrief.',
-      ended: 'The session has ended.',
-    };
-    return no(state, 'not-running', why[state.phase]);
+  // Players may plan in the lobby and think while paused: the clock, not the mouse, is the game.
+  if (state.phase === 'debrief' || state.phase === 'ended') {
+    return no(state, 'not-running', state.phase === 'debrief' ? 'The scenario is over: time for the debrief.' : 'The session has ended.');
   }
   if (action.type === 'deploy' && cluster.instances.length >= LIMITS.instancesPerCluster) {
     return { state, rejection: reject('too-many-instances', 'capacity', `A cluster holds at most ${LIMITS.instancesPerCluster} instances; remove some first.`) };

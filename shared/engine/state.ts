@@ -46,5 +46,6 @@ export function newCluster(state: SimState, id: string, name: string): ClusterSt
     // A late joiner has lived through the same seconds as everyone, serving nothing in them.
     tally: { ticks: state.timeS, served: scenario.apps.map(() => 0), spend: { hosts: 0, licences: 0, patching: 0 }, securityPenalty: 0 },
     incidents: [],
+    patchQueue: [],
   };
 }

@@ -1,5 +1,6 @@
 import type { ActiveEffect, ClusterState, FiredEvent, ScenarioEvent, SimState, StepResult } from './types.ts';
-import { applyEventToCluster } from './events.ts';
+import { applyEventToCluster, runPatchQueue } from './events.ts';
+import { draft, withIncident } from './incidents.ts';
 import { nextRandom } from './prng.ts';
 import { reject } from './rejection.ts';
 import { clusterLoad, noisyFactors } from './topology.ts';
@@ -53,6 +54,7 @@ export function tick(state: SimState): StepResult {
   for (const id of state.clusterOrder) {
     let cluster = state.clusters[id]!;
     if (!cluster.kicked) {
+      cluster = runPatchQueue(mid, cluster, t);
       for (const { event } of due) cluster = applyEventToCluster(mid, cluster, event as ScenarioEvent);
       cluster = runSecond(mid, cluster, t, noisy);
     }
@@ -70,15 +72,19 @@ function runSecond(state: SimState, cluster: ClusterState, t: number, noisy: Map
   for (let i = 0; i < served.length; i++) {
     const d = state.demand[i]!;
     const c = load.capacity[i]!;
-    served[i]! += d <= 0 || c >= d ? 1 : c / d;
+    // With no demand an app is available if anything of it is up; otherwise, the share served.
+    served[i]! += d <= 0 ? (c > 0 ? 1 : 0) : c >= d ? 1 : c / d;
   }
 
   const powered = new Set<string>();
   let licences = 0;
   const perSecond = physics.windowsLicencePerCoreHour / 3600;
+  const windowsHosts = new Set<string>();
+  for (const host of cluster.hosts) if (host.platform === 'windows') windowsHosts.add(host.id);
   for (const vm of cluster.vms) {
     powered.add(vm.hostId);
-    if (vm.guestOs === 'windows') licences += vm.vcpu * perSecond;
+    // A Windows host licensed for all its cores covers its Windows guests (Datacenter-style).
+    if (vm.guestOs === 'windows' && !windowsHosts.has(vm.hostId)) licences += vm.vcpu * perSecond;
   }
   for (const inst of cluster.instances) powered.add(inst.hostId);
   let hosts = 0;
@@ -88,7 +94,7 @@ function runSecond(state: SimState, cluster: ClusterState, t: number, noisy: Map
     if (host.platform === 'windows') licences += host.cpu * perSecond;
   }
   const { spend } = cluster.tally;
-  return {
+  const next: ClusterState = {
     ...cluster,
     tally: {
       ...cluster.tally,
@@ -97,4 +103,22 @@ function runSecond(state: SimState, cluster: ClusterState, t: number, noisy: Map
       spend: { hosts: spend.hosts + hosts, licences: spend.licences + licences, patching: spend.patching },
     },
   };
+  return overBudget(state, next, t);
 }
+
+/** Once a minute has passed, warn once when spending runs well over the budget for the time so far. */
+function overBudget(state: SimState, cluster: ClusterState, t: number): ClusterState {
+  const { ticks, spend } = cluster.tally;
+  const budgetSoFar = (state.budget * ticks) / state.scenario.durationS;
+  const total = spend.hosts + spend.licences + spend.patching;
+  if (ticks < 60 || total <= OVER_BUDGET * budgetSoFar || cluster.incidents.some((i) => i.type === 'overBudget')) return cluster;
+  const powered = cluster.hosts.filter((h) => cluster.vms.some((v) => v.hostId === h.id) || cluster.instances.some((i) => i.hostId === h.id)).length;
+  const message =
+    `You are spending ${(total / budgetSoFar).toFixed(1)}× your budget so far, with ${powered} host${powered === 1 ? '' : 's'} switched on` +
+    (spend.licences > 0 ? ` and ${Math.round((100 * spend.licences) / total)} % of it on Windows licences` : '') +
+    '. Every host with anything on it costs money every second: pack more onto fewer hosts (containers need no guest OS) to cut the bill.';
+  return withIncident(cluster, draft('overBudget', 'cost', t, [], message));
+}
+
+/** How far over the pro-rated budget spending may run before the cluster is told. */
+const OVER_BUDGET = 1.25;

@@ -62,10 +62,13 @@ export interface RetiredInstance {
   readonly reason: 'removed' | 'hostFailure';
 }
 
+/** What happened to a cluster: a scenario event's effect, or a notice about the player's own choice. */
+export type IncidentType = ScenarioEvent['type'] | 'imagePull' | 'overBudget';
+
 export interface Incident {
   readonly seq: number;
   readonly atS: number;
-  readonly type: ScenarioEvent['type'];
+  readonly type: IncidentType;
   readonly concept: Concept;
   readonly appIds: readonly string[];
   readonly instanceIds: readonly string[];
@@ -99,6 +102,14 @@ export interface ClusterState {
   readonly nextSeq: number;
   readonly tally: ScoreTally;
   readonly incidents: readonly Incident[];
+  /** Hosts still waiting for their turn in a rolling patch window. */
+  readonly patchQueue: readonly PatchTurn[];
+}
+
+export interface PatchTurn {
+  readonly atS: number;
+  readonly os: Os;
+  readonly hostId: string;
 }
 
 /** A time-limited effect of a room-wide event. */

@@ -61,6 +61,7 @@ export const physicsOverridesSchema = z
     microvmBootS: nonNegative(),
     imagePullMiBPerS: positive(),
     hostRebootS: byOs,
+    patchSettleS: nonNegative(),
     hostRepairS: nonNegative(),
     guestOsMiB: byOs,
     vmMinFreeMiB: nonNegative(),

@@ -7,12 +7,14 @@ const s = scenario({ hosts: [linuxHost('h1'), linuxHost('h2')], apps: [linuxApp(
 const lobby = (): SimState => ok(createSimulation(s, 7), { type: 'addCluster', clusterId: C });
 
 describe('phases: lobby → running ⇄ paused → debrief → ended', () => {
-  it('starts in the lobby where the clock does not run and players cannot act', () => {
+  it('starts in the lobby where the clock does not run but players can already plan', () => {
     const state = lobby();
     expect(state.phase).toBe('lobby');
     refused(state, { type: 'tick' }, 'not-running', null);
-    const r = refused(state, deploy('web', 'container', 'h1'), 'not-running', null);
-    expect(r.message).toMatch(/not started/);
+    const planned = ok(state, deploy('web', 'container', 'h1', 'w1'));
+    // Planned work starts booting when the clock does: the lobby is second 0.
+    expect(cluster(planned).instances.find((i) => i.id === 'w1')!.createdAtS).toBe(0);
+    expect(planned.timeS).toBe(0);
   });
 
   it('starts once, then runs the clock one second per tick', () => {
@@ -22,11 +24,12 @@ describe('phases: lobby → running ⇄ paused → debrief → ended', () => {
     expect(ticks(state, 3).timeS).toBe(3);
   });
 
-  it('pauses: no ticks and no player actions until resumed', () => {
+  it('pauses: no ticks until resumed, while players may still think and act', () => {
     const paused = ok(ticks(running(s), 2), { type: 'pause' });
     expect(paused.phase).toBe('paused');
     refused(paused, { type: 'tick' }, 'not-running', null);
-    refused(paused, deploy('web', 'container', 'h1'), 'not-running', null);
+    const acted = ok(paused, deploy('web', 'container', 'h1', 'w2'));
+    expect(acted.timeS).toBe(2);
     refused(paused, { type: 'pause' }, 'bad-phase', null);
     const resumed = ok(paused, { type: 'resume' });
     expect(resumed.phase).toBe('running');

@@ -59,7 +59,7 @@ describe('scenario files: each problem is named by its path', () => {
     ['an unknown host field', (f) => ((f.hosts[0] as Record<string, unknown>).gpu = 1), 'hosts[0]: unknown field "gpu"'],
     ['an unknown top-level field', (f) => (f.author = 'me'), '(root): unknown field "author"'],
     ['an unknown app field', (f) => ((f.apps[0] as Record<string, unknown>).colour = 'red'), 'apps[0]: unknown field "colour"'],
-    ['a wrong schemaVersion', (f) => (f.schemaVersion = 2), 'schemaVersion: must be one of 1'],
+    ['a wrong schemaVersion', (f) => (f.schemaVersion = 2), 'schemaVersion: must be 1 (the only scenario format so far)'],
     ['a duplicate host id', (f) => (f.hosts[1]!.id = 'h1'), 'hosts[1].id: duplicate id "h1"'],
     ['a duplicate app id', (f) => f.apps.push({ id: 'web', name: 'Again', cpu: 1, memoryMiB: 1 }), 'apps[1].id: duplicate id "web"'],
     ['an event for an unknown app', (f) => (f.events = [{ atS: 1, type: 'noisyNeighbour', appId: 'ghost', factor: 2, durationS: 5 }]), 'events[0].appId: no app with id "ghost"'],
@@ -96,7 +96,7 @@ describe('scenario files: each problem is named by its path', () => {
       ];
     });
     for (const expected of [
-      'schemaVersion: must be one of 1',
+      'schemaVersion: must be 1 (the only scenario format so far)',
       'hosts[0].memoryGiB: must be positive',
       'hosts[1].id: duplicate id "h1"',
       'apps[0]: unknown field "extra"',

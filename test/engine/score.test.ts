@@ -36,6 +36,13 @@ describe('score: availability, cost and security, per app and per incident', () 
     expect(sc.apps.every((a) => a.points === 0)).toBe(true);
   });
 
+  it('counts an app without demand as available only while something of it is up', () => {
+    const idle = scenario({ hosts: [linuxHost('h1')], apps: [linuxApp('standby', { demand: 0, imageMiB: 10 })] });
+    expect(score(ticks(running(idle), 20)).total).toBe(0);
+    const placed = ticks(ok(running(idle), deploy('standby', 'container', 'h1')), 20);
+    expect(score(placed).apps[0]!.availability).toBeGreaterThan(0.9);
+  });
+
   it('scores near full marks for serving every app from the start within budget', () => {
     const state = ticks(all(running(s), [deploy('web', 'container', 'h1'), deploy('api', 'container', 'h1'), deploy('bad', 'microvm', 'h2')]), 300);
     const sc = score(state);

@@ -92,6 +92,13 @@ describe('rule 3: a VM reserves its memory and pays its guest OS (guest-os-overh
     refused(containers.last, deploy('small', 'container', 'lin'), 'insufficient-memory', 'capacity');
   });
 
+  it('names density when a host is full of VMs whose guest OSes take the room a container needs', () => {
+    const vms = fill(running(s), 'vm', 'small', 'lin');
+    const full = fill(vms.last, 'container', 'small', 'lin').last;
+    const r = refused(full, deploy('small', 'container', 'lin'), 'insufficient-memory', 'density');
+    expect(r.message).toMatch(/guest OSes/);
+  });
+
   it('fits more containers inside one VM than VMs of the same total size', () => {
     const vmMiB = 8192;
     const state = ok(running(s), createVm('shared', 'metal', 'linux', vmMiB, 8));

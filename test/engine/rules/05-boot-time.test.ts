@@ -30,6 +30,22 @@ describe('rule 5: start-up is VM ≫ container ≈ microVM, plus the first image
     expect(Math.abs(c - m)).toBeLessThan(1);
   });
 
+  it('tells the player about a slow first pull (image-size), once per engine, and not about quick ones', () => {
+    const state = all(running(s), [deploy('fat', 'container', 'h1', 'f1'), deploy('fat', 'container', 'h1', 'f2'), deploy('tiny', 'container', 'h1'), deploy('fat', 'container', 'h2', 'f3')]);
+    const notices = cluster(state).incidents.filter((i) => i.type === 'imagePull');
+    expect(notices.map((n) => n.instanceIds)).toEqual([['f1'], ['f3']]);
+    expect(notices[0]!.concept).toBe('image-size');
+    expect(notices[0]!.message).toMatch(/reuse the layers/);
+    expect(notices[0]!.securityPenalty).toBe(0);
+  });
+
+  it('pulls again onto a host reinstalled with another platform and back: its disk was wiped', () => {
+    let state = ticks(ok(running(s), deploy('web', 'container', 'h1', 'first')), 10);
+    state = all(state, [{ type: 'remove', clusterId: C, instanceId: 'first' }, { type: 'configureHost', clusterId: C, hostId: 'h1', platform: 'windows' }, { type: 'configureHost', clusterId: C, hostId: 'h1', platform: 'linux' }]);
+    state = ok(state, deploy('web', 'container', 'h1', 'again'));
+    expect(instance(state, 'again').readyAtS).toBeCloseTo(10 + pull(IMAGE) + P.containerStartS.linux, 9);
+  });
+
   it('reuses the image for later containers on the same host and pulls it again on another host', () => {
     let state = ok(running(s), deploy('web', 'container', 'h1', 'first'));
     state = ticks(state, 10);

@@ -126,6 +126,12 @@ describe('rule 7: a hypervisor escape crosses VMs on that host only (isolation)'
     expect(breached(escape(placed(), 'metal'), 'away')).toBe(false);
   });
 
+  it('needs the attacker inside a guest: untrusted containers on a host OS are a kernel exploit’s business', () => {
+    const state = escape(all(running(s), [deploy('sandbox', 'container', 'h1', 'bad'), deploy('ledger', 'vm', 'h1', 'guest')]), 'h1');
+    expect(breached(state, 'guest')).toBe(false);
+    expect(cluster(state).incidents).toEqual([]);
+  });
+
   it('does nothing on a host without untrusted code', () => {
     const state = escape(placed(), 'metal2');
     expect(breached(state, 'away')).toBe(false);

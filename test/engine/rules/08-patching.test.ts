@@ -44,10 +44,14 @@ describe('rule 8: patch day costs one patch-and-reboot per kernel (patching)', (
   });
 
   // The patch window walks the hosts one at a time, in scenario order: h first, then metal.
-  const SLOT = P.hostRebootS.linux;
+  const SLOT = P.hostRebootS.linux + P.patchSettleS;
 
   it('takes each patched VM guest down for a whole boot in its host’s window, then its app restarts', () => {
-    const state = patch(mixed());
+    const patched = patch(mixed());
+    // Until metal's turn comes, its guests keep serving: the window is one host at a time.
+    expect(up(patched, 'v1', T + 1)).toBe(true);
+    expect(up(ticks(patched, SLOT - 2), 'v1', T + SLOT - 1)).toBe(true);
+    const state = ticks(patched, SLOT);
     const back = T + SLOT + P.vmBootS.linux;
     expect(vm(state, 'v1-vm').upAtS).toBeCloseTo(back, 9);
     expect(instance(state, 'v1').upAtS).toBeCloseTo(back + P.containerStartS.linux, 9);
@@ -74,7 +78,7 @@ describe('rule 8: patch day costs one patch-and-reboot per kernel (patching)', (
   });
 
   it('restarts a microVM on a patched image in moments, in its host’s window', () => {
-    const state = patch(mixed());
+    const state = ticks(patch(mixed()), SLOT);
     expect(instance(state, 'm').upAtS).toBeCloseTo(T + SLOT + P.microvmBootS, 9);
     expect(up(state, 'm', T + SLOT + 1)).toBe(true);
   });
@@ -94,6 +98,17 @@ describe('rule 8: patch day costs one patch-and-reboot per kernel (patching)', (
     expect(cost(vms)).toBeCloseTo(4 * P.patchCostPerKernel, 9);
     expect(cost(containers)).toBeCloseTo(P.patchCostPerKernel + 4 * P.imageRebuildCost, 9);
     expect(cost(containers)).toBeLessThan(cost(vms));
+  });
+
+  it('keeps one replica serving every second when replicas sit on hosts patched in different turns', () => {
+    const spread = settle(all(running(s), [deploy('web', 'container', 'h', 'a'), deploy('web', 'container', 'h2', 'b')]));
+    let state = ok(spread, inject({ type: 'patchDay', os: 'linux' }));
+    for (let t = T; t < T + 3 * SLOT; t++) {
+      state = ticks(state, 1);
+      expect(up(state, 'a', t) || up(state, 'b', t), `second ${t}`).toBe(true);
+    }
+    // Both were patched in the end, one turn after the other.
+    expect(cluster(state).hosts.find((h) => h.id === 'h2')!.downUntilS).toBe(T + SLOT + P.hostRebootS.linux);
   });
 
   it('costs nothing when no kernel of that OS is in use', () => {

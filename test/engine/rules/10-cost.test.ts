@@ -41,7 +41,25 @@ describe('rule 10: each running host costs money every tick; Windows carries a l
     expect(cluster(state).tally.spend.licences).toBeCloseTo(10 * 8 * perSecond(P.windowsLicencePerCoreHour), 9);
   });
 
-  it('charges a Windows guest licence per vCPU, on any host', () => {
+  it('covers Windows guests with the licence of a Windows host, which pays for all its cores', () => {
+    const state = ticks(ok(running(s), createVm('w', 'win', 'windows', 4096, 4)), 10);
+    expect(cluster(state).tally.spend.licences).toBeCloseTo(10 * 8 * perSecond(P.windowsLicencePerCoreHour), 9);
+  });
+
+  it('tells the player once, with concept cost, when spending runs well over budget', () => {
+    // Every host switched on, against a budget meant for a fraction of them.
+    const all4 = all(running(s), [deploy('web', 'container', 'h1'), deploy('web', 'container', 'h2'), deploy('erp', 'container', 'win'), deploy('web', 'vm', 'metal')]);
+    const state = ticks(all4, 300);
+    const warnings = cluster(state).incidents.filter((i) => i.type === 'overBudget');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.concept).toBe('cost');
+    expect(warnings[0]!.atS).toBeGreaterThanOrEqual(59);
+    expect(warnings[0]!.message).toMatch(/budget.*4 hosts/);
+    const frugal = ticks(ok(running(s), deploy('web', 'container', 'h1')), 300);
+    expect(cluster(frugal).incidents.some((i) => i.type === 'overBudget')).toBe(false);
+  });
+
+  it('charges a Windows guest licence per vCPU, on any host that is not itself licensed for Windows', () => {
     const state = ticks(ok(running(s), createVm('w', 'metal', 'windows', 4096, 4)), 10);
     expect(cluster(state).tally.spend.licences).toBeCloseTo(10 * 4 * perSecond(P.windowsLicencePerCoreHour), 9);
     const linux = ticks(ok(running(s), createVm('l', 'metal', 'linux', 4096, 4)), 10);
