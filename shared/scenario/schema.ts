@@ -51,6 +51,17 @@ export const scenarioEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...at, type: z.literal('complianceAudit') }),
 ]);
 
+/** The same events as a teacher injects them live: they fire at the current second, so no atS. */
+export const liveEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('trafficSpike'), appId: id, factor, durationS }),
+  z.strictObject({ type: z.literal('noisyNeighbour'), appId: id, factor, durationS }),
+  z.strictObject({ type: z.literal('kernelExploit'), os: osSchema }),
+  z.strictObject({ type: z.literal('hypervisorEscape'), hostId: id }),
+  z.strictObject({ type: z.literal('hostFailure'), hostId: id }),
+  z.strictObject({ type: z.literal('patchDay'), os: osSchema }),
+  z.strictObject({ type: z.literal('complianceAudit') }),
+]);
+
 const partial = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).partial();
 const byOs = partial({ linux: nonNegative(), windows: nonNegative() });
 export const physicsOverridesSchema = z

@@ -1,0 +1,152 @@
+/**
+ * The socket.io protocol between the server and the clients: the typed event maps both ends use
+ * as generics, one zod schema per inbound event, the ack shape and the protocol version.
+ * docs/PROTOCOL.md describes it in prose.
+ */
+import { z } from 'zod';
+import { liveEventSchema, osSchema, platformSchema, runtimeSchema } from '../scenario/schema.ts';
+import type { Concept } from '../engine/concepts.ts';
+import type { ClusterDetail, ProjectorView, StudentView, TeacherView, RoomStatic } from '../views/types.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Inbound payloads larger than this (as JSON) are refused before they are parsed. */
+export const MAX_PAYLOAD_BYTES = 8 * 1024;
+
+export const ERROR_CODES = [
+  'bad-request',
+  'unknown-event',
+  'payload-too-large',
+  'rate-limited',
+  'protocol-mismatch',
+  'room-not-found',
+  'room-locked',
+  'room-ended',
+  'room-full',
+  'too-many-attempts',
+  'bad-nickname',
+  'nickname-taken',
+  'banned',
+  'not-joined',
+  'forbidden',
+  'rejected',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ProtocolError {
+  readonly code: ErrorCode | string;
+  readonly message: string;
+  /** For a refused game action: the idea behind the refusal. */
+  readonly concept?: Concept | null;
+}
+
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
+export type AckFn<T extends object = object> = (response: Ack<T>) => void;
+
+// ---- inbound schemas --------------------------------------------------------------------------
+
+const code = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{6}$/, { error: 'a room code is 6 letters and digits' }));
+const token = z.string().min(10).max(100);
+const ref = z.string().min(1).max(64);
+const protocol = z.literal(PROTOCOL_VERSION, { error: `this server speaks protocol ${PROTOCOL_VERSION}` });
+
+export const NICKNAME_MAX = 24;
+
+/** The player actions a student may send; the server adds the cluster. */
+export const playerActionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('configureHost'), hostId: ref, platform: platformSchema }),
+  z.strictObject({
+    type: z.literal('createVm'),
+    id: ref.optional(),
+    hostId: ref,
+    guestOs: osSchema,
+    vcpu: z.number().int().min(1).max(256),
+    memoryMiB: z.number().positive().max(1_048_576),
+    containerEngine: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('deleteVm'), vmId: ref }),
+  z.strictObject({ type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref }),
+  z.strictObject({ type: z.literal('remove'), instanceId: ref }),
+  z.strictObject({ type: z.literal('setLimits'), instanceId: ref, cpu: z.number().positive().max(256).nullable() }),
+  z.strictObject({ type: z.literal('ready'), ready: z.boolean().optional() }),
+]);
+export type PlayerActionInput = z.output<typeof playerActionSchema>;
+
+
+export const inboundSchemas = {
+  'room:join': z.strictObject({
+    protocol,
+    code,
+    nickname: z.string().max(200),
+    resumeToken: token.optional(),
+    deviceId: token.optional(),
+  }),
+  'room:host': z.strictObject({ protocol, code, hostToken: token }),
+  'room:project': z.strictObject({ protocol, code, hostToken: token }),
+  'room:leave': z.strictObject({}),
+  'player:act': z.strictObject({ action: playerActionSchema }),
+  'host:control': z.strictObject({ command: z.enum(['start', 'pause', 'resume', 'nextPhase', 'end']) }),
+  'host:speed': z.strictObject({ speed: z.number().min(0.25).max(20) }),
+  'host:inject': z.strictObject({ event: liveEventSchema }),
+  'host:kick': z.strictObject({ playerId: ref }),
+  'host:lock': z.strictObject({ locked: z.boolean() }),
+  'host:watch': z.strictObject({ clusterId: ref.nullable() }),
+  'host:team': z.strictObject({ playerId: ref, teamId: ref }),
+  'host:balance': z.strictObject({ teams: z.number().int().min(2).max(12).optional() }),
+} as const;
+
+export type InboundEvent = keyof typeof inboundSchemas;
+export type Inbound<E extends InboundEvent> = z.output<(typeof inboundSchemas)[E]>;
+export const INBOUND_EVENTS = Object.keys(inboundSchemas) as InboundEvent[];
+
+// ---- replies ------------------------------------------------------------------------------------
+
+export interface JoinReply {
+  readonly role: 'student';
+  readonly playerId: string;
+  readonly resumeToken: string;
+  readonly nickname: string;
+  readonly room: RoomStatic;
+}
+export interface HostReply {
+  readonly role: 'teacher' | 'projector';
+  readonly room: RoomStatic;
+}
+export interface ActReply {
+  /** The instance or VM the action created, when it created one. */
+  readonly id?: string;
+}
+
+// ---- event maps (generics of Server<…> and io()) -----------------------------------------------
+
+export interface ClientToServerEvents {
+  'room:join': (payload: Inbound<'room:join'>, ack: AckFn<JoinReply>) => void;
+  'room:host': (payload: Inbound<'room:host'>, ack: AckFn<HostReply>) => void;
+  'room:project': (payload: Inbound<'room:project'>, ack: AckFn<HostReply>) => void;
+  'room:leave': (payload: Inbound<'room:leave'>, ack: AckFn) => void;
+  'player:act': (payload: { action: PlayerActionInput }, ack: AckFn<ActReply>) => void;
+  'host:control': (payload: Inbound<'host:control'>, ack: AckFn) => void;
+  'host:speed': (payload: Inbound<'host:speed'>, ack: AckFn) => void;
+  'host:inject': (payload: Inbound<'host:inject'>, ack: AckFn) => void;
+  'host:kick': (payload: Inbound<'host:kick'>, ack: AckFn) => void;
+  'host:lock': (payload: Inbound<'host:lock'>, ack: AckFn) => void;
+  'host:watch': (payload: Inbound<'host:watch'>, ack: AckFn<{ cluster: ClusterDetail | null }>) => void;
+  'host:team': (payload: Inbound<'host:team'>, ack: AckFn) => void;
+  'host:balance': (payload: Inbound<'host:balance'>, ack: AckFn) => void;
+}
+
+export interface ServerToClientEvents {
+  'view:student': (view: StudentView) => void;
+  'view:teacher': (view: TeacherView) => void;
+  'view:projector': (view: ProjectorView) => void;
+  /** The cluster the teacher is watching, as it changes. */
+  'view:cluster': (cluster: ClusterDetail) => void;
+  /** This connection is out of the room: kicked, the room closed, or the seat taken over elsewhere. */
+  'room:left': (notice: { reason: 'kicked' | 'closed' | 'replaced' | 'left'; message: string }) => void;
+  'server:notice': (notice: { kind: 'restarting' | 'degraded'; message: string }) => void;
+}

@@ -1,0 +1,315 @@
+/**
+ * Views: pure functions from the simulation (and the room's roster) to what each recipient is
+ * sent. The transport sends what these return; nothing here knows about sockets.
+ */
+import type { Concept } from '../engine/concepts.ts';
+import type { ClusterState, SimState } from '../engine/types.ts';
+import type { Score } from '../engine/score.ts';
+import { computeScore } from '../engine/score.ts';
+import { capacityPerReplica, clusterLoad, findApp, hostUsage, vmBootS, vmUsage } from '../engine/topology.ts';
+import { describeEvent } from './events.ts';
+import type {
+  ActiveEffectView,
+  ClusterDetail,
+  ClusterView,
+  EventBanner,
+  IncidentView,
+  InstanceStatus,
+  LeaderRow,
+  Mode,
+  ProjectorView,
+  RoomHeader,
+  RoomStatic,
+  RosterEntry,
+  ScoreView,
+  StudentView,
+  TeacherView,
+} from './types.ts';
+
+export * from './types.ts';
+export { describeEvent } from './events.ts';
+
+const TOP = 5;
+const BANNERS = 4;
+const INCIDENTS = 8;
+const PROJECTOR_NAMES = 120;
+
+export function roomStatic(code: string, mode: Mode, state: SimState): RoomStatic {
+  const { scenario, physics } = state;
+  return {
+    code,
+    mode,
+    scenario: {
+      id: scenario.id,
+      title: scenario.title,
+      summary: scenario.summary,
+      debrief: scenario.debrief,
+      durationS: scenario.durationS,
+      budget: state.budget,
+      allow: { runtimes: [...scenario.allow.runtimes], changePlatform: scenario.allow.changePlatform },
+      hosts: scenario.hosts.map((h) => ({ id: h.id, name: h.name ?? h.id, cpu: h.cpu, memoryGiB: h.memoryGiB, platform: h.platform, kvm: h.kvm, costPerHour: h.costPerHour })),
+      apps: scenario.apps.map((a) => ({
+        id: a.id,
+        name: a.name,
+        ...(a.description ? { description: a.description } : {}),
+        os: a.os,
+        cpu: a.cpu,
+        memoryMiB: a.memoryMiB,
+        imageMiB: a.imageMiB,
+        replicas: a.replicas,
+        demand: a.demand,
+        capacityPerReplica: capacityPerReplica(a),
+        trust: a.trust,
+        data: a.data,
+        needsCustomKernel: a.needsCustomKernel,
+      })),
+    },
+    physics: {
+      guestOsMiB: { ...physics.guestOsMiB },
+      hostReservedMiB: { ...physics.hostReservedMiB },
+      containerOverheadMiB: physics.containerOverheadMiB,
+      containerEngineMiB: physics.containerEngineMiB,
+      vmMinFreeMiB: physics.vmMinFreeMiB,
+    },
+  };
+}
+
+export function roomHeader(state: SimState, code: string, seq: number): RoomHeader {
+  return { code, phase: state.phase, timeS: state.timeS, durationS: state.scenario.durationS, speed: state.speed, locked: state.locked, seq };
+}
+
+/** Every cluster's score, computed once per broadcast, and the ranking built on it. */
+export interface Standings {
+  readonly scores: ReadonlyMap<string, Score>;
+  readonly rows: readonly LeaderRow[];
+  readonly rankOf: ReadonlyMap<string, number>;
+}
+
+export function standings(state: SimState): Standings {
+  const scores = new Map<string, Score>();
+  const live: ClusterState[] = [];
+  for (const id of state.clusterOrder) {
+    const c = state.clusters[id]!;
+    if (c.kicked) continue;
+    scores.set(id, computeScore(state, c));
+    live.push(c);
+  }
+  // Ties keep join order, so the board does not shuffle between equal scores.
+  const sorted = live.map((c, i) => [c, i] as const).sort((a, b) => scores.get(b[0].id)!.total - scores.get(a[0].id)!.total || a[1] - b[1]);
+  const rows: LeaderRow[] = [];
+  const rankOf = new Map<string, number>();
+  let rank = 0;
+  let last = Number.NaN;
+  sorted.forEach(([c], i) => {
+    const total = round1(scores.get(c.id)!.total);
+    if (total !== last) rank = i + 1;
+    last = total;
+    rows.push({ rank, clusterId: c.id, name: c.name, total });
+    rankOf.set(c.id, rank);
+  });
+  return { scores, rows, rankOf };
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+export function clusterView(state: SimState, cluster: ClusterState): ClusterView {
+  const t = state.timeS;
+  const { scenario, physics } = state;
+  const load = clusterLoad(state, cluster, t);
+  const cpuUsed = new Map<string, number>();
+  const overloaded = new Set<string>();
+  scenario.apps.forEach((app, i) => {
+    if (state.demand[i]! > load.capacity[i]! + 1e-9) overloaded.add(app.id);
+  });
+  const instances = cluster.instances.map((inst, i) => {
+    const app = findApp(scenario, inst.appId)!;
+    const perf = load.perf[i]!;
+    if (perf > 0) cpuUsed.set(inst.hostId, (cpuUsed.get(inst.hostId) ?? 0) + app.cpu * perf);
+    const host = cluster.hosts.find((h) => h.id === inst.hostId);
+    let status: InstanceStatus;
+    if (inst.breached) status = 'breached';
+    else if ((host && host.downUntilS > t) || (inst.upAtS > t && inst.readyAtS <= t)) status = 'down';
+    else if (inst.pulledAtS > t) status = 'pulling';
+    else if (inst.upAtS > t) status = 'booting';
+    else if (perf < 0.9 || overloaded.has(inst.appId)) status = 'overloaded';
+    else status = 'running';
+    return { id: inst.id, appId: inst.appId, runtime: inst.runtime, hostId: inst.hostId, vmId: inst.vmId, status, readyAtS: inst.readyAtS, upAtS: inst.upAtS, perf: Math.round(perf * 1000) / 1000, cpuLimit: inst.cpuLimit, breached: inst.breached };
+  });
+  const powered = new Set([...cluster.vms.map((v) => v.hostId), ...cluster.instances.map((i) => i.hostId)]);
+  return {
+    id: cluster.id,
+    name: cluster.name,
+    hosts: cluster.hosts.map((h) => {
+      const u = hostUsage(scenario, physics, cluster, h);
+      return {
+        id: h.id,
+        platform: h.platform,
+        kvm: h.kvm,
+        cpu: h.cpu,
+        reservedCpu: u.reservedCpu,
+        cpuUsed: Math.round((cpuUsed.get(h.id) ?? 0) * 100) / 100,
+        memoryMiB: u.memoryMiB,
+        usedMiB: u.usedMiB,
+        down: h.downUntilS > t,
+        downUntilS: h.downUntilS,
+        powered: powered.has(h.id),
+      };
+    }),
+    vms: cluster.vms.map((vm) => {
+      const u = vmUsage(scenario, physics, cluster, vm);
+      const host = cluster.hosts.find((h) => h.id === vm.hostId)!;
+      // A guest that had finished its first boot and is not up now is rebooting: down, not booting.
+      const firstUp = vm.createdAtS + vmBootS(physics, vm.guestOs, host);
+      const status = host.downUntilS > t || (vm.upAtS > t && firstUp <= t) ? 'down' : vm.upAtS > t ? 'booting' : 'running';
+      return {
+        id: vm.id,
+        hostId: vm.hostId,
+        guestOs: vm.guestOs,
+        vcpu: vm.vcpu,
+        memoryMiB: vm.memoryMiB,
+        guestOsMiB: u.guestOsMiB,
+        usedMiB: u.usedMiB,
+        containerEngine: vm.containerEngine,
+        dedicatedTo: vm.dedicatedTo,
+        status,
+        upAtS: vm.upAtS,
+      };
+    }),
+    instances,
+  };
+}
+
+export function scoreView(state: SimState, cluster: ClusterState, score = computeScore(state, cluster)): ScoreView {
+  const load = clusterLoad(state, cluster, state.timeS);
+  return {
+    total: round1(score.total),
+    availability: round1(score.availability),
+    cost: round1(score.cost),
+    security: round1(score.security),
+    spend: Math.round(score.spend * 100) / 100,
+    budget: Math.round(score.budget * 100) / 100,
+    apps: score.apps.map((a, i) => ({
+      appId: a.appId,
+      demand: Math.round(state.demand[i]!),
+      capacity: Math.round(load.capacity[i]!),
+      availability: Math.round(a.availability * 1000) / 1000,
+      points: round1(a.points),
+    })),
+  };
+}
+
+export function incidentViews(state: SimState, cluster: ClusterState, score: Score, limit = INCIDENTS): IncidentView[] {
+  const points = new Map(score.incidents.map((i) => [i.seq, i.points]));
+  return cluster.incidents.slice(-limit).map((inc) => ({
+    seq: inc.seq,
+    atS: inc.atS,
+    type: inc.type,
+    concept: inc.concept,
+    appIds: inc.appIds,
+    message: inc.message,
+    points: round1(points.get(inc.seq) ?? 0),
+  }));
+}
+
+export function banners(state: SimState, limit = BANNERS): EventBanner[] {
+  return state.fired.slice(-limit).map((f) => ({ seq: f.seq, atS: f.atS, source: f.source, type: f.event.type, ...describeEvent(state.scenario, f.event) }));
+}
+
+export const effects = (state: SimState): ActiveEffectView[] => state.effects.map((e) => ({ type: e.type, appId: e.appId, factor: e.factor, untilS: e.untilS }));
+
+export interface StudentContext {
+  readonly code: string;
+  readonly seq: number;
+  readonly standings: Standings;
+  readonly you: StudentView['you'];
+  readonly references: StudentView['references'];
+}
+
+export function studentView(state: SimState, ctx: StudentContext): StudentView {
+  const cluster = state.clusters[ctx.you.clusterId]!;
+  const score = ctx.standings.scores.get(cluster.id) ?? computeScore(state, cluster);
+  return {
+    room: roomHeader(state, ctx.code, ctx.seq),
+    you: ctx.you,
+    cluster: clusterView(state, cluster),
+    score: scoreView(state, cluster, score),
+    rank: ctx.standings.rankOf.get(cluster.id) ?? ctx.standings.rows.length + 1,
+    of: ctx.standings.rows.length,
+    top: ctx.standings.rows.slice(0, TOP),
+    effects: effects(state),
+    banners: banners(state),
+    incidents: incidentViews(state, cluster, score),
+    references: state.phase === 'debrief' || state.phase === 'ended' ? ctx.references : null,
+  };
+}
+
+export interface TeacherContext {
+  readonly code: string;
+  readonly seq: number;
+  readonly mode: Mode;
+  readonly standings: Standings;
+  readonly roster: readonly RosterEntry[];
+  readonly teams: TeacherView['teams'];
+  /** Refusals the class has met, by concept (the state keeps no refusals: they changed nothing). */
+  readonly rejections: Readonly<Partial<Record<Concept, number>>>;
+  readonly banned: number;
+}
+
+export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
+  const { scenario } = state;
+  const members = new Map<string, string[]>();
+  for (const p of ctx.roster) members.set(p.clusterId, [...(members.get(p.clusterId) ?? []), p.nickname]);
+  const leaderboard = ctx.standings.rows.map((row) => {
+    const s = ctx.standings.scores.get(row.clusterId)!;
+    const c = state.clusters[row.clusterId]!;
+    return { ...row, availability: round1(s.availability), cost: round1(s.cost), security: round1(s.security), members: members.get(row.clusterId) ?? [], ready: c.ready };
+  });
+  const placements = scenario.apps.map((app) => ({ appId: app.id, container: 0, vm: 0, microvm: 0, unplaced: 0 }));
+  const index = new Map(scenario.apps.map((a, i) => [a.id, i]));
+  const incidentsBy = new Map<Concept, number>();
+  for (const id of state.clusterOrder) {
+    const c = state.clusters[id]!;
+    if (c.kicked) continue;
+    const placed = new Set<string>();
+    for (const inst of c.instances) {
+      placements[index.get(inst.appId)!]![inst.runtime]++;
+      placed.add(inst.appId);
+    }
+    for (const app of scenario.apps) if (!placed.has(app.id)) placements[index.get(app.id)!]!.unplaced++;
+    for (const inc of c.incidents) if (inc.securityPenalty > 0 || inc.appIds.length > 0 || inc.type === 'overBudget') incidentsBy.set(inc.concept, (incidentsBy.get(inc.concept) ?? 0) + 1);
+  }
+  const concepts = new Set<Concept>([...incidentsBy.keys(), ...(Object.keys(ctx.rejections) as Concept[])]);
+  return {
+    room: roomHeader(state, ctx.code, ctx.seq),
+    mode: ctx.mode,
+    roster: ctx.roster,
+    teams: ctx.teams,
+    leaderboard,
+    placements,
+    concepts: [...concepts]
+      .map((concept) => ({ concept, rejections: ctx.rejections[concept] ?? 0, incidents: incidentsBy.get(concept) ?? 0 }))
+      .sort((a, b) => b.rejections + b.incidents - (a.rejections + a.incidents) || a.concept.localeCompare(b.concept)),
+    effects: effects(state),
+    banners: banners(state),
+    banned: ctx.banned,
+  };
+}
+
+export function projectorView(state: SimState, ctx: { code: string; seq: number; standings: Standings; names: readonly string[] }): ProjectorView {
+  return {
+    room: roomHeader(state, ctx.code, ctx.seq),
+    title: state.scenario.title,
+    players: ctx.names.length,
+    names: ctx.names.slice(-PROJECTOR_NAMES),
+    top: ctx.standings.rows.slice(0, 10),
+    banners: banners(state, 3),
+    effects: effects(state),
+  };
+}
+
+export function clusterDetail(state: SimState, clusterId: string): ClusterDetail | null {
+  const cluster = state.clusters[clusterId];
+  if (!cluster) return null;
+  const score = computeScore(state, cluster);
+  return { cluster: clusterView(state, cluster), score: scoreView(state, cluster, score), incidents: incidentViews(state, cluster, score, 50) };
+}

@@ -1,0 +1,229 @@
+import type { Concept } from '../engine/concepts.ts';
+import type { IncidentType, Os, Phase, Platform, Runtime, ScenarioEvent } from '../engine/types.ts';
+
+export type Mode = 'solo' | 'teams';
+
+/** What never changes in a room: sent once, on joining. */
+export interface RoomStatic {
+  readonly code: string;
+  readonly mode: Mode;
+  readonly scenario: {
+    readonly id: string;
+    readonly title: string;
+    readonly summary: string;
+    readonly debrief: string;
+    readonly durationS: number;
+    readonly budget: number;
+    readonly allow: { readonly runtimes: readonly Runtime[]; readonly changePlatform: boolean };
+    readonly hosts: readonly { id: string; name: string; cpu: number; memoryGiB: number; platform: Platform; kvm: boolean; costPerHour: number }[];
+    readonly apps: readonly {
+      id: string;
+      name: string;
+      description?: string;
+      os: Os;
+      cpu: number;
+      memoryMiB: number;
+      imageMiB: number;
+      replicas: number;
+      demand: number;
+      capacityPerReplica: number;
+      trust: 'trusted' | 'untrusted';
+      data: 'public' | 'confidential' | 'regulated';
+      needsCustomKernel: boolean;
+    }[];
+  };
+  /** Memory figures the board needs to draw guest OSes and what fits. */
+  readonly physics: {
+    readonly guestOsMiB: Record<Os, number>;
+    readonly hostReservedMiB: Record<Platform, number>;
+    readonly containerOverheadMiB: number;
+    readonly containerEngineMiB: number;
+    readonly vmMinFreeMiB: number;
+  };
+}
+
+export interface RoomHeader {
+  readonly code: string;
+  readonly phase: Phase;
+  readonly timeS: number;
+  readonly durationS: number;
+  readonly speed: number;
+  readonly locked: boolean;
+  /** Changes with every view: lets a client drop a stale one. */
+  readonly seq: number;
+}
+
+export type InstanceStatus = 'pulling' | 'booting' | 'running' | 'overloaded' | 'down' | 'breached';
+
+export interface HostView {
+  readonly id: string;
+  readonly platform: Platform;
+  readonly kvm: boolean;
+  readonly cpu: number;
+  /** Cores reserved by VM and microVM vCPUs. */
+  readonly reservedCpu: number;
+  /** Cores in use this second (all pools on the host). */
+  readonly cpuUsed: number;
+  /** Usable memory (after what the host OS or hypervisor keeps) and how much is taken. */
+  readonly memoryMiB: number;
+  readonly usedMiB: number;
+  readonly down: boolean;
+  readonly downUntilS: number;
+  readonly powered: boolean;
+}
+
+export interface VmView {
+  readonly id: string;
+  readonly hostId: string;
+  readonly guestOs: Os;
+  readonly vcpu: number;
+  readonly memoryMiB: number;
+  /** The share of its memory the guest OS (and engine) takes before any app. */
+  readonly guestOsMiB: number;
+  readonly usedMiB: number;
+  readonly containerEngine: boolean;
+  readonly dedicatedTo: string | null;
+  readonly status: 'booting' | 'running' | 'down';
+  readonly upAtS: number;
+}
+
+export interface InstanceView {
+  readonly id: string;
+  readonly appId: string;
+  readonly runtime: Runtime;
+  readonly hostId: string;
+  readonly vmId: string | null;
+  readonly status: InstanceStatus;
+  readonly readyAtS: number;
+  readonly upAtS: number;
+  /** Share of its CPU need it gets this second, 0..1. */
+  readonly perf: number;
+  readonly cpuLimit: number | null;
+  readonly breached: boolean;
+}
+
+export interface ClusterView {
+  readonly id: string;
+  readonly name: string;
+  readonly hosts: readonly HostView[];
+  readonly vms: readonly VmView[];
+  readonly instances: readonly InstanceView[];
+}
+
+export interface AppStatus {
+  readonly appId: string;
+  readonly demand: number;
+  readonly capacity: number;
+  /** Share of demand served so far, 0..1. */
+  readonly availability: number;
+  readonly points: number;
+}
+
+export interface ScoreView {
+  readonly total: number;
+  readonly availability: number;
+  readonly cost: number;
+  readonly security: number;
+  readonly spend: number;
+  readonly budget: number;
+  readonly apps: readonly AppStatus[];
+}
+
+export interface IncidentView {
+  readonly seq: number;
+  readonly atS: number;
+  readonly type: IncidentType;
+  readonly concept: Concept;
+  readonly appIds: readonly string[];
+  readonly message: string;
+  /** Points it cost (≤ 0); 0 for notices. */
+  readonly points: number;
+}
+
+export interface EventBanner {
+  readonly seq: number;
+  readonly atS: number;
+  readonly source: 'scenario' | 'teacher';
+  readonly type: ScenarioEvent['type'];
+  readonly title: string;
+  readonly detail: string;
+}
+
+export interface ActiveEffectView {
+  readonly type: 'trafficSpike' | 'noisyNeighbour';
+  readonly appId: string;
+  readonly factor: number;
+  readonly untilS: number;
+}
+
+export interface LeaderRow {
+  readonly rank: number;
+  readonly clusterId: string;
+  readonly name: string;
+  readonly total: number;
+}
+
+/** What a student (or team member) sees: its own cluster and the top of the class. */
+export interface StudentView {
+  readonly room: RoomHeader;
+  readonly you: { readonly playerId: string; readonly nickname: string; readonly clusterId: string; readonly teamName: string | null };
+  readonly cluster: ClusterView;
+  readonly score: ScoreView;
+  readonly rank: number;
+  readonly of: number;
+  readonly top: readonly LeaderRow[];
+  readonly effects: readonly ActiveEffectView[];
+  readonly banners: readonly EventBanner[];
+  readonly incidents: readonly IncidentView[];
+  /** Reference policies on the same scenario and seed, once the run is over (for the debrief). */
+  readonly references: readonly { policy: string; total: number; availability: number; cost: number; security: number }[] | null;
+}
+
+export interface RosterEntry {
+  readonly playerId: string;
+  readonly nickname: string;
+  readonly clusterId: string;
+  readonly teamId: string | null;
+  readonly status: 'online' | 'reconnecting' | 'offline';
+}
+
+export interface TeacherRow extends LeaderRow {
+  readonly availability: number;
+  readonly cost: number;
+  readonly security: number;
+  readonly members: readonly string[];
+  readonly ready: boolean;
+}
+
+export interface TeacherView {
+  readonly room: RoomHeader;
+  readonly mode: Mode;
+  readonly roster: readonly RosterEntry[];
+  readonly teams: readonly { readonly id: string; readonly name: string }[];
+  readonly leaderboard: readonly TeacherRow[];
+  /** How the class placed each app: instance counts per runtime. */
+  readonly placements: readonly { readonly appId: string; readonly container: number; readonly vm: number; readonly microvm: number; readonly unplaced: number }[];
+  /** The concepts behind the class's refusals and incidents, most frequent first. */
+  readonly concepts: readonly { readonly concept: Concept; readonly rejections: number; readonly incidents: number }[];
+  readonly effects: readonly ActiveEffectView[];
+  readonly banners: readonly EventBanner[];
+  readonly banned: number;
+}
+
+export interface ProjectorView {
+  readonly room: RoomHeader;
+  readonly title: string;
+  readonly players: number;
+  /** Names of who has joined, newest last (capped for the screen). */
+  readonly names: readonly string[];
+  readonly top: readonly LeaderRow[];
+  readonly banners: readonly EventBanner[];
+  readonly effects: readonly ActiveEffectView[];
+}
+
+/** A cluster as the teacher inspects it. */
+export interface ClusterDetail {
+  readonly cluster: ClusterView;
+  readonly score: ScoreView;
+  readonly incidents: readonly IncidentView[];
+}
