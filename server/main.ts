@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { pino } from 'pino';
 import { startServer } from './http/app.ts';
+import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';
 
 const log = pino({ name: 'clusterclass', level: process.env.LOG_LEVEL ?? 'info' });
@@ -25,13 +26,24 @@ function urlsFor(host: string, port: number): string[] {
 }
 
 const port = parsePort(process.env.PORT ?? '3000');
+// 0.0.0.0 by default: students join from their own devices over the classroom network.
 const host = process.env.HOST ?? '0.0.0.0';
-const running = await startServer({ port, host }).catch((error: NodeJS.ErrnoException) => {
+if (process.env.SKIP_CLIENT_BUILD !== '1') {
+  const built = ensureClientBuilt((line) => console.log(line));
+  if (built === 'failed') log.warn('the browser client did not build; serving the API only');
+}
+const running = await startServer({
+  port,
+  host,
+  log,
+  teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
+  trustProxy: process.env.TRUST_PROXY === '1',
+}).catch((error: NodeJS.ErrnoException) => {
   log.fatal({ err: error }, `cannot listen on ${host}:${port}`);
   process.exit(1);
 });
 log.info({ host: running.host, port: running.port, version: readVersion() }, 'listening');
-console.log(`ClusterClass ${readVersion()} is up (health endpoint and a placeholder page only, until the live classroom lands). Open:`);
+console.log(`ClusterClass ${readVersion()} is up. Open one of these (students join from their devices with the room code):`);
 for (const url of urlsFor(host, running.port)) console.log(`  ${url}`);
 
 let stopping = false;

@@ -1,52 +1,101 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { pino, type Logger } from 'pino';
 import { SCENARIOS } from '../../shared/scenario/library/index.ts';
 import { readVersion } from '../version.ts';
 import { placeholderPage } from './placeholder.ts';
+import { apiRouter } from './api.ts';
+import { createMetrics, type Metrics } from '../metrics.ts';
+import { RoomRegistry } from '../rooms/registry.ts';
+import { InMemoryRoomStore, type RoomStore } from '../rooms/store.ts';
+import { systemClock, type Clock } from '../rooms/clock.ts';
+import { attachRealtime, socketTransport } from '../realtime/socket-server.ts';
+
+/** Where `npm run build:client` puts the Lit clients. */
+export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));
+
+/** Client-side routes: each is answered with the app's index.html. */
+const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', '/project/:code'];
 
 export interface AppOptions {
-  /** Milliseconds since the epoch; injectable so tests need no real time. */
+  readonly registry: RoomRegistry;
+  readonly metrics: Metrics;
   readonly now?: () => number;
+  readonly teacherPasscode?: string;
+  readonly trustProxy?: boolean;
+  readonly clientDir?: string;
 }
 
-/** The HTTP application: for now a health check and an honest placeholder page. */
-export function createApp({ now = Date.now }: AppOptions = {}): express.Express {
+/** The HTTP application: health, metrics, the REST API and the built client. */
+export function createApp(options: AppOptions): express.Express {
+  const { registry, metrics, now = Date.now, clientDir = CLIENT_DIR } = options;
   const startedAt = now();
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy) app.set('trust proxy', true);
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', version: readVersion(), uptimeS: Math.floor((now() - startedAt) / 1000), scenarios: SCENARIOS.length });
+    res.json({ status: 'ok', version: readVersion(), uptimeS: Math.floor((now() - startedAt) / 1000), scenarios: SCENARIOS.length, rooms: registry.all().length, store: 'memory' });
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(placeholderPage({ version: readVersion(), scenarios: SCENARIOS.length }));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.use('/api', apiRouter({ registry, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy }));
+
+  const index = `${clientDir}index.html`;
+  if (existsSync(index)) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
+    app.get(SPA_ROUTES, (_req, res) => res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }));
+  } else {
+    app.get('/', (_req, res) => res.type('html').send(placeholderPage({ version: readVersion(), scenarios: SCENARIOS.length })));
+  }
   return app;
 }
 
-export interface ServerOptions extends AppOptions {
+export interface ServerOptions {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly host: string;
+  readonly now?: () => number;
+  readonly clock?: Clock;
+  readonly store?: RoomStore;
+  readonly log?: Logger;
+  readonly teacherPasscode?: string;
+  readonly trustProxy?: boolean;
+  readonly clientDir?: string;
 }
 
 export interface RunningServer {
   readonly server: Server;
+  readonly registry: RoomRegistry;
   /** The address actually bound, e.g. after asking for port 0. */
   readonly port: number;
   readonly host: string;
-  /** Stops accepting connections and resolves once the open ones are done. */
+  /** Closes every room and connection, then stops listening. */
   close(): Promise<void>;
 }
 
-/** Starts listening; resolves once the port is bound, rejects if it cannot be (e.g. EADDRINUSE). */
-export async function startServer({ port, host, ...options }: ServerOptions): Promise<RunningServer> {
-  const server = createServer(createApp(options));
+/** Starts the whole server (HTTP, socket.io, rooms); resolves once the port is bound. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? pino({ level: 'silent' });
+  const metrics = createMetrics();
+  let io: ReturnType<typeof attachRealtime> | null = null;
+  const registry = new RoomRegistry({
+    store: options.store ?? new InMemoryRoomStore(),
+    clock: options.clock ?? systemClock,
+    transport: socketTransport(() => io),
+    hooks: { onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected) },
+  });
+  metrics.watchRooms(registry);
+  const server = createServer(createApp({ ...options, registry, metrics }));
+  io = attachRealtime(server, { registry, log, trustProxy: options.trustProxy });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host }, () => {
+    server.listen({ port: options.port, host: options.host }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -54,13 +103,17 @@ export async function startServer({ port, host, ...options }: ServerOptions): Pr
   const address = server.address() as AddressInfo;
   return {
     server,
+    registry,
     port: address.port,
     host: address.address,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+    close: async () => {
+      registry.close();
+      await new Promise<void>((resolve) => io!.close(() => resolve()));
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
         // Idle keep-alive sockets would otherwise hold close() open until they time out.
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }

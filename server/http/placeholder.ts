@@ -1,4 +1,4 @@
-/** The page at `/` until the live classroom lands: says plainly what this server does today. */
+/** The page at `/` when the browser client has not been built: says plainly what to do. */
 export function placeholderPage({ version, scenarios }: { version: string; scenarios: number }): string {
   return `<!doctype html>
 <html lang="en">
@@ -12,16 +12,15 @@ export function placeholderPage({ version, scenarios }: { version: string; scena
 </style>
 </head>
 <body>
+<main>
 <h1>ClusterClass</h1>
-<p>This ClusterClass server (version ${version}) is running, but the live classroom is not here yet:
-there are no rooms to create or join in this version. It arrives in a later release.</p>
-<p>What works today:</p>
-<ul>
-  <li><a href="/health"><code>GET /health</code></a>: the server's status.</li>
-  <li>The command-line simulator, with ${scenarios} built-in scenarios: run
-    <code>npx clusterclass scenarios</code> and
-    <code>npx clusterclass sim --scenario tutorial --plan greedy</code> in the project folder.</li>
-</ul>
+<p>This ClusterClass server (version ${version}) is running, but its browser client has not been
+built, so there is no page to show. Run <code>npm start</code> (it builds the client when needed) or
+<code>npm run build:client</code>, then reload.</p>
+<p>Meanwhile: <a href="/health"><code>GET /health</code></a> gives the server's status, and
+<code>npx clusterclass sim --scenario tutorial --plan greedy</code> runs any of the ${scenarios}
+built-in scenarios from the command line.</p>
+</main>
 </body>
 </html>
 `;

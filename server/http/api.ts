@@ -1,0 +1,104 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Router, json } from 'express';
+import type { Request, Response, NextFunction } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
+import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
+import { parseScenario } from '../../shared/scenario/parse.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import { RoomLimitError } from '../rooms/registry.ts';
+
+export interface ApiOptions {
+  readonly registry: RoomRegistry;
+  /** When set, creating a room requires it (TEACHER_PASSCODE). */
+  readonly teacherPasscode?: string;
+  readonly trustProxy?: boolean;
+}
+
+/** An uploaded scenario is bounded: a real one is a few kilobytes. */
+export const MAX_SCENARIO_BYTES = 256 * 1024;
+
+const createRoomSchema = z.strictObject({
+  scenarioId: z.string().max(80).optional(),
+  scenario: z.unknown().optional(),
+  mode: z.enum(['solo', 'teams']).default('solo'),
+  passcode: z.string().max(200).optional(),
+});
+
+const apiError = (res: Response, status: number, code: string, message: string, details?: string[]) =>
+  res.status(status).json({ error: details ? { code, message, details } : { code, message } });
+
+export function apiRouter({ registry, teacherPasscode, trustProxy }: ApiOptions): Router {
+  const router = Router();
+  const creates = new RateLimiterMemory({ points: 30, duration: 600 });
+  const lookups = new RateLimiterMemory({ points: 60, duration: 60 });
+  const address = (req: Request) => (trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '') || req.socket.remoteAddress || 'unknown';
+
+  router.get('/config', (_req, res) => {
+    res.json({ protocol: PROTOCOL_VERSION, teacherPasscodeRequired: Boolean(teacherPasscode) });
+  });
+
+  router.get('/scenarios', (_req, res) => {
+    res.json(SCENARIOS.map((s) => ({ id: s.id, title: s.title, summary: s.summary, durationS: s.durationS, hosts: s.hosts.length, apps: s.apps.length })));
+  });
+
+  router.post('/rooms', json({ limit: MAX_SCENARIO_BYTES }), async (req, res) => {
+    const allowed = await creates.consume(address(req)).then(
+      () => true,
+      () => false,
+    );
+    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many sessions created from this network; wait a few minutes.');
+    const body = createRoomSchema.safeParse(req.body ?? {});
+    if (!body.success) return apiError(res, 400, 'bad-request', 'The request is not valid.', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+    const { scenarioId, scenario: uploaded, mode, passcode } = body.data;
+    if (teacherPasscode && !samePasscode(passcode ?? '', teacherPasscode)) {
+      return apiError(res, passcode ? 403 : 401, 'passcode-required', passcode ? 'That teacher passcode is not right.' : 'This server needs the teacher passcode to create a session.');
+    }
+    let scenario;
+    if (uploaded !== undefined) {
+      const parsed = parseScenario(uploaded);
+      if (!parsed.ok) return apiError(res, 400, 'bad-scenario', `The scenario file has ${parsed.errors.length} problem${parsed.errors.length === 1 ? '' : 's'}.`, parsed.errors);
+      scenario = parsed.value;
+    } else if (scenarioId) {
+      scenario = getScenario(scenarioId);
+      if (!scenario) return apiError(res, 404, 'unknown-scenario', `There is no built-in scenario "${scenarioId}".`);
+    } else {
+      return apiError(res, 400, 'bad-request', 'Give a scenarioId or upload a scenario.');
+    }
+    try {
+      const { code, hostToken } = await registry.create(scenario, mode);
+      res.status(201).json({ code, hostToken });
+    } catch (error) {
+      if (error instanceof RoomLimitError) return apiError(res, 503, error.code, error.message);
+      throw error;
+    }
+  });
+
+  router.get('/rooms/:code', async (req, res) => {
+    const allowed = await lookups.consume(address(req)).then(
+      () => true,
+      () => false,
+    );
+    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many lookups; wait a minute.');
+    const room = registry.get(String(req.params.code ?? ''));
+    if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
+    res.json(room.lobbyInfo());
+  });
+
+  router.use((_req, res) => apiError(res, 404, 'not-found', 'No such API endpoint.'));
+  // Malformed or oversized JSON bodies land here, as do surprises: answer, never crash.
+  router.use((error: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    void _next;
+    if (error.type === 'entity.too.large') return apiError(res, 413, 'payload-too-large', `A scenario upload is at most ${MAX_SCENARIO_BYTES / 1024} KiB.`);
+    if (error.type === 'entity.parse.failed') return apiError(res, 400, 'bad-json', 'The request body is not valid JSON.');
+    return apiError(res, 500, 'internal', 'Something went wrong on the server.');
+  });
+  return router;
+}
+
+function samePasscode(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Action } from '../shared/engine/types.ts';
+import { TEACHER_ACTION_TYPES } from '../shared/engine/types.ts';
+import type { RoomRegistry } from './rooms/registry.ts';
+
+/** Prometheus metrics for one server process, on a registry of its own. */
+export function createMetrics() {
+  const registry = new Registry();
+  // Default metrics include nodejs_eventloop_lag_seconds (and its percentiles).
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  const actions = new Counter({ name: 'clusterclass_actions_total', help: 'Actions applied to simulations, by kind', labelNames: ['kind', 'outcome'] as const, registers: [registry] });
+  const tickSeconds = new Histogram({
+    name: 'clusterclass_tick_duration_seconds',
+    help: 'Time to apply one simulated second to a room',
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    registers: [registry],
+  });
+  const recent: number[] = [];
+  const actionsPerSecond = new Gauge({
+    name: 'clusterclass_actions_per_second',
+    help: 'Player and teacher actions per second over the last 10 s (ticks excluded)',
+    registers: [registry],
+    collect() {
+      const cutoff = Date.now() - 10_000;
+      while (recent.length && recent[0]! < cutoff) recent.shift();
+      this.set(recent.length / 10);
+    },
+  });
+  void actionsPerSecond;
+  return {
+    registry,
+    onAction(action: Action, ms: number, rejected: boolean) {
+      const kind = action.type === 'tick' ? 'tick' : (TEACHER_ACTION_TYPES as readonly string[]).includes(action.type) ? 'teacher' : action.type === 'addCluster' ? 'join' : 'player';
+      actions.inc({ kind, outcome: rejected ? 'rejected' : 'accepted' });
+      if (kind === 'tick') tickSeconds.observe(ms / 1000);
+      else if (recent.length < 100_000) recent.push(Date.now());
+    },
+    /** Gauges read from the rooms each time /metrics is scraped. */
+    watchRooms(rooms: RoomRegistry) {
+      new Gauge({ name: 'clusterclass_rooms', help: 'Live rooms, by phase', labelNames: ['phase'] as const, registers: [registry], collect() {
+        this.reset();
+        for (const room of rooms.all()) this.inc({ phase: room.phase });
+      } });
+      new Gauge({ name: 'clusterclass_connections', help: 'Connected clients, by role', labelNames: ['role'] as const, registers: [registry], collect() {
+        const totals = { student: 0, teacher: 0, projector: 0 };
+        for (const room of rooms.all()) for (const [role, n] of Object.entries(room.connectionCounts())) totals[role as keyof typeof totals] += n;
+        for (const [role, n] of Object.entries(totals)) this.set({ role }, n);
+      } });
+      new Gauge({ name: 'clusterclass_players', help: 'Players seated in live rooms (connected or not)', registers: [registry], collect() {
+        this.set(rooms.all().reduce((n, r) => n + r.playerCount, 0));
+      } });
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,97 @@
+import { randomInt } from 'node:crypto';
+import { customAlphabet, nanoid } from 'nanoid';
+import type { Scenario } from '../../shared/scenario/schema.ts';
+import type { Mode } from '../../shared/views/types.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import type { RoomStore } from './store.ts';
+import type { RoomHooks, RoomTransport } from './room.ts';
+import { Room } from './room.ts';
+
+/** No 0/O, 1/I/L: a code read off a projector must not be misread. */
+export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const newCode = customAlphabet(CODE_ALPHABET, 6);
+
+export interface RegistryOptions {
+  readonly store: RoomStore;
+  readonly clock: Clock;
+  readonly transport: RoomTransport;
+  readonly hooks?: RoomHooks;
+  /** An ended room is kept this long (for late reports), then closed and forgotten. */
+  readonly endedTtlMs?: number;
+  /** A room nobody is connected to and nothing happens in is closed after this long. */
+  readonly idleTtlMs?: number;
+  readonly maxRooms?: number;
+}
+
+export class RoomLimitError extends Error {
+  readonly code = 'too-many-rooms';
+}
+
+/** All live rooms of this process, by code; it creates them and lets them expire. */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly endedAt = new Map<string, number>();
+  private readonly sweeper: TimerHandle;
+  private readonly options: Required<Omit<RegistryOptions, 'hooks'>> & { hooks?: RoomHooks };
+
+  constructor(options: RegistryOptions) {
+    this.options = { endedTtlMs: 30 * 60_000, idleTtlMs: 3 * 60 * 60_000, maxRooms: 500, ...options };
+    this.sweeper = options.clock.setInterval(() => void this.sweep(), 60_000);
+  }
+
+  async create(scenario: Scenario, mode: Mode, seed = randomInt(0, 2 ** 31)): Promise<{ code: string; hostToken: string; room: Room }> {
+    if (this.rooms.size >= this.options.maxRooms) throw new RoomLimitError(`This server already runs ${this.options.maxRooms} sessions.`);
+    let code = newCode();
+    while (this.rooms.has(code) || (await this.options.store.getRoom(code))) code = newCode();
+    const hostToken = nanoid(32);
+    const hooks: RoomHooks = {
+      ...this.options.hooks,
+      onEnded: (c) => {
+        this.endedAt.set(c, this.options.clock.now());
+        this.options.hooks?.onEnded?.(c);
+      },
+    };
+    const room = await Room.open(
+      { code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now() },
+      { clock: this.options.clock, transport: this.options.transport, store: this.options.store, hooks },
+    );
+    this.rooms.set(code, room);
+    return { code, hostToken, room };
+  }
+
+  get(code: string): Room | undefined {
+    return this.rooms.get(code.toUpperCase());
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Closes rooms that ended long enough ago, or that everyone left long ago. */
+  async sweep(): Promise<void> {
+    const now = this.options.clock.now();
+    for (const room of this.rooms.values()) {
+      const ended = this.endedAt.get(room.code);
+      const counts = room.connectionCounts();
+      const nobody = counts.student + counts.teacher + counts.projector === 0;
+      if ((ended !== undefined && now - ended >= this.options.endedTtlMs) || (nobody && now - room.idleSinceMs >= this.options.idleTtlMs)) {
+        await this.remove(room.code);
+      }
+    }
+  }
+
+  async remove(code: string): Promise<void> {
+    const room = this.rooms.get(code);
+    if (!room) return;
+    room.dispose();
+    this.rooms.delete(code);
+    this.endedAt.delete(code);
+    await this.options.store.deleteRoom(code);
+  }
+
+  close(): void {
+    this.options.clock.clear(this.sweeper);
+    for (const room of this.rooms.values()) room.dispose('The server is shutting down.');
+    this.rooms.clear();
+  }
+}
