@@ -1,0 +1,37 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/index.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/http/app.ts';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<RunningServer & { base: string }> {
+  const running = await startServer({ port: 0, host: '127.0.0.1', clientDir: '/nonexistent/', ...options });
+  return Object.assign(running, { base: `http://127.0.0.1:${running.port}` });
+}
+
+export async function createRoom(base: string, body: Record<string, unknown> = { scenarioId: 'tutorial', mode: 'solo' }): Promise<{ code: string; hostToken: string }> {
+  const res = await fetch(`${base}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 201) throw new Error(`create room: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { code: string; hostToken: string };
+}
+
+/** A real socket.io client that keeps the last message of each kind it was sent. */
+export function connect(base: string): Client & { lastOf: Map<string, unknown> } {
+  const socket = io(base, { transports: ['websocket'], forceNew: true, reconnection: false }) as Client & { lastOf: Map<string, unknown> };
+  socket.lastOf = new Map();
+  socket.onAny((event: string, payload: unknown) => socket.lastOf.set(event, payload));
+  return socket;
+}
+
+/** Polls until the check passes (or throws the last failure after the timeout). */
+export async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() - start > timeoutMs) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

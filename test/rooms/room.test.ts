@@ -1,0 +1,313 @@
+import { describe, expect, it } from 'vitest';
+import type { Ack, JoinReply } from '../../shared/protocol/index.ts';
+import type { Mode, StudentView, TeacherView } from '../../shared/views/index.ts';
+import { getScenario } from '../../shared/scenario/library/index.ts';
+import { ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
+import { InMemoryRoomStore } from '../../server/rooms/store.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { MemoryTransport } from '../support/memory-transport.ts';
+
+const HOST = 'host-token-0123456789';
+const CODE = 'ABCDEF';
+
+async function makeRoom(mode: Mode = 'solo', scenarioId = 'tutorial') {
+  const clock = new FakeClock();
+  const transport = new MemoryTransport();
+  const store = new InMemoryRoomStore();
+  const ended: string[] = [];
+  const room = await Room.open(
+    { code: CODE, hostToken: HOST, mode, seed: 7, scenario: getScenario(scenarioId)!, createdAtMs: clock.now() },
+    { clock, transport, store, hooks: { onEnded: (c) => ended.push(c) } },
+  );
+  const teacher = async (conn = 'teacher') => expectOk(await room.attachHost(conn, 'teacher', HOST));
+  const join = async (conn: string, nickname: string, extra: { resumeToken?: string; deviceId?: string } = {}) => room.join(conn, { nickname, ...extra });
+  const student = (conn: string) => transport.last(conn, 'view:student') as StudentView;
+  const teacherView = (conn = 'teacher') => transport.last(conn, 'view:teacher') as TeacherView;
+  return { room, clock, transport, store, ended, teacher, join, student, teacherView };
+}
+
+function expectOk<T extends object>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`);
+  return ack;
+}
+function expectError(ack: Ack<object>, code: string): void {
+  expect(ack.ok ? 'ok' : ack.error.code).toBe(code);
+}
+
+describe('room: joining and roles', () => {
+  it('seats a student with a trimmed nickname, a resume token and the room’s static info', async () => {
+    const { join } = await makeRoom();
+    const reply = expectOk(await join('s1', '  Ada   Lovelace '));
+    expect(reply.nickname).toBe('Ada Lovelace');
+    expect(reply.resumeToken.length).toBeGreaterThanOrEqual(20);
+    expect(reply.room.code).toBe(CODE);
+    expect(reply.room.scenario.apps.map((a) => a.id)).toEqual(['web', 'api', 'reports']);
+  });
+
+  it('refuses empty, too long, profane and duplicate nicknames, and says why', async () => {
+    const { join } = await makeRoom();
+    expectError(await join('a', '   '), 'bad-nickname');
+    expectError(await join('b', 'x'.repeat(25)), 'bad-nickname');
+    expectError(await join('c', 'fuck'), 'bad-nickname');
+    expectOk(await join('d', 'Grace'));
+    const dup = await join('e', ' grace ');
+    expectError(dup, 'nickname-taken');
+    expect(!dup.ok && dup.error.message).toMatch(/already called/);
+  });
+
+  it('lets only the host token drive the room', async () => {
+    const { room, join, teacher } = await makeRoom();
+    expectError(await room.attachHost('intruder', 'teacher', 'wrong-token-000000000'), 'forbidden');
+    expectOk(await join('s1', 'Ada'));
+    for (const attempt of [room.command('s1', { type: 'start' }), room.kick('s1', 'x'), room.watch('s1', null), room.command('s1', { type: 'lock', locked: true })]) {
+      expectError(await attempt, 'forbidden');
+    }
+    expect(room.phase).toBe('lobby');
+    await teacher();
+    expectOk(await room.command('teacher', { type: 'start' }));
+    expect(room.phase).toBe('running');
+  });
+
+  it('refuses actions from a connection that has not joined', async () => {
+    const { room } = await makeRoom();
+    expectError(await room.act('nobody', { type: 'deploy', appId: 'web', runtime: 'container', target: 'linux-1' }), 'not-joined');
+  });
+});
+
+describe('room: phases and the clock', () => {
+  it('ticks ten simulated seconds per real second at speed 1, none in the lobby or while paused', async () => {
+    const { room, clock, teacher } = await makeRoom();
+    await teacher();
+    await clock.advance(2000);
+    expect(room.simulation.timeS).toBe(0);
+    expectOk(await room.command('teacher', { type: 'start' }));
+    await clock.advance(1000);
+    expect(room.simulation.timeS).toBe(10);
+    expectOk(await room.command('teacher', { type: 'pause' }));
+    await clock.advance(5000);
+    expect(room.simulation.timeS).toBe(10);
+    expectOk(await room.command('teacher', { type: 'resume' }));
+    expectOk(await room.command('teacher', { type: 'setSpeed', speed: 2.5 }));
+    await clock.advance(1000);
+    expect(room.simulation.timeS).toBe(35);
+  });
+
+  it('moves to the debrief at the end of the scenario, computes the references, and stops ticking', async () => {
+    const { room, clock, teacher, join, student } = await makeRoom();
+    await teacher();
+    expectOk(await join('s1', 'Ada'));
+    expectOk(await room.command('teacher', { type: 'setSpeed', speed: 20 }));
+    expectOk(await room.command('teacher', { type: 'start' }));
+    await clock.advance(4000);
+    expect(room.phase).toBe('debrief');
+    expect(room.simulation.timeS).toBe(600);
+    await clock.advance(1000);
+    expect(room.simulation.timeS).toBe(600);
+    const view = student('s1');
+    expect(view.room.phase).toBe('debrief');
+    expect(view.references?.map((r) => r.policy)).toEqual(['all-vm', 'all-container', 'greedy']);
+  });
+
+  it('reports the end to its registry and leaves no timer running once disposed', async () => {
+    const { room, clock, teacher, join, ended } = await makeRoom();
+    await teacher();
+    expectOk(await join('s1', 'Ada'));
+    expectOk(await room.command('teacher', { type: 'start' }));
+    await clock.advance(500);
+    expectOk(await room.command('teacher', { type: 'end' }));
+    expect(ended).toEqual([CODE]);
+    room.dispose();
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('room: one action at a time, in arrival order', () => {
+  it('applies concurrent actions in the order they arrived and logs each before acknowledging it', async () => {
+    const { room, join, store } = await makeRoom();
+    expectOk(await join('s1', 'Ada'));
+    const acks = await Promise.all(['a', 'b', 'c', 'd'].map((id) => room.act('s1', { type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1' })));
+    expect(acks.map((a) => (a.ok ? a.id : a.error.code))).toEqual(['a', 'b', 'c', 'd']);
+    const log = await store.readLog(CODE);
+    expect(log.map((e) => e.action.type)).toEqual(['addCluster', 'deploy', 'deploy', 'deploy', 'deploy']);
+    expect(log.map((e) => (e.action.type === 'deploy' ? e.action.id : null)).slice(1)).toEqual(['a', 'b', 'c', 'd']);
+    expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('explains a refused action with its concept, changes nothing and logs nothing', async () => {
+    const { room, join, store } = await makeRoom();
+    expectOk(await join('s1', 'Ada'));
+    const before = room.simulation;
+    const ack = await room.act('s1', { type: 'deploy', appId: 'reports', runtime: 'container', target: 'linux-1' });
+    expect(ack.ok).toBe(false);
+    if (!ack.ok) {
+      expect(ack.error.code).toBe('foreign-kernel');
+      expect(ack.error.concept).toBe('shared-kernel');
+      expect(ack.error.message).toMatch(/Windows/);
+    }
+    expect(room.simulation).toBe(before);
+    expect((await store.readLog(CODE)).length).toBe(1);
+  });
+});
+
+describe('room: views', () => {
+  it('sends each student its own cluster, score, rank and the top five', async () => {
+    const { room, clock, join, student } = await makeRoom();
+    const a = expectOk(await join('s1', 'Ada'));
+    expectOk(await join('s2', 'Grace'));
+    expectOk(await room.act('s1', { type: 'deploy', appId: 'web', runtime: 'container', target: 'linux-1' }));
+    await clock.advance(50);
+    const va = student('s1');
+    const vb = student('s2');
+    expect(va.you.playerId).toBe(a.playerId);
+    expect(va.cluster.instances.map((i) => i.appId)).toEqual(['web']);
+    expect(vb.cluster.instances).toEqual([]);
+    expect(va.of).toBe(2);
+    expect(va.top.length).toBe(2);
+    expect(va.cluster.hosts.map((h) => h.id)).toEqual(['linux-1', 'linux-2', 'windows-1']);
+  });
+
+  it('keeps a student’s update the same size however big the class', async () => {
+    const sizes: number[] = [];
+    for (const n of [5, 60]) {
+      const { room, clock, join, student, teacher } = await makeRoom();
+      await teacher();
+      for (let i = 0; i < n; i++) expectOk(await join(`s${i}`, `Student ${String(i).padStart(2, '0')}`));
+      expectOk(await room.act('s0', { type: 'deploy', appId: 'web', runtime: 'container', target: 'linux-1' }));
+      expectOk(await room.command('teacher', { type: 'start' }));
+      await clock.advance(1000);
+      sizes.push(JSON.stringify(student('s0')).length);
+      room.dispose();
+    }
+    expect(Math.abs(sizes[1]! - sizes[0]!)).toBeLessThan(200);
+  });
+
+  it('does not resend a view that has not changed', async () => {
+    const { room, clock, join, transport } = await makeRoom();
+    expectOk(await join('s1', 'Ada'));
+    await clock.advance(50);
+    const sent = transport.count('s1', 'view:student');
+    room.flush();
+    room.flush();
+    expect(transport.count('s1', 'view:student')).toBe(sent);
+  });
+
+  it('gives the teacher the roster, the leaderboard, how the class placed each app and the concepts it missed', async () => {
+    const { room, clock, join, teacher, teacherView } = await makeRoom();
+    await teacher();
+    expectOk(await join('s1', 'Ada'));
+    expectOk(await join('s2', 'Grace'));
+    expectOk(await room.act('s1', { type: 'deploy', appId: 'web', runtime: 'container', target: 'linux-1' }));
+    expectOk(await room.act('s2', { type: 'deploy', appId: 'web', runtime: 'vm', target: 'linux-2' }));
+    await room.act('s2', { type: 'deploy', appId: 'reports', runtime: 'container', target: 'linux-1' });
+    await clock.advance(50);
+    const view = teacherView();
+    expect(view.roster.map((p) => [p.nickname, p.status])).toEqual([
+      ['Ada', 'online'],
+      ['Grace', 'online'],
+    ]);
+    expect(view.leaderboard).toHaveLength(2);
+    expect(view.placements.find((p) => p.appId === 'web')).toEqual({ appId: 'web', container: 1, vm: 1, microvm: 0, unplaced: 0 });
+    expect(view.placements.find((p) => p.appId === 'reports')!.unplaced).toBe(2);
+    expect(view.concepts.find((c) => c.concept === 'shared-kernel')).toEqual({ concept: 'shared-kernel', rejections: 1, incidents: 0 });
+  });
+
+  it('streams any one cluster to the teacher on request', async () => {
+    const { room, clock, join, teacher, transport } = await makeRoom();
+    await teacher();
+    const ada = expectOk(await join('s1', 'Ada'));
+    const watched = expectOk(await room.watch('teacher', ada.playerId));
+    expect(watched.cluster?.cluster.id).toBe(ada.playerId);
+    expectOk(await room.act('s1', { type: 'deploy', appId: 'api', runtime: 'container', target: 'linux-2' }));
+    await clock.advance(50);
+    expect(transport.last('teacher', 'view:cluster')?.cluster.instances.map((i) => i.appId)).toEqual(['api']);
+    expectError(await room.watch('teacher', 'nobody'), 'bad-request');
+  });
+});
+
+describe('room: reconnection, kicks and locks', () => {
+  it('brings a refreshed student back to the same seat, cluster and score; the teacher sees them reconnecting meanwhile', async () => {
+    const { room, clock, join, teacher, teacherView, student } = await makeRoom();
+    await teacher();
+    const first = expectOk(await join('tab-1', 'Ada'));
+    expectOk(await room.act('tab-1', { type: 'deploy', id: 'mine', appId: 'web', runtime: 'container', target: 'linux-1' }));
+    room.disconnect('tab-1');
+    await clock.advance(50);
+    expect(teacherView().roster[0]!.status).toBe('reconnecting');
+    await clock.advance(ROOM_LIMITS.reconnectGraceMs);
+    expect(teacherView().roster[0]!.status).toBe('offline');
+    const again = expectOk(await join('tab-2', 'whatever', { resumeToken: first.resumeToken }));
+    expect(again.playerId).toBe(first.playerId);
+    expect(again.nickname).toBe('Ada');
+    await clock.advance(50);
+    expect(student('tab-2').cluster.instances.map((i) => i.id)).toEqual(['mine']);
+    expect(teacherView().roster[0]!.status).toBe('online');
+    expect(room.playerCount).toBe(1);
+  });
+
+  it('keeps a kicked student out: the same seat, device and nickname are all refused after a refresh', async () => {
+    const { room, clock, join, teacher, transport, teacherView } = await makeRoom();
+    await teacher();
+    const mallory = expectOk(await join('m1', 'Mallory', { deviceId: 'device-mallory-0001' }));
+    expectOk(await room.kick('teacher', mallory.playerId));
+    expect(transport.dropped.get('m1')?.reason).toBe('kicked');
+    expectError(await join('m2', 'Mallory', { resumeToken: mallory.resumeToken }), 'banned');
+    expectError(await join('m3', 'Someone Else', { deviceId: 'device-mallory-0001' }), 'banned');
+    expectError(await join('m4', 'mallory'), 'banned');
+    expectError(await room.act('m1', { type: 'ready' }), 'not-joined');
+    await clock.advance(50);
+    expect(teacherView().roster).toEqual([]);
+    expect(teacherView().banned).toBe(1);
+    expect(room.simulation.clusters[mallory.playerId]!.kicked).toBe(true);
+  });
+
+  it('lets nobody new join a locked room but lets its players come back; late joiners are welcome otherwise', async () => {
+    const { room, clock, join, teacher } = await makeRoom();
+    await teacher();
+    const ada = expectOk(await join('s1', 'Ada'));
+    expectOk(await room.command('teacher', { type: 'start' }));
+    await clock.advance(1000);
+    const late = expectOk(await join('s2', 'Latecomer'));
+    expect(room.simulation.clusters[late.playerId]!.tally.ticks).toBe(room.simulation.timeS);
+    expectOk(await room.command('teacher', { type: 'lock', locked: true }));
+    expectError(await join('s3', 'Too Late'), 'room-locked');
+    expectOk(await join('s4', 'Ada', { resumeToken: ada.resumeToken }));
+  });
+
+  it('refuses new players once the session is over', async () => {
+    const { room, join, teacher } = await makeRoom();
+    await teacher();
+    expectOk(await room.command('teacher', { type: 'end' }));
+    expectError(await join('s1', 'Ada'), 'room-ended');
+  });
+});
+
+describe('room: teams', () => {
+  it('balances joiners over the teams and lets team members act on one shared cluster', async () => {
+    const { room, clock, join, teacher, student, teacherView } = await makeRoom('teams');
+    await teacher();
+    const joined: JoinReply[] = [];
+    for (const [i, name] of ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger'].entries()) joined.push(expectOk(await join(`s${i}`, name)));
+    await clock.advance(50);
+    const teams = teacherView().roster.map((p) => p.teamId);
+    expect(teams).toEqual(['team-1', 'team-2', 'team-3', 'team-4', 'team-1']);
+    expectOk(await room.act('s0', { type: 'deploy', id: 'shared-web', appId: 'web', runtime: 'container', target: 'linux-1' }));
+    await clock.advance(50);
+    expect(student('s4').cluster.instances.map((i) => i.id)).toEqual(['shared-web']);
+    expect(student('s4').you.teamName).toBe('Red team');
+    expect(student('s1').cluster.instances).toEqual([]);
+  });
+
+  it('lets the teacher move a player and deal everyone into fewer teams', async () => {
+    const { room, clock, join, teacher, teacherView } = await makeRoom('teams');
+    await teacher();
+    const players: JoinReply[] = [];
+    for (const [i, name] of ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger'].entries()) players.push(expectOk(await join(`s${i}`, name)));
+    expectOk(await room.assignTeam('teacher', players[1]!.playerId, 'team-3'));
+    await clock.advance(50);
+    expect(teacherView().roster.find((p) => p.playerId === players[1]!.playerId)!.teamId).toBe('team-3');
+    expectOk(await room.balanceTeams('teacher', 2));
+    await clock.advance(50);
+    expect(teacherView().roster.map((p) => p.teamId)).toEqual(['team-1', 'team-2', 'team-1', 'team-2', 'team-1']);
+    expectError(await room.assignTeam('teacher', players[0]!.playerId, 'team-99'), 'bad-request');
+  });
+});
