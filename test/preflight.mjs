@@ -8,10 +8,11 @@ import { delimiter, join } from 'node:path';
 
 /** One line per system command the tests use, with the Debian package that provides it. */
 const REQUIREMENTS = [
-  { command: 'docker-compose', aptPackage: 'docker-compose', neededBy: 'test/compose (checks docker-compose.yml; no Docker engine needed)' },
-  // Coming with later issues:
-  // { command: 'chromium', aptPackage: 'chromium', neededBy: 'Playwright browser tests' },
-  // { command: 'redis-server', aptPackage: 'redis-server', neededBy: 'Redis storage and scale-out tests' },
+  { command: 'docker-compose', aptPackages: ['docker-compose'], neededBy: 'test/compose (checks docker-compose.yml; no Docker engine needed)' },
+  // A font too: without recommends Chromium may come with none, and screenshots would be unreadable.
+  { command: 'chromium', aptPackages: ['chromium', 'fonts-dejavu-core'], neededBy: 'the Playwright browser tests (test/e2e), which drive Debian\'s Chromium' },
+  // Coming with the durable-sessions issue:
+  // { command: 'redis-server', aptPackages: ['redis-server'], neededBy: 'Redis storage and scale-out tests' },
 ];
 
 function onPath(command) {
@@ -39,8 +40,8 @@ function run(args) {
 const missing = REQUIREMENTS.filter((r) => !onPath(r.command));
 if (missing.length === 0) process.exit(0);
 
-const packages = [...new Set(missing.map((r) => r.aptPackage))];
-for (const r of missing) console.error(`preflight: "${r.command}" is missing (package ${r.aptPackage}), needed by ${r.neededBy}`);
+const packages = [...new Set(missing.flatMap((r) => r.aptPackages))];
+for (const r of missing) console.error(`preflight: "${r.command}" is missing (package ${r.aptPackages.join(', ')}), needed by ${r.neededBy}`);
 // Recommends are left out on purpose: docker-compose would otherwise pull in a whole Docker engine.
 const install = ['apt-get', 'install', '-y', '--no-install-recommends', ...packages];
 
