@@ -96,6 +96,7 @@ export class Room {
   private loopBusy = false;
   private flushTimer: TimerHandle | null = null;
   private references: StudentView['references'] = null;
+  private referencesStarted = false;
   private disposed = false;
   private lastActivityMs: number;
 
@@ -354,7 +355,7 @@ export class Room {
       this.deps.clock.clear(this.loop);
       this.loop = null;
     }
-    if ((this.state.phase === 'debrief' || this.state.phase === 'ended') && !this.references) this.references = referenceScores(this.state);
+    if (this.state.phase !== 'lobby') this.startReferences();
     if (this.state.phase === 'ended') this.deps.hooks?.onEnded?.(this.code);
   }
 
@@ -373,6 +374,28 @@ export class Room {
     }).finally(() => {
       this.loopBusy = false;
     });
+  }
+
+  /**
+   * The reference policies' scores for the debrief: computed in the background once the session
+   * has started, one policy per turn of the event loop, so no room stalls the others.
+   */
+  private startReferences(): void {
+    if (this.referencesStarted) return;
+    this.referencesStarted = true;
+    const { scenario, seed } = this.state;
+    const results: NonNullable<StudentView['references']>[number][] = [];
+    const next = (i: number) => {
+      if (this.disposed) return;
+      if (i === POLICIES.length) {
+        this.references = results;
+        this.scheduleFlush();
+        return;
+      }
+      results.push(referenceScore(scenario, seed, POLICIES[i]!));
+      setImmediate(() => next(i + 1));
+    };
+    setImmediate(() => next(0));
   }
 
   // ---- applying and sending ------------------------------------------------------------------
@@ -502,12 +525,10 @@ function createdId(instancesBefore: number, vmsBefore: number, cluster: SimState
   return {};
 }
 
-/** How the reference policies did on this very scenario and seed, for the debrief. */
-function referenceScores(state: SimState): NonNullable<StudentView['references']> {
-  return POLICIES.map((policy) => {
-    const run = runScenario(state.scenario, state.seed, { policy });
-    const { score } = buildReport(run.state, run.clusterId, run.rejections);
-    return { policy, total: score.total, availability: score.availability, cost: score.cost, security: score.security };
-  });
+/** How a reference policy does on this very scenario and seed, for the debrief. */
+function referenceScore(scenario: SimState['scenario'], seed: number, policy: (typeof POLICIES)[number]): NonNullable<StudentView['references']>[number] {
+  const run = runScenario(scenario, seed, { policy });
+  const { score } = buildReport(run.state, run.clusterId, run.rejections);
+  return { policy, total: score.total, availability: score.availability, cost: score.cost, security: score.security };
 }
 
