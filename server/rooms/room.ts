@@ -4,7 +4,7 @@ import type { Action, PlayerAction, SimState, StepResult, TeacherAction } from '
 import type { Concept } from '../../shared/engine/concepts.ts';
 import { POLICIES, buildReport, createSimulation, reduce, runScenario } from '../../shared/engine/index.ts';
 import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError, ServerToClientEvents } from '../../shared/protocol/index.ts';
-import type { Mode, RosterEntry, StudentView } from '../../shared/views/index.ts';
+import type { Mode, ProjectorView, RosterEntry, StudentView, TeacherView } from '../../shared/views/index.ts';
 import { clusterDetail, projectorView, roomStatic, standings, studentView, teacherView } from '../../shared/views/index.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { LogEntry, RoomMeta, RoomStore } from './store.ts';
@@ -58,8 +58,8 @@ interface Conn {
   readonly role: 'student' | 'teacher' | 'projector';
   readonly playerId: string | null;
   watching: string | null;
-  /** The last view sent, as JSON without its sequence number, to skip sending an unchanged one. */
-  last: string;
+  /** The last view sent, field by field as JSON (without the sequence number): only changes go out. */
+  last: Map<string, string>;
   lastCluster: string;
 }
 
@@ -172,7 +172,7 @@ export class Room {
       this.detach(connId);
       player.conns.add(connId);
       player.lastSeenMs = clock.now();
-      this.conns.set(connId, { id: connId, role: 'student', playerId: player.id, watching: null, last: '', lastCluster: '' });
+      this.conns.set(connId, { id: connId, role: 'student', playerId: player.id, watching: null, last: new Map(), lastCluster: '' });
       this.touch();
       this.scheduleFlush();
       return { ok: true, role: 'student' as const, playerId: player.id, resumeToken: player.resumeToken, nickname: player.nickname, room: roomStatic(this.code, this.mode, this.state) };
@@ -205,7 +205,7 @@ export class Room {
     return this.serial(async () => {
       if (!sameSecret(hostToken, this.hostToken)) return fail('forbidden', 'That host link is not valid for this room.');
       this.detach(connId);
-      this.conns.set(connId, { id: connId, role, playerId: null, watching: null, last: '', lastCluster: '' });
+      this.conns.set(connId, { id: connId, role, playerId: null, watching: null, last: new Map(), lastCluster: '' });
       this.touch();
       this.scheduleFlush();
       return { ok: true, role, room: roomStatic(this.code, this.mode, this.state) };
@@ -458,12 +458,24 @@ export class Room {
     }
   }
 
-  private sendIfChanged<E extends 'view:student' | 'view:teacher' | 'view:projector'>(conn: Conn, event: E, view: Parameters<ServerToClientEvents[E]>[0], seq: number): void {
-    const json = JSON.stringify(view);
-    if (json === conn.last) return;
-    conn.last = json;
-    const sent = { ...view, room: { ...view.room, seq } } as Parameters<ServerToClientEvents[E]>[0];
-    (this.deps.transport.send as (id: string, e: E, v: typeof sent) => void)(conn.id, event, sent);
+  /**
+   * Sends the fields of a view that changed since the last one this connection got (the first
+   * is whole), or nothing when none did: most seconds only the clock and the score move, so a
+   * class's updates stay small on classroom Wi-Fi.
+   */
+  private sendIfChanged<E extends 'view:student' | 'view:teacher' | 'view:projector'>(conn: Conn, event: E, view: StudentView | TeacherView | ProjectorView, seq: number): void {
+    const patch: Record<string, unknown> = {};
+    let changed = false;
+    for (const [key, value] of Object.entries(view)) {
+      const json = JSON.stringify(value);
+      if (conn.last.get(key) === json) continue;
+      conn.last.set(key, json);
+      patch[key] = value;
+      changed = true;
+    }
+    if (!changed) return;
+    patch.room = { ...view.room, seq };
+    (this.deps.transport.send as (id: string, e: E, v: unknown) => void)(conn.id, event, patch);
   }
 
   private roster(now: number): RosterEntry[] {

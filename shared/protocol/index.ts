@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { liveEventSchema, osSchema, platformSchema, runtimeSchema } from '../scenario/schema.ts';
 import type { Concept } from '../engine/concepts.ts';
-import type { ClusterDetail, ProjectorView, StudentView, TeacherView, RoomStatic } from '../views/types.ts';
+import type { ClusterDetail, ProjectorView, StudentView, TeacherView, RoomStatic, ViewPatch } from '../views/types.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -141,9 +141,10 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  'view:student': (view: StudentView) => void;
-  'view:teacher': (view: TeacherView) => void;
-  'view:projector': (view: ProjectorView) => void;
+  /** Whole after joining, then only the fields that changed: merge with `applyView`. */
+  'view:student': (view: ViewPatch<StudentView>) => void;
+  'view:teacher': (view: ViewPatch<TeacherView>) => void;
+  'view:projector': (view: ViewPatch<ProjectorView>) => void;
   /** The cluster the teacher is watching, as it changes. */
   'view:cluster': (cluster: ClusterDetail) => void;
   /** This connection is out of the room: kicked, the room closed, or the seat taken over elsewhere. */

@@ -24,10 +24,19 @@ import type {
   ScoreView,
   StudentView,
   TeacherView,
+  ViewPatch,
 } from './types.ts';
 
 export * from './types.ts';
 export { describeEvent } from './events.ts';
+
+/** Merges a view update into the last whole view; null until a whole view has arrived. */
+export function applyView<V extends { room: RoomHeader }>(previous: V | null, patch: ViewPatch<V>): V | null {
+  if (previous === null) return isWhole(patch) ? (patch as V) : null;
+  return { ...previous, ...patch };
+}
+
+const isWhole = (patch: object): boolean => 'you' in patch || 'roster' in patch || 'names' in patch;
 
 const TOP = 5;
 const BANNERS = 4;

@@ -221,6 +221,12 @@ export interface ProjectorView {
   readonly effects: readonly ActiveEffectView[];
 }
 
+/**
+ * What goes over the wire: the first view after joining is whole; later ones carry only the
+ * top-level fields that changed (the room header always). `applyView` puts them together.
+ */
+export type ViewPatch<V extends { room: RoomHeader }> = Partial<V> & Pick<V, 'room'>;
+
 /** A cluster as the teacher inspects it. */
 export interface ClusterDetail {
   readonly cluster: ClusterView;

@@ -19,7 +19,11 @@ export async function createRoom(base: string, body: Record<string, unknown> = {
 export function connect(base: string): Client & { lastOf: Map<string, unknown> } {
   const socket = io(base, { transports: ['websocket'], forceNew: true, reconnection: false }) as Client & { lastOf: Map<string, unknown> };
   socket.lastOf = new Map();
-  socket.onAny((event: string, payload: unknown) => socket.lastOf.set(event, payload));
+  // Views arrive whole, then as changed fields: keep what a client would have after merging.
+  socket.onAny((event: string, payload: unknown) => {
+    const merge = event.startsWith('view:') && event !== 'view:cluster';
+    socket.lastOf.set(event, merge ? { ...((socket.lastOf.get(event) as object) ?? {}), ...(payload as object) } : payload);
+  });
   return socket;
 }
 

@@ -19,10 +19,15 @@ export class MemoryTransport implements RoomTransport {
     this.dropped.set(connId, notice);
   }
 
+  /** The last message of a kind; for views, the whole view as a client has it after merging updates. */
   last<E extends keyof ServerToClientEvents>(connId: string, event: E): Parameters<ServerToClientEvents[E]>[0] | undefined {
-    const list = this.sent.get(connId) ?? [];
-    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.event === event) return list[i]!.payload as Parameters<ServerToClientEvents[E]>[0];
-    return undefined;
+    const list = (this.sent.get(connId) ?? []).filter((s) => s.event === event);
+    if (event.startsWith('view:') && event !== 'view:cluster') {
+      let view: Record<string, unknown> | null = null;
+      for (const s of list) view = { ...(view ?? {}), ...(s.payload as Record<string, unknown>) };
+      return (view ?? undefined) as Parameters<ServerToClientEvents[E]>[0] | undefined;
+    }
+    return list.at(-1)?.payload as Parameters<ServerToClientEvents[E]>[0] | undefined;
   }
 
   count(connId: string, event: keyof ServerToClientEvents): number {
