@@ -1,0 +1,70 @@
+/** The server's REST API, as the clients use it. */
+
+export interface ServerConfig {
+  readonly protocol: number;
+  readonly teacherPasscodeRequired: boolean;
+}
+
+export interface ScenarioSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly durationS: number;
+  readonly hosts: number;
+  readonly apps: number;
+}
+
+export interface RoomInfo {
+  readonly code: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly phase: string;
+  readonly mode: 'solo' | 'teams';
+  readonly players: number;
+  readonly locked: boolean;
+}
+
+export interface CreateRoomRequest {
+  readonly scenarioId?: string;
+  readonly scenario?: unknown;
+  readonly mode: 'solo' | 'teams';
+  readonly passcode?: string;
+}
+
+/** A refusal from the API, with the per-path problems of an uploaded scenario when there are any. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
+  } catch {
+    throw new ApiError('network', 'Cannot reach the ClusterClass server. Check your network connection.', 0);
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok) return body as T;
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  const details = Array.isArray(error?.details) ? error.details.map(String) : [];
+  throw new ApiError(
+    typeof error?.code === 'string' ? error.code : `http-${res.status}`,
+    typeof error?.message === 'string' ? error.message : `The server answered ${res.status} ${res.statusText}.`,
+    res.status,
+    details,
+  );
+}
+
+export const getConfig = (): Promise<ServerConfig> => call('/api/config');
+export const getScenarios = (): Promise<ScenarioSummary[]> => call('/api/scenarios');
+export const getRoom = (code: string): Promise<RoomInfo> => call(`/api/rooms/${encodeURIComponent(code)}`);
+export const createRoom = (request: CreateRoomRequest): Promise<{ code: string; hostToken: string }> =>
+  call('/api/rooms', { method: 'POST', body: JSON.stringify(request) });

@@ -1,0 +1,65 @@
+import type { Concept } from '../../../shared/engine/concepts.ts';
+
+export interface ConceptInfo {
+  readonly label: string;
+  /** One or two plain sentences a student can follow. */
+  readonly explain: string;
+}
+
+export const CONCEPT_INFO: Record<Concept, ConceptInfo> = {
+  'shared-kernel': {
+    label: 'Shared kernel',
+    explain: "Containers on a machine all use that machine's kernel, so a container can only run an app built for the kernel underneath it.",
+  },
+  'os-compatibility': {
+    label: 'OS compatibility',
+    explain: 'An app needs a kernel of its own operating system. Linux containers on a Windows host need a Linux VM in between; microVMs boot Linux only.',
+  },
+  'custom-kernel': {
+    label: 'Custom kernel',
+    explain: "An app that needs its own kernel module or version cannot be a container, because containers share the host's kernel. Give it a VM or a microVM.",
+  },
+  'guest-os-overhead': {
+    label: 'Guest OS overhead',
+    explain: 'Every VM boots a whole operating system, which takes memory (and disk) before your app gets any. Containers skip that.',
+  },
+  capacity: {
+    label: 'Capacity',
+    explain: 'A host has only so many cores and so much memory. VM memory and vCPUs are reserved in full, whether used or not.',
+  },
+  density: {
+    label: 'Density',
+    explain: 'With no guest OS per app, containers pack far more apps onto the same hosts than VMs do.',
+  },
+  'hypervisor-type': {
+    label: 'Hypervisor type',
+    explain: 'A bare-metal (type-1) hypervisor runs VMs straight on the hardware and has no host OS for containers; a hosted (type-2) one runs on a host OS and costs more CPU and boot time.',
+  },
+  'boot-time': {
+    label: 'Boot time',
+    explain: 'A VM boots a whole OS: about a minute for Linux, several for Windows. A container starts in about a second, a microVM in a fraction of one.',
+  },
+  'image-size': {
+    label: 'Image size',
+    explain: 'The first time an image lands on a host it has to be downloaded, and big images take longer. Later starts there reuse the layers.',
+  },
+  'noisy-neighbour': {
+    label: 'Noisy neighbour',
+    explain: "Containers share the host's CPUs: one busy container without a CPU limit can slow its neighbours. A VM's vCPUs are its own.",
+  },
+  isolation: {
+    label: 'Isolation',
+    explain: 'Containers on one kernel are one kernel bug away from each other. A VM or microVM boundary stops a kernel exploit, so keep untrusted code away from other tenants and their data.',
+  },
+  patching: {
+    label: 'Patching',
+    explain: 'Every kernel has to be patched and rebooted: each VM guest is one more kernel to patch, while containers are rebuilt on a new image and restarted quickly.',
+  },
+  cost: {
+    label: 'Cost',
+    explain: 'Every running host costs money by the hour and Windows guests carry a licence; spending more than the budget costs points.',
+  },
+};
+
+export const conceptInfo = (concept: string): ConceptInfo =>
+  (CONCEPT_INFO as Record<string, ConceptInfo>)[concept] ?? { label: concept, explain: '' };

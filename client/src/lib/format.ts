@@ -1,0 +1,54 @@
+/** Display helpers shared by every screen. */
+
+export const clockText = (s: number): string => {
+  const total = Math.max(0, Math.floor(s));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+};
+
+export const miB = (m: number): string => (m >= 1024 ? `${(m / 1024).toFixed(m % 1024 === 0 ? 0 : 1)} GiB` : `${Math.round(m)} MiB`);
+
+export const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+export const points = (x: number): string => (Math.round(x * 10) / 10).toLocaleString('en', { maximumFractionDigits: 1 });
+
+export const money = (x: number): string => x.toLocaleString('en', { maximumFractionDigits: 2, minimumFractionDigits: x % 1 === 0 ? 0 : 2 });
+
+export const OS_LABEL = { linux: 'Linux', windows: 'Windows' } as const;
+
+export const PLATFORM_LABEL = { linux: 'Linux host OS', windows: 'Windows host OS', hypervisor: 'Bare-metal hypervisor' } as const;
+
+export const RUNTIME_LABEL = { container: 'Container', vm: 'VM', microvm: 'microVM' } as const;
+
+export const PHASE_LABEL: Record<string, string> = {
+  lobby: 'Lobby: planning',
+  running: 'Running',
+  paused: 'Paused',
+  debrief: 'Debrief',
+  ended: 'Ended',
+};
+
+/** Each instance state in words (shown with an icon and a colour: colour is never the only signal). */
+export const STATUS_LABEL: Record<string, string> = {
+  pulling: 'pulling image',
+  booting: 'booting',
+  running: 'running',
+  overloaded: 'overloaded',
+  down: 'down',
+  breached: 'breached',
+};
+
+export const POLICY_LABEL: Record<string, string> = {
+  'all-vm': 'Every app in its own VM',
+  'all-container': 'Every app as a container',
+  greedy: 'Sensible best fit',
+};
+
+export const EVENT_LABEL: Record<string, string> = {
+  trafficSpike: 'Traffic spike',
+  noisyNeighbour: 'Noisy neighbour',
+  kernelExploit: 'Kernel exploit',
+  hypervisorEscape: 'Hypervisor escape',
+  hostFailure: 'Host failure',
+  patchDay: 'Patch day',
+  complianceAudit: 'Compliance audit',
+};

@@ -1,0 +1,35 @@
+/** The client's routes. The server answers each of these paths with index.html (SPA fallback). */
+export type Route =
+  | { readonly name: 'landing'; readonly code: string | null }
+  | { readonly name: 'host' }
+  | { readonly name: 'teach'; readonly code: string }
+  | { readonly name: 'project'; readonly code: string }
+  | { readonly name: 'play'; readonly code: string }
+  | { readonly name: 'notFound'; readonly path: string };
+
+export const ROOM_CODE = /^[A-Z0-9]{6}$/;
+
+/** What a person typed as a room code: case and spaces do not matter. */
+export const normaliseCode = (text: string): string => text.replace(/[\s-]+/g, '').toUpperCase();
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'landing', code: null };
+  const [head, arg, ...rest] = parts;
+  if (head === 'host' && arg === undefined) return { name: 'host' };
+  if (arg !== undefined && rest.length === 0) {
+    const code = normaliseCode(arg);
+    if (head === 'join') return { name: 'landing', code: ROOM_CODE.test(code) ? code : null };
+    if (ROOM_CODE.test(code) && (head === 'teach' || head === 'project' || head === 'play')) return { name: head, code };
+  }
+  return { name: 'notFound', path: pathname };
+}
+
+export const NAVIGATE_EVENT = 'cc-navigate';
+
+/** Client-side navigation: the app shell listens and swaps the page. */
+export function navigate(path: string, { replace = false } = {}): void {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}

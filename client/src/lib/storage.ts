@@ -1,0 +1,107 @@
+/**
+ * What this browser remembers: a device id, the last nickname, a resume token per room (so a
+ * refresh returns to the same seat) and, for teachers, the host token of each room they made.
+ * Storage can be unavailable (private modes, policies): every access degrades to "not stored".
+ */
+
+export interface HostedSession {
+  readonly code: string;
+  readonly title: string;
+  readonly createdAt: number;
+}
+
+const KEYS = {
+  device: 'cc:device',
+  nickname: 'cc:nickname',
+  sessions: 'cc:sessions',
+  resume: (code: string) => `cc:resume:${code}`,
+  host: (code: string) => `cc:host:${code}`,
+  joinError: 'cc:join-error',
+} as const;
+
+function read(key: string, store: Storage | null = local()): string | null {
+  try {
+    return store?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: string | null, store: Storage | null = local()): void {
+  try {
+    if (value === null) store?.removeItem(key);
+    else store?.setItem(key, value);
+  } catch {
+    // Full or forbidden storage: the feature it backs degrades, the game goes on.
+  }
+}
+
+function local(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function session(): Storage | null {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Random hex; crypto.randomUUID needs a secure context, and classrooms often use plain http on a LAN. */
+export function randomToken(bytes = 16): string {
+  const buf = new Uint8Array(bytes);
+  crypto.getRandomValues(buf);
+  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function deviceId(): string {
+  const known = read(KEYS.device);
+  if (known && known.length >= 10 && known.length <= 100) return known;
+  const id = randomToken();
+  write(KEYS.device, id);
+  return id;
+}
+
+export const savedNickname = (): string => read(KEYS.nickname) ?? '';
+export const saveNickname = (nickname: string): void => write(KEYS.nickname, nickname);
+
+export const resumeToken = (code: string): string | null => read(KEYS.resume(code));
+export const saveResumeToken = (code: string, token: string | null): void => write(KEYS.resume(code), token);
+
+export const hostToken = (code: string): string | null => read(KEYS.host(code));
+export const saveHostToken = (code: string, token: string): void => write(KEYS.host(code), token);
+
+export function hostedSessions(): HostedSession[] {
+  try {
+    const parsed: unknown = JSON.parse(read(KEYS.sessions) ?? '[]');
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (s): s is HostedSession => typeof s === 'object' && s !== null && typeof s.code === 'string' && typeof s.title === 'string' && typeof s.createdAt === 'number',
+    );
+  } catch {
+    return [];
+  }
+}
+
+export function rememberSession(entry: HostedSession): void {
+  const rest = hostedSessions().filter((s) => s.code !== entry.code);
+  write(KEYS.sessions, JSON.stringify([entry, ...rest].slice(0, 20)));
+}
+
+export function forgetSession(code: string): void {
+  write(KEYS.sessions, JSON.stringify(hostedSessions().filter((s) => s.code !== code)));
+  write(KEYS.host(code), null);
+}
+
+/** A join refusal carried from the board back to the join form (one page load only). */
+export const takeJoinError = (): string | null => {
+  const message = read(KEYS.joinError, session());
+  write(KEYS.joinError, null, session());
+  return message;
+};
+export const putJoinError = (message: string): void => write(KEYS.joinError, message, session());
