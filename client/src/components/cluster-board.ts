@@ -1,0 +1,94 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ClusterView, RoomStatic } from '../../../shared/views/types.ts';
+import { icon } from '../lib/icons.ts';
+import { base } from '../styles/shared.ts';
+import './host-card.ts';
+
+/**
+ * A cluster as a grid of host cards. The student board uses it to play; the teacher console
+ * uses the same element, read-only, to watch a student's cluster.
+ */
+@customElement('cc-cluster-board')
+export class ClusterBoard extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 19rem), 1fr));
+        gap: var(--cc-gap);
+        align-items: stretch;
+      }
+      .legend {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem 1rem;
+        font-size: 0.8rem;
+        color: var(--cc-muted);
+        margin: 0 0 0.5rem;
+        padding: 0;
+        list-style: none;
+      }
+      .swatch {
+        display: inline-block;
+        width: 1.4em;
+        height: 0.8em;
+        vertical-align: middle;
+        border: 1px solid var(--cc-muted);
+        border-radius: 2px;
+        margin-right: 0.3em;
+      }
+      .swatch.guest {
+        background: repeating-linear-gradient(135deg, var(--cc-vm) 0 3px, var(--cc-guest) 3px 7px);
+      }
+      .swatch.used {
+        background: var(--cc-accent);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) cluster: ClusterView | null = null;
+  @property({ attribute: false }) room: RoomStatic | null = null;
+  @property({ type: Boolean }) readonly = false;
+  @property({ type: Number }) timeS = 0;
+
+  override render() {
+    const { cluster, room } = this;
+    if (!cluster || !room) return html``;
+    const appNames = new Map(room.scenario.apps.map((a) => [a.id, a.name]));
+    const specs = new Map(room.scenario.hosts.map((h) => [h.id, h]));
+    return html`<ul class="legend" aria-label="Legend">
+        <li><span class="swatch guest" aria-hidden="true"></span>guest OS memory</li>
+        <li><span class="swatch used" aria-hidden="true"></span>apps</li>
+        <li>${icon('container')} container</li>
+        <li>${icon('vm')} VM</li>
+        <li>${icon('microvm')} microVM</li>
+      </ul>
+      <div class="grid" data-testid="cluster-board" data-cluster=${cluster.id}>
+        ${cluster.hosts.map(
+          (h) =>
+            html`<cc-host-card
+              .host=${h}
+              .spec=${specs.get(h.id) ?? null}
+              .vms=${cluster.vms.filter((v) => v.hostId === h.id)}
+              .instances=${cluster.instances.filter((i) => i.hostId === h.id)}
+              .appNames=${appNames}
+              .timeS=${this.timeS}
+              ?readonly=${this.readonly}
+              ?changePlatform=${room.scenario.allow.changePlatform}
+              ?allowVms=${room.scenario.allow.runtimes.includes('vm')}
+            ></cc-host-card>`,
+        )}
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-cluster-board': ClusterBoard;
+  }
+}

@@ -1,0 +1,91 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
+import { POLICY_LABEL, points } from '../lib/format.ts';
+import { base } from '../styles/shared.ts';
+
+/** The end of a scenario: its lesson, and this player's plan against the reference policies. */
+@customElement('cc-debrief-panel')
+export class DebriefPanel extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      .lesson p {
+        max-width: 46em;
+        font-size: 1.05rem;
+      }
+      .final {
+        font-size: 1.2rem;
+      }
+      tr.you {
+        background: var(--cc-accent-soft);
+        font-weight: 700;
+      }
+      .table-wrap {
+        overflow-x: auto;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) room: RoomStatic | null = null;
+  @property({ attribute: false }) view: StudentView | null = null;
+
+  override render() {
+    const { room, view } = this;
+    if (!room || !view) return html``;
+    const paragraphs = room.scenario.debrief.split(/\n\s*\n/).filter((p) => p.trim());
+    const refs = view.references ?? [];
+    const rows = [
+      { key: 'you', label: `Your cluster (${view.you.teamName ?? view.you.nickname})`, total: view.score.total, availability: view.score.availability, cost: view.score.cost, security: view.score.security },
+      ...refs.map((r) => ({ key: r.policy, label: POLICY_LABEL[r.policy] ?? r.policy, total: r.total, availability: r.availability, cost: r.cost, security: r.security })),
+    ];
+    const beaten = refs.filter((r) => view.score.total > r.total).length;
+    return html`<section class="panel" aria-labelledby="debrief-title" data-testid="debrief">
+      <h2 id="debrief-title">Debrief: what this scenario teaches</h2>
+      <p class="final" data-testid="debrief-rank">
+        You finished <strong>#${view.rank}</strong> of ${view.of} with <strong>${points(view.score.total)}</strong> points${refs.length > 0
+          ? html`, ahead of ${beaten} of the ${refs.length} reference plans`
+          : ''}.
+      </p>
+      <div class="lesson" data-testid="debrief-lesson">${paragraphs.map((p) => html`<p>${p}</p>`)}</div>
+      <h3>How your plan compares</h3>
+      ${refs.length === 0
+        ? html`<p class="hint">The reference plans are still being computed.</p>`
+        : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Your plan against the reference plans">
+            <table data-testid="debrief-references">
+              <caption class="visually-hidden">Your score against the reference plans on the same scenario and seed</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Plan</th>
+                  <th scope="col" class="num">Total</th>
+                  <th scope="col" class="num">Availability</th>
+                  <th scope="col" class="num">Cost</th>
+                  <th scope="col" class="num">Security</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows.map(
+                  (r) =>
+                    html`<tr class=${r.key === 'you' ? 'you' : ''} data-testid="reference-row" data-policy=${r.key}>
+                      <th scope="row">${r.label}</th>
+                      <td class="num">${points(r.total)}</td>
+                      <td class="num">${points(r.availability)}</td>
+                      <td class="num">${points(r.cost)}</td>
+                      <td class="num">${points(r.security)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-debrief-panel': DebriefPanel;
+  }
+}

@@ -1,0 +1,286 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import type { Platform } from '../../../shared/engine/types.ts';
+import type { HostView, InstanceView, RoomStatic, VmView } from '../../../shared/views/types.ts';
+import { isAppDrag, readDrag } from '../lib/drag.ts';
+import { act, emit } from '../lib/events.ts';
+import { PLATFORM_LABEL, clockText, miB } from '../lib/format.ts';
+import { PLATFORM_ICON, icon } from '../lib/icons.ts';
+import { base } from '../styles/shared.ts';
+import './instance-chip.ts';
+import './usage-bar.ts';
+import './vm-box.ts';
+
+type HostSpec = RoomStatic['scenario']['hosts'][number];
+
+/**
+ * One host of a cluster: its platform, KVM and health, CPU and memory bars (guest OSes
+ * shaded), its VMs as boxes and its own containers and microVMs as chips. A drop target for
+ * apps dragged from the palette.
+ *
+ * @fires cc-act - deploy onto this host (drop) or change its platform
+ * @fires cc-new-vm - the player wants to create a VM on this host
+ */
+@customElement('cc-host-card')
+export class HostCard extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      article {
+        background: var(--cc-surface);
+        border: 2px solid var(--cc-border);
+        border-radius: var(--cc-radius);
+        padding: 0.7rem 0.8rem 0.8rem;
+        height: 100%;
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+      }
+      article.over {
+        border-color: var(--cc-accent);
+        outline: 3px dashed var(--cc-accent);
+        outline-offset: 2px;
+        background: var(--cc-accent-soft);
+      }
+      article.down {
+        border-style: dashed;
+        border-color: var(--cc-danger);
+        background: repeating-linear-gradient(135deg, var(--cc-surface) 0 12px, var(--cc-off-soft) 12px 24px);
+      }
+      h3 {
+        margin: 0;
+        font-size: 1.05rem;
+      }
+      .badges {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem;
+        font-size: 0.8rem;
+      }
+      .badge {
+        border: 1px solid var(--cc-border);
+        background: var(--cc-surface-2);
+        border-radius: 999px;
+        padding: 0 0.55em;
+        white-space: nowrap;
+      }
+      .badge.hypervisor {
+        border-color: var(--cc-vm);
+        color: var(--cc-vm);
+        background: var(--cc-vm-soft);
+      }
+      .badge.downnote {
+        border-color: var(--cc-danger);
+        background: var(--cc-danger);
+        color: #fff;
+        font-weight: 700;
+      }
+      .loose {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem;
+      }
+      .vms {
+        display: grid;
+        gap: 0.45rem;
+      }
+      .empty {
+        color: var(--cc-muted);
+        font-size: 0.9rem;
+        font-style: italic;
+        margin: 0;
+      }
+      .tools {
+        margin-top: auto;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem;
+        align-items: flex-end;
+      }
+      .tools label {
+        font-size: 0.8rem;
+      }
+      .tools select {
+        min-height: 2rem;
+        padding: 0.1em 0.3em;
+      }
+      details.platform summary {
+        cursor: pointer;
+        font-size: 0.875rem;
+        font-weight: 600;
+        color: var(--cc-accent);
+        min-height: 2rem;
+        display: flex;
+        align-items: center;
+      }
+      details.platform {
+        flex-basis: 100%;
+      }
+      details.platform .hint {
+        margin: 0.2rem 0 0;
+        font-size: 0.8rem;
+      }
+      .platform-field {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem;
+        align-items: center;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) host!: HostView;
+  @property({ attribute: false }) spec: HostSpec | null = null;
+  @property({ attribute: false }) vms: readonly VmView[] = [];
+  @property({ attribute: false }) instances: readonly InstanceView[] = [];
+  @property({ attribute: false }) appNames: ReadonlyMap<string, string> = new Map();
+  @property({ type: Boolean }) readonly = false;
+  @property({ type: Boolean }) changePlatform = false;
+  @property({ type: Boolean }) allowVms = false;
+  @property({ type: Number }) timeS = 0;
+  @state() private _over = false;
+  @state() private _platform: Platform | null = null;
+
+  override render() {
+    const h = this.host;
+    const name = this.spec?.name ?? h.id;
+    const guestMiB = this.vms.reduce((sum, vm) => sum + vm.guestOsMiB, 0);
+    const loose = this.instances.filter((i) => i.vmId === null);
+    const cpuShare = h.cpu > 0 ? h.cpuUsed / h.cpu : 0;
+    const headingId = `host-${h.id}-name`;
+    return html`<article
+      class="${h.down ? 'down' : ''} ${this._over ? 'over' : ''}"
+      aria-labelledby=${headingId}
+      data-testid="host"
+      data-host=${h.id}
+      data-platform=${h.platform}
+      data-down=${String(h.down)}
+      @dragover=${this._onDragOver}
+      @dragleave=${this._onDragLeave}
+      @drop=${this._onDrop}
+    >
+      <h3 id=${headingId}>${name}</h3>
+      <div class="badges">
+        <span class="badge ${h.platform}" data-testid="host-platform">${icon(PLATFORM_ICON[h.platform] ?? 'linux')} ${PLATFORM_LABEL[h.platform]}</span>
+        <span class="badge">${h.kvm ? 'KVM available' : 'no KVM'}</span>
+        <span class="badge">${h.cpu} cores · ${miB(h.memoryMiB)} usable</span>
+        ${this.spec ? html`<span class="badge">${this.spec.costPerHour}/h${h.powered ? '' : ' when in use'}</span>` : ''}
+        ${h.down ? html`<span class="badge downnote" data-testid="host-down">${icon('cross')} DOWN until ${clockText(h.downUntilS)}</span>` : ''}
+      </div>
+      <cc-usage-bar
+        label="CPU"
+        text="${h.cpuUsed.toFixed(1)} of ${h.cpu} cores busy${h.reservedCpu > 0 ? ` · ${h.reservedCpu} reserved as vCPUs` : ''}"
+        .max=${h.cpu}
+        .segments=${[{ value: h.cpuUsed, kind: cpuShare > 0.9 ? 'hot' : 'used' }]}
+        data-testid="host-cpu"
+      ></cc-usage-bar>
+      <cc-usage-bar
+        label="Memory"
+        text="${miB(h.usedMiB)} of ${miB(h.memoryMiB)}${guestMiB > 0 ? ` · guest OSes ${miB(guestMiB)}` : ''}"
+        .max=${h.memoryMiB}
+        .segments=${[
+          { value: guestMiB, kind: 'guest' },
+          { value: Math.max(0, h.usedMiB - guestMiB), kind: 'used' },
+        ]}
+        data-testid="host-memory"
+      ></cc-usage-bar>
+      ${loose.length > 0
+        ? html`<div class="loose" data-testid="host-instances">
+            ${loose.map((i) => html`<cc-instance-chip .instance=${i} appName=${this.appNames.get(i.appId) ?? i.appId} ?readonly=${this.readonly}></cc-instance-chip>`)}
+          </div>`
+        : ''}
+      ${this.vms.length > 0
+        ? html`<div class="vms">
+            ${this.vms.map(
+              (vm) =>
+                html`<cc-vm-box
+                  .vm=${vm}
+                  .instances=${this.instances.filter((i) => i.vmId === vm.id)}
+                  .appNames=${this.appNames}
+                  ?readonly=${this.readonly}
+                ></cc-vm-box>`,
+            )}
+          </div>`
+        : ''}
+      ${loose.length === 0 && this.vms.length === 0
+        ? html`<p class="empty">${this.readonly ? 'Empty.' : 'Empty: drop an app here, or use an app’s Place button.'}</p>`
+        : ''}
+      ${this.readonly ? '' : this._renderTools()}
+    </article>`;
+  }
+
+  private _renderTools() {
+    const h = this.host;
+    const id = `platform-${h.id}`;
+    return html`<div class="tools">
+      ${this.allowVms
+        ? html`<button type="button" class="small" data-testid="new-vm" aria-haspopup="dialog" @click=${this._onNewVm}>+ New VM here</button>`
+        : ''}
+      ${this.changePlatform
+        ? html`<details class="platform">
+            <summary data-testid="platform-toggle">Change platform</summary>
+            <div class="platform-field">
+            <label for=${id}>Platform</label>
+            <select id=${id} data-testid="platform-select" .value=${live(this._platform ?? h.platform)} @change=${this._onPlatformPick}>
+              ${(['linux', 'windows', 'hypervisor'] as const).map((p) => html`<option value=${p}>${PLATFORM_LABEL[p]}</option>`)}
+            </select>
+            <button
+              type="button"
+              class="small"
+              data-testid="platform-apply"
+              ?disabled=${this._platform === null || this._platform === h.platform}
+              @click=${this._onPlatformApply}
+            >
+              Reinstall
+            </button>
+            </div>
+            <p class="hint">Reinstalling wipes the host: only possible while it is empty.</p>
+          </details>`
+        : ''}
+    </div>`;
+  }
+
+  private _onPlatformPick(e: Event) {
+    this._platform = (e.target as HTMLSelectElement).value as Platform;
+  }
+
+  private _onPlatformApply() {
+    if (this._platform === null) return;
+    act(this, { type: 'configureHost', hostId: this.host.id, platform: this._platform });
+    this._platform = null;
+  }
+
+  private _onNewVm() {
+    emit(this, 'cc-new-vm', { hostId: this.host.id });
+  }
+
+  private _onDragOver(e: DragEvent) {
+    if (this.readonly || !isAppDrag(e)) return;
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    this._over = true;
+  }
+
+  private _onDragLeave(e: DragEvent) {
+    if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) this._over = false;
+  }
+
+  private _onDrop(e: DragEvent) {
+    this._over = false;
+    if (this.readonly) return;
+    const dragged = readDrag(e);
+    if (!dragged) return;
+    e.preventDefault();
+    act(this, { type: 'deploy', appId: dragged.appId, runtime: dragged.runtime, target: this.host.id });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-host-card': HostCard;
+  }
+}

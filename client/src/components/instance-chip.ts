@@ -1,0 +1,138 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { InstanceView } from '../../../shared/views/types.ts';
+import { emit } from '../lib/events.ts';
+import { RUNTIME_LABEL, STATUS_LABEL, pct } from '../lib/format.ts';
+import { RUNTIME_ICON, STATUS_ICON, icon } from '../lib/icons.ts';
+import { base } from '../styles/shared.ts';
+
+/**
+ * One app instance: a container, a microVM, or the app inside its own VM. Its state is shown as
+ * an icon and a word as well as a colour. Clicking it opens its details (remove, CPU limit).
+ *
+ * @fires cc-inspect - the player wants this instance's details
+ */
+@customElement('cc-instance-chip')
+export class InstanceChip extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: inline-block;
+        max-width: 100%;
+      }
+      .chip {
+        display: inline-flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.1em 0.45em;
+        min-height: 2.25rem;
+        max-width: 100%;
+        padding: 0.2em 0.6em;
+        font: inherit;
+        font-size: 0.875rem;
+        font-weight: 400;
+        text-align: left;
+        color: var(--cc-text);
+        border: 2px solid var(--c, var(--cc-border));
+        border-left-width: 6px;
+        background: var(--bg, var(--cc-surface));
+        border-radius: 999px;
+        cursor: default;
+      }
+      button.chip {
+        cursor: pointer;
+      }
+      .chip.microvm {
+        border-radius: 4px;
+        border-style: double;
+        border-width: 4px 4px 4px 6px;
+      }
+      .chip.vm {
+        border-radius: 4px;
+      }
+      .name {
+        font-weight: 700;
+        overflow-wrap: anywhere;
+      }
+      .kind,
+      .extra {
+        font-size: 0.8em;
+        color: var(--cc-muted);
+      }
+      .status {
+        font-weight: 700;
+        color: var(--c);
+        white-space: nowrap;
+      }
+      .running {
+        --c: var(--cc-ok);
+        --bg: var(--cc-ok-soft);
+      }
+      .booting,
+      .pulling {
+        --c: var(--cc-info);
+        --bg: var(--cc-info-soft);
+      }
+      .overloaded {
+        --c: var(--cc-warn);
+        --bg: var(--cc-warn-soft);
+      }
+      .down {
+        --c: var(--cc-off);
+        --bg: var(--cc-off-soft);
+        border-style: dashed;
+      }
+      .breached {
+        --c: var(--cc-danger);
+        --bg: var(--cc-danger-soft);
+      }
+      .breached .name {
+        text-decoration: line-through;
+        text-decoration-thickness: 2px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) instance!: InstanceView;
+  @property() appName = '';
+  @property({ type: Boolean }) readonly = false;
+
+  override render() {
+    const i = this.instance;
+    const content = html`<span class="kind">${icon(RUNTIME_ICON[i.runtime] ?? 'container')} ${RUNTIME_LABEL[i.runtime]}</span>
+      <span class="name">${this.appName || i.appId}</span>
+      <span class="status" data-testid="instance-status">${icon(STATUS_ICON[i.status] ?? 'warning')} ${STATUS_LABEL[i.status] ?? i.status}</span>
+      ${i.status === 'overloaded' ? html`<span class="extra">${pct(i.perf)} CPU</span>` : ''}
+      ${i.cpuLimit !== null ? html`<span class="extra">limit ${i.cpuLimit} CPU</span>` : ''}`;
+    const cls = `chip ${i.runtime} ${i.status}`;
+    if (this.readonly)
+      return html`<span class=${cls} data-testid="instance" data-instance=${i.id} data-app=${i.appId} data-status=${i.status} data-runtime=${i.runtime}
+        >${content}</span
+      >`;
+    return html`<button
+      type="button"
+      class=${cls}
+      data-testid="instance"
+      data-instance=${i.id}
+      data-app=${i.appId}
+      data-status=${i.status}
+      data-runtime=${i.runtime}
+      aria-haspopup="dialog"
+      title="Details of ${i.id}"
+      @click=${this._onClick}
+    >
+      ${content}
+    </button>`;
+  }
+
+  private _onClick() {
+    emit(this, 'cc-inspect', { instanceId: this.instance.id });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-instance-chip': InstanceChip;
+  }
+}

@@ -1,0 +1,167 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { InstanceView, VmView } from '../../../shared/views/types.ts';
+import { isAppDrag, readDrag } from '../lib/drag.ts';
+import { act } from '../lib/events.ts';
+import { OS_LABEL, miB } from '../lib/format.ts';
+import { STATUS_ICON, icon } from '../lib/icons.ts';
+import { base } from '../styles/shared.ts';
+import './instance-chip.ts';
+import './usage-bar.ts';
+
+/**
+ * A VM on a host: its guest OS's share of its memory is shaded and labelled, and what runs
+ * inside it (containers, or the one app of a dedicated VM) is listed as chips. A drop target.
+ *
+ * @fires cc-act - deploy into this VM (drop), or delete it
+ */
+@customElement('cc-vm-box')
+export class VmBox extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      .vm {
+        border: 2px solid var(--cc-vm);
+        background: var(--cc-vm-soft);
+        border-radius: 6px;
+        padding: 0.4rem 0.55rem 0.5rem;
+      }
+      .vm.down {
+        border-style: dashed;
+        background: var(--cc-off-soft);
+      }
+      .vm.over {
+        outline: 3px dashed var(--cc-accent);
+        outline-offset: 2px;
+      }
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.6rem;
+        align-items: baseline;
+        justify-content: space-between;
+      }
+      .title {
+        font-weight: 700;
+        color: var(--cc-vm);
+      }
+      .status {
+        font-weight: 700;
+        font-size: 0.85rem;
+      }
+      .status.booting {
+        color: var(--cc-info);
+      }
+      .status.running {
+        color: var(--cc-ok);
+      }
+      .status.down {
+        color: var(--cc-off);
+      }
+      .spec {
+        font-size: 0.85rem;
+        color: var(--cc-muted);
+      }
+      cc-usage-bar {
+        margin: 0.3rem 0;
+      }
+      .inside {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem;
+      }
+      .empty {
+        font-size: 0.85rem;
+        color: var(--cc-muted);
+        font-style: italic;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) vm!: VmView;
+  @property({ attribute: false }) instances: readonly InstanceView[] = [];
+  @property({ attribute: false }) appNames: ReadonlyMap<string, string> = new Map();
+  @property({ type: Boolean }) readonly = false;
+  @state() private _over = false;
+
+  override render() {
+    const vm = this.vm;
+    const dedicated = vm.dedicatedTo !== null;
+    const free = Math.max(0, vm.memoryMiB - vm.guestOsMiB - vm.usedMiB);
+    const title = dedicated ? `VM for ${this.appNames.get(this.instances[0]?.appId ?? '') ?? vm.dedicatedTo}` : `VM ${vm.id}`;
+    return html`<section
+      class="vm ${vm.status} ${this._over ? 'over' : ''}"
+      aria-label=${title}
+      data-testid="vm"
+      data-vm=${vm.id}
+      data-status=${vm.status}
+      @dragover=${this._onDragOver}
+      @dragleave=${this._onDragLeave}
+      @drop=${this._onDrop}
+    >
+      <div class="head">
+        <span class="title">${icon('vm')} ${title}</span>
+        <span class="status ${vm.status}">${icon(STATUS_ICON[vm.status] ?? 'clock')} ${vm.status}</span>
+      </div>
+      <div class="spec">${OS_LABEL[vm.guestOs]} guest · ${vm.vcpu} vCPU · ${miB(vm.memoryMiB)}${vm.containerEngine ? ' · container engine' : ''}</div>
+      <cc-usage-bar
+        label="Memory"
+        text="guest OS ${miB(vm.guestOsMiB)} · apps ${miB(vm.usedMiB)} · free ${miB(free)}"
+        .max=${vm.memoryMiB}
+        .segments=${[
+          { value: vm.guestOsMiB, kind: 'guest' },
+          { value: vm.usedMiB, kind: 'used' },
+        ]}
+        data-testid="vm-memory"
+      ></cc-usage-bar>
+      <div class="inside">
+        ${this.instances.length === 0
+          ? html`<span class="empty">${vm.containerEngine ? 'No containers yet' : 'Empty'}</span>`
+          : this.instances.map(
+              (i) => html`<cc-instance-chip .instance=${i} appName=${this.appNames.get(i.appId) ?? i.appId} ?readonly=${this.readonly}></cc-instance-chip>`,
+            )}
+      </div>
+      ${this.readonly || dedicated
+        ? ''
+        : html`<div class="row" style="margin-top:0.4rem">
+            <button type="button" class="small danger" data-testid="delete-vm" @click=${this._onDelete}>Delete VM ${vm.id}</button>
+          </div>`}
+    </section>`;
+  }
+
+  private _onDragOver(e: DragEvent) {
+    if (this.readonly || !isAppDrag(e)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    this._over = true;
+  }
+
+  private _onDragLeave(e: DragEvent) {
+    if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) this._over = false;
+  }
+
+  private _onDrop(e: DragEvent) {
+    this._over = false;
+    if (this.readonly) return;
+    const dragged = readDrag(e);
+    if (!dragged) return;
+    e.preventDefault();
+    // The VM, not the host around it, takes the drop.
+    e.stopPropagation();
+    act(this, { type: 'deploy', appId: dragged.appId, runtime: dragged.runtime, target: this.vm.id });
+  }
+
+  private _onDelete() {
+    act(this, { type: 'deleteVm', vmId: this.vm.id });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-vm-box': VmBox;
+  }
+}

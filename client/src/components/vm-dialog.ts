@@ -1,0 +1,151 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { Os } from '../../../shared/engine/types.ts';
+import type { ClusterView, RoomStatic } from '../../../shared/views/types.ts';
+import { act } from '../lib/events.ts';
+import { OS_LABEL, PLATFORM_LABEL, miB } from '../lib/format.ts';
+import { base } from '../styles/shared.ts';
+
+/**
+ * Creates a VM: host, guest OS, vCPUs, memory and an optional container engine. It says up front
+ * how much of the memory the guest OS will take.
+ *
+ * @fires cc-act - the createVm action
+ */
+@customElement('cc-vm-dialog')
+export class VmDialog extends LitElement {
+  static override styles = [
+    base,
+    css`
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
+        gap: 0 0.75rem;
+      }
+      select,
+      input[type='number'] {
+        width: 100%;
+      }
+      .overhead {
+        background: var(--cc-vm-soft);
+        border-left: 4px solid var(--cc-vm);
+        padding: 0.4rem 0.6rem;
+        border-radius: 4px;
+        margin: 0 0 0.75rem;
+      }
+      .actions {
+        display: flex;
+        justify-content: flex-end;
+        gap: 0.5rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) room: RoomStatic | null = null;
+  @property({ attribute: false }) cluster: ClusterView | null = null;
+  @state() private _hostId = '';
+  @state() private _os: Os = 'linux';
+  @state() private _vcpu = 2;
+  @state() private _memoryMiB = 2048;
+  @state() private _engine = true;
+  @query('dialog') private _dialog!: HTMLDialogElement;
+
+  async show(hostId: string | null): Promise<void> {
+    this._hostId = hostId ?? this.cluster?.hosts[0]?.id ?? '';
+    await this.updateComplete;
+    this._dialog.showModal();
+  }
+
+  override render() {
+    const room = this.room;
+    const physics = room?.physics;
+    const guest = physics ? physics.guestOsMiB[this._os] + (this._engine ? physics.containerEngineMiB : 0) : 0;
+    const names = new Map(room?.scenario.hosts.map((h) => [h.id, h.name]) ?? []);
+    return html`<dialog aria-labelledby="vm-title" data-testid="vm-dialog">
+      <form method="dialog" @submit=${this._onSubmit}>
+        <h2 id="vm-title">New VM</h2>
+        <div class="field">
+          <label for="vm-host">Host</label>
+          <select id="vm-host" data-testid="vm-host" .value=${this._hostId} @change=${(e: Event) => (this._hostId = (e.target as HTMLSelectElement).value)}>
+            ${(this.cluster?.hosts ?? []).map(
+              (h) => html`<option value=${h.id} ?selected=${h.id === this._hostId}>${names.get(h.id) ?? h.id} (${PLATFORM_LABEL[h.platform]})</option>`,
+            )}
+          </select>
+        </div>
+        <fieldset>
+          <legend>Guest OS</legend>
+          ${(['linux', 'windows'] as const).map(
+            (os) =>
+              html`<label class="choice"
+                ><input
+                  type="radio"
+                  name="guest-os"
+                  value=${os}
+                  data-testid="vm-os-${os}"
+                  .checked=${this._os === os}
+                  @change=${() => (this._os = os)}
+                />
+                ${OS_LABEL[os]}</label
+              >`,
+          )}
+        </fieldset>
+        <div class="grid">
+          <div class="field">
+            <label for="vm-cpu">vCPUs</label>
+            <input
+              id="vm-cpu"
+              type="number"
+              min="1"
+              max="64"
+              step="1"
+              required
+              data-testid="vm-vcpu"
+              .value=${String(this._vcpu)}
+              @input=${(e: Event) => (this._vcpu = Number((e.target as HTMLInputElement).value))}
+            />
+          </div>
+          <div class="field">
+            <label for="vm-mem">Memory (MiB)</label>
+            <input
+              id="vm-mem"
+              type="number"
+              min="256"
+              max="262144"
+              step="128"
+              required
+              data-testid="vm-memory-input"
+              .value=${String(this._memoryMiB)}
+              @input=${(e: Event) => (this._memoryMiB = Number((e.target as HTMLInputElement).value))}
+            />
+          </div>
+        </div>
+        <label class="choice"
+          ><input type="checkbox" data-testid="vm-engine" .checked=${this._engine} @change=${(e: Event) => (this._engine = (e.target as HTMLInputElement).checked)} />
+          Install a container engine (so containers can run inside it)</label
+        >
+        <p class="overhead" data-testid="vm-overhead">
+          The ${OS_LABEL[this._os]} guest OS${this._engine ? ' and the engine' : ''} take about <strong>${miB(guest)}</strong> of this VM's memory before any app
+          runs, leaving ${miB(Math.max(0, this._memoryMiB - guest))}.
+        </p>
+        <div class="actions">
+          <button type="button" @click=${() => this._dialog.close()}>Cancel</button>
+          <button type="submit" class="primary" data-testid="vm-create">Create VM</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  private _onSubmit(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (!form.reportValidity() || !this._hostId) return;
+    act(this, { type: 'createVm', hostId: this._hostId, guestOs: this._os, vcpu: this._vcpu, memoryMiB: this._memoryMiB, containerEngine: this._engine });
+    this._dialog.close();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-vm-dialog': VmDialog;
+  }
+}
