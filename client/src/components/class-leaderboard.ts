@@ -1,0 +1,73 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { TeacherRow } from '../../../shared/views/types.ts';
+import { points } from '../lib/format.ts';
+import { base } from '../styles/shared.ts';
+
+/** The whole class ranked, with each cluster's score broken down and who plays it. */
+@customElement('cc-class-leaderboard')
+export class ClassLeaderboard extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      .wrap {
+        overflow-x: auto;
+        max-height: 28rem;
+        overflow-y: auto;
+      }
+      .members {
+        display: block;
+        font-size: 0.8rem;
+        color: var(--cc-muted);
+      }
+      .empty {
+        color: var(--cc-muted);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) rows: readonly TeacherRow[] = [];
+
+  override render() {
+    if (this.rows.length === 0) return html`<p class="empty">No clusters yet.</p>`;
+    return html`<div class="wrap" tabindex="0" role="region" aria-label="Leaderboard table">
+      <table data-testid="class-leaderboard">
+        <caption class="visually-hidden">Leaderboard with score breakdown</caption>
+        <thead>
+          <tr>
+            <th scope="col" class="num">#</th>
+            <th scope="col">Cluster</th>
+            <th scope="col" class="num">Total</th>
+            <th scope="col" class="num">Avail.</th>
+            <th scope="col" class="num">Cost</th>
+            <th scope="col" class="num">Security</th>
+            <th scope="col">Ready</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${this.rows.map(
+            (r) =>
+              html`<tr data-testid="class-leader-row" data-cluster=${r.clusterId}>
+                <td class="num">${r.rank}</td>
+                <th scope="row">${r.name}${r.members.length > 1 || (r.members[0] && r.members[0] !== r.name) ? html`<span class="members">${r.members.join(', ')}</span>` : ''}</th>
+                <td class="num"><strong>${points(r.total)}</strong></td>
+                <td class="num">${points(r.availability)}</td>
+                <td class="num">${points(r.cost)}</td>
+                <td class="num">${points(r.security)}</td>
+                <td>${r.ready ? 'ready' : html`<span class="hint">not yet</span>`}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-class-leaderboard': ClassLeaderboard;
+  }
+}

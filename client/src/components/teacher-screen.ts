@@ -1,0 +1,197 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ProtocolError } from '../../../shared/protocol/index.ts';
+import type { ClusterDetail, RoomStatic, TeacherView } from '../../../shared/views/types.ts';
+import { emit } from '../lib/events.ts';
+import type { Connection } from '../lib/socket-controller.ts';
+import { base } from '../styles/shared.ts';
+import './class-leaderboard.ts';
+import './cluster-board.ts';
+import './concept-table.ts';
+import './connection-status.ts';
+import './event-feed.ts';
+import './event-injector.ts';
+import './incident-list.ts';
+import './phase-controls.ts';
+import './placement-table.ts';
+import './roster-table.ts';
+import './score-panel.ts';
+
+/** The teacher console: controls, events, roster, leaderboard, the class's placements and misconceptions, and a watched cluster. */
+@customElement('cc-teacher-screen')
+export class TeacherScreen extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      header.top {
+        background: var(--cc-text);
+        color: #fff;
+        padding: 0.6rem 1rem;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem 1rem;
+        align-items: center;
+        justify-content: space-between;
+      }
+      header.top h1 {
+        margin: 0;
+        font-size: 1.2rem;
+      }
+      header.top a.button {
+        color: var(--cc-accent);
+        background: #fff;
+        border-color: #fff;
+      }
+      .code {
+        font-family: var(--cc-mono);
+        letter-spacing: 0.12em;
+        font-weight: 800;
+      }
+      .links {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1rem;
+        align-items: center;
+      }
+      header.top .button {
+        background: #fff;
+      }
+      main {
+        padding: 0.75rem 1rem 2rem;
+        display: grid;
+        gap: var(--cc-gap);
+        grid-template-columns: minmax(0, 1fr);
+        max-width: 140rem;
+        margin: 0 auto;
+      }
+      @media (min-width: 1000px) {
+        main {
+          grid-template-columns: repeat(2, minmax(0, 1fr));
+        }
+      }
+      @media (min-width: 1600px) {
+        main {
+          grid-template-columns: repeat(3, minmax(0, 1fr));
+        }
+      }
+      .wide {
+        grid-column: 1 / -1;
+      }
+      .panel {
+        min-width: 0;
+      }
+      .watch-head {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        justify-content: space-between;
+        align-items: baseline;
+      }
+      .watch-grid {
+        display: grid;
+        gap: var(--cc-gap);
+        grid-template-columns: minmax(0, 1fr);
+      }
+      @media (min-width: 1000px) {
+        .watch-grid {
+          grid-template-columns: minmax(0, 3fr) minmax(16rem, 1fr);
+        }
+      }
+      .alert-region:empty {
+        display: none;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) room: RoomStatic | null = null;
+  @property({ attribute: false }) view: TeacherView | null = null;
+  @property({ attribute: false }) watched: ClusterDetail | null = null;
+  @property() watching: string | null = null;
+  @property() connection: Connection = 'online';
+  @property({ attribute: false }) error: ProtocolError | null = null;
+
+  override render() {
+    const { room, view } = this;
+    if (!room || !view) return html`<main><p role="status">Loading the console…</p></main>`;
+    const appNames = new Map(room.scenario.apps.map((a) => [a.id, a.name]));
+    const watchedName = view.leaderboard.find((r) => r.clusterId === this.watching)?.name ?? this.watching;
+    return html`
+      <header class="top">
+        <h1>Teacher console · room <span class="code" data-testid="teacher-code">${room.code}</span></h1>
+        <div class="links">
+          <span>${room.scenario.title} · ${room.mode === 'teams' ? 'teams' : 'solo'} · ${view.roster.length} students</span>
+          <a class="button small" href="/project/${room.code}" target="_blank" rel="noopener" data-testid="open-projector">Open projector ↗</a>
+          <cc-connection-status .connection=${this.connection}></cc-connection-status>
+        </div>
+      </header>
+      <main>
+        <div class="wide alert-region" role="alert" data-testid="teacher-error">${this.error
+          ? html`<p class="error">${this.error.message} <button type="button" class="small" @click=${this._onDismiss}>Dismiss</button></p>`
+          : ''}</div>
+        <section class="panel" aria-labelledby="controls-title">
+          <h2 id="controls-title">Session</h2>
+          <cc-phase-controls .header=${view.room}></cc-phase-controls>
+        </section>
+        <section class="panel" aria-labelledby="inject-title">
+          <h2 id="inject-title">Inject an event</h2>
+          <cc-event-injector .room=${room} phase=${view.room.phase}></cc-event-injector>
+        </section>
+        <section class="panel" aria-labelledby="events-title">
+          <h2 id="events-title">Events</h2>
+          <cc-event-feed .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS}></cc-event-feed>
+        </section>
+        <section class="panel" aria-labelledby="roster-title">
+          <h2 id="roster-title">Students (${view.roster.length})${view.banned > 0 ? html` <span class="hint">· ${view.banned} removed</span>` : ''}</h2>
+          <cc-roster-table .roster=${view.roster} .teams=${view.teams} mode=${view.mode} .watching=${this.watching}></cc-roster-table>
+        </section>
+        <section class="panel" aria-labelledby="leaders-title">
+          <h2 id="leaders-title">Leaderboard</h2>
+          <cc-class-leaderboard .rows=${view.leaderboard}></cc-class-leaderboard>
+        </section>
+        <section class="panel" aria-labelledby="placements-title">
+          <h2 id="placements-title">How the class placed each app</h2>
+          <cc-placement-table .placements=${view.placements} .appNames=${appNames}></cc-placement-table>
+        </section>
+        <section class="panel" aria-labelledby="concepts-title">
+          <h2 id="concepts-title">What the class gets wrong</h2>
+          <cc-concept-table .concepts=${view.concepts}></cc-concept-table>
+        </section>
+        ${this.watching
+          ? html`<section class="panel wide" aria-labelledby="watch-title" data-testid="watch-panel">
+              <div class="watch-head">
+                <h2 id="watch-title">Watching ${watchedName}</h2>
+                <button type="button" class="small" data-testid="stop-watching" @click=${this._onStopWatching}>Stop watching</button>
+              </div>
+              ${this.watched
+                ? html`<div class="watch-grid">
+                    <cc-cluster-board readonly .cluster=${this.watched.cluster} .room=${room} .timeS=${view.room.timeS}></cc-cluster-board>
+                    <div>
+                      <cc-score-panel .score=${this.watched.score} .appNames=${appNames}></cc-score-panel>
+                      <h3>Incidents</h3>
+                      <cc-incident-list .incidents=${this.watched.incidents}></cc-incident-list>
+                    </div>
+                  </div>`
+                : html`<p role="status">Loading…</p>`}
+            </section>`
+          : ''}
+      </main>
+    `;
+  }
+
+  private _onStopWatching() {
+    emit(this, 'cc-watch', { clusterId: null });
+  }
+
+  private _onDismiss() {
+    this.dispatchEvent(new CustomEvent('cc-dismiss-error', { bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-teacher-screen': TeacherScreen;
+  }
+}

@@ -1,0 +1,288 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { ApiError, createRoom, getConfig, getScenarios, type ScenarioSummary, type ServerConfig } from '../lib/api.ts';
+import { navigate } from '../lib/router.ts';
+import { forgetSession, hostedSessions, rememberSession, saveHostToken, type HostedSession } from '../lib/storage.ts';
+import { base } from '../styles/shared.ts';
+
+const MAX_UPLOAD_BYTES = 256 * 1024;
+
+/** `/host`: pick a built-in scenario or upload one, pick the mode, create the room. */
+@customElement('cc-host-setup-page')
+export class HostSetupPage extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      main {
+        max-width: 52rem;
+        margin: 0 auto;
+        padding: 1.5rem 1rem 3rem;
+      }
+      .scenarios {
+        display: grid;
+        gap: 0.5rem;
+      }
+      .scenario {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 0.2rem 0.6rem;
+        border: 2px solid var(--cc-border);
+        border-radius: var(--cc-radius);
+        padding: 0.6rem 0.75rem;
+        background: var(--cc-surface);
+        cursor: pointer;
+        font-weight: 400;
+      }
+      .scenario:has(input:checked) {
+        border-color: var(--cc-accent);
+        background: var(--cc-accent-soft);
+      }
+      .scenario input {
+        margin-top: 0.2rem;
+      }
+      .scenario .title {
+        font-weight: 700;
+      }
+      .scenario .meta {
+        grid-column: 2;
+        color: var(--cc-muted);
+        font-size: 0.875rem;
+      }
+      .scenario .summary {
+        grid-column: 2;
+      }
+      ul.problems {
+        margin: 0.4rem 0 0;
+        padding-left: 1.2rem;
+        font-family: var(--cc-mono);
+        font-size: 0.875rem;
+      }
+      .modes {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1.5rem;
+      }
+      .submit {
+        font-size: 1.15rem;
+        min-height: 3rem;
+        width: 100%;
+      }
+      section + section,
+      form + section {
+        margin-top: 1.25rem;
+      }
+      .sessions {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.4rem;
+      }
+      .sessions li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        justify-content: space-between;
+      }
+      .code {
+        font-family: var(--cc-mono);
+        font-weight: 700;
+        letter-spacing: 0.1em;
+      }
+    `,
+  ];
+
+  @state() private _config: ServerConfig | null = null;
+  @state() private _scenarios: ScenarioSummary[] = [];
+  @state() private _choice = '';
+  @state() private _upload: { name: string; scenario: unknown } | null = null;
+  @state() private _mode: 'solo' | 'teams' = 'solo';
+  @state() private _passcode = '';
+  @state() private _error: { message: string; details: readonly string[] } | null = null;
+  @state() private _busy = false;
+  @state() private _loadError: string | null = null;
+  @state() private _sessions: HostedSession[] = hostedSessions();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.title = 'Host a session · ClusterClass';
+    void this._load();
+  }
+
+  private async _load() {
+    try {
+      const [config, scenarios] = await Promise.all([getConfig(), getScenarios()]);
+      this._config = config;
+      this._scenarios = scenarios;
+      this._choice ||= scenarios[0]?.id ?? '';
+    } catch (error) {
+      this._loadError = (error as Error).message;
+    }
+  }
+
+  override render() {
+    return html`<main>
+      <p><a href="/" @click=${this._onLink}>← ClusterClass</a></p>
+      <h1>Host a session</h1>
+      ${this._loadError ? html`<p class="error" role="alert">${this._loadError}</p>` : ''}
+      <form class="panel" @submit=${this._onSubmit} data-testid="host-form" aria-labelledby="setup-title">
+        <h2 id="setup-title">Choose a scenario</h2>
+        <fieldset>
+          <legend>Built-in scenarios</legend>
+          <div class="scenarios" data-testid="scenario-list">
+            ${this._scenarios.length === 0 && !this._loadError ? html`<p role="status">Loading scenarios…</p>` : ''}
+            ${this._scenarios.map(
+              (s) =>
+                html`<label class="scenario" data-testid="scenario-${s.id}">
+                  <input type="radio" name="scenario" value=${s.id} .checked=${this._upload === null && this._choice === s.id} @change=${this._onChoose} />
+                  <span class="title">${s.title}</span>
+                  <span class="summary">${s.summary}</span>
+                  <span class="meta">${Math.round(s.durationS / 60)} min · ${s.hosts} hosts · ${s.apps} apps · id ${s.id}</span>
+                </label>`,
+            )}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Or upload your own</legend>
+          <div class="field">
+            <label for="upload">Scenario file (JSON)</label>
+            <input id="upload" type="file" accept="application/json,.json" data-testid="scenario-upload" @change=${this._onFile} />
+            <span class="hint">Start from a built-in one: <code>npx clusterclass show tutorial &gt; my.json</code>.</span>
+          </div>
+          ${this._upload ? html`<p data-testid="upload-selected">Using <strong>${this._upload.name}</strong>. <button type="button" class="small" @click=${this._onClearUpload}>Use a built-in one instead</button></p>` : ''}
+        </fieldset>
+        <fieldset>
+          <legend>Mode</legend>
+          <div class="modes">
+            <label class="choice"
+              ><input type="radio" name="mode" value="solo" data-testid="mode-solo" .checked=${this._mode === 'solo'} @change=${this._onMode} />
+              Solo: one cluster per student</label
+            >
+            <label class="choice"
+              ><input type="radio" name="mode" value="teams" data-testid="mode-teams" .checked=${this._mode === 'teams'} @change=${this._onMode} />
+              Teams: students share a cluster per team</label
+            >
+          </div>
+        </fieldset>
+        ${this._config?.teacherPasscodeRequired
+          ? html`<div class="field">
+              <label for="passcode">Teacher passcode</label>
+              <input
+                id="passcode"
+                type="password"
+                autocomplete="current-password"
+                required
+                data-testid="passcode"
+                .value=${this._passcode}
+                @input=${(e: Event) => (this._passcode = (e.target as HTMLInputElement).value)}
+              />
+              <span class="hint">This server asks for a passcode before it creates a room.</span>
+            </div>`
+          : ''}
+        <div role="alert" data-testid="host-error">
+          ${this._error
+            ? html`<div class="error">
+                <p>${this._error.message}</p>
+                ${this._error.details.length > 0 ? html`<ul class="problems" data-testid="host-error-details">${this._error.details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
+              </div>`
+            : ''}
+        </div>
+        <button type="submit" class="primary submit" data-testid="create-room" ?disabled=${this._busy || (!this._upload && !this._choice)}>
+          ${this._busy ? 'Creating…' : 'Create the room'}
+        </button>
+      </form>
+      ${this._sessions.length > 0
+        ? html`<section class="panel" aria-labelledby="mine-title">
+            <h2 id="mine-title">My sessions on this device</h2>
+            <ul class="sessions" data-testid="my-sessions">
+              ${this._sessions.map(
+                (s) =>
+                  html`<li>
+                    <span><span class="code">${s.code}</span> · ${s.title} · ${new Date(s.createdAt).toLocaleString()}</span>
+                    <span class="row">
+                      <a class="button small" href="/teach/${s.code}" @click=${this._onLink}>Open console</a>
+                      <button type="button" class="small danger" @click=${() => this._onForget(s.code)}>Forget</button>
+                    </span>
+                  </li>`,
+              )}
+            </ul>
+          </section>`
+        : ''}
+    </main>`;
+  }
+
+  private _onChoose(e: Event) {
+    this._choice = (e.target as HTMLInputElement).value;
+    this._upload = null;
+    this._error = null;
+  }
+
+  private _onMode(e: Event) {
+    this._mode = (e.target as HTMLInputElement).value === 'teams' ? 'teams' : 'solo';
+  }
+
+  private async _onFile(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    this._error = null;
+    if (!file) return;
+    if (file.size > MAX_UPLOAD_BYTES) {
+      this._error = { message: `${file.name} is ${Math.round(file.size / 1024)} KiB; a scenario file may be at most ${MAX_UPLOAD_BYTES / 1024} KiB.`, details: [] };
+      input.value = '';
+      return;
+    }
+    try {
+      this._upload = { name: file.name, scenario: JSON.parse(await file.text()) as unknown };
+    } catch (error) {
+      this._upload = null;
+      this._error = { message: `${file.name} is not valid JSON.`, details: [(error as Error).message] };
+      input.value = '';
+    }
+  }
+
+  private _onClearUpload() {
+    this._upload = null;
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#upload');
+    if (input) input.value = '';
+  }
+
+  private _onForget(code: string) {
+    forgetSession(code);
+    this._sessions = hostedSessions();
+  }
+
+  private _onLink(e: MouseEvent) {
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate((e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/');
+  }
+
+  private async _onSubmit(e: Event) {
+    e.preventDefault();
+    this._busy = true;
+    this._error = null;
+    try {
+      const passcode = this._config?.teacherPasscodeRequired ? { passcode: this._passcode } : {};
+      const request = this._upload ? { scenario: this._upload.scenario, mode: this._mode, ...passcode } : { scenarioId: this._choice, mode: this._mode, ...passcode };
+      const { code, hostToken } = await createRoom(request);
+      const title = this._upload ? this._upload.name : (this._scenarios.find((s) => s.id === this._choice)?.title ?? this._choice);
+      saveHostToken(code, hostToken);
+      rememberSession({ code, title, createdAt: Date.now() });
+      navigate(`/teach/${code}`);
+    } catch (error) {
+      this._error = error instanceof ApiError ? { message: error.message, details: error.details } : { message: (error as Error).message, details: [] };
+    } finally {
+      this._busy = false;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-host-setup-page': HostSetupPage;
+  }
+}
