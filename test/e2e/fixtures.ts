@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+export { expect };
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+
+/** The server global-setup.ts started. */
+export const test = base.extend<{ serverUrl: string }>({
+  // Playwright reads a fixture's dependencies from its destructuring pattern: this one has none.
+  // eslint-disable-next-line no-empty-pattern
+  serverUrl: async ({}, use) => {
+    const url = process.env.CC_E2E_URL;
+    if (!url) throw new Error('CC_E2E_URL is not set: run through playwright.config.ts (its global setup starts the server)');
+    await use(url);
+  },
+  baseURL: async ({ serverUrl }, use) => use(serverUrl),
+});
+
+export const PHONE = { width: 360, height: 780 } as const;
+export const DESKTOP = { width: 1440, height: 900 } as const;
+export const PROJECTOR = { width: 1920, height: 1080 } as const;
+
+/** One person: a browser context of their own (own storage, own socket). */
+export async function person(browser: Browser, baseURL: string, viewport: { width: number; height: number } = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Sticky headers are drawn where the page is scrolled to: shoot from the top.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** Creates a room through the host setup page and returns its code (the teacher page is open). */
+export async function hostRoom(page: Page, scenarioId: string, mode: 'solo' | 'teams' = 'solo'): Promise<string> {
+  await page.goto('/host');
+  await page.getByTestId(`scenario-${scenarioId}`).click();
+  await page.getByTestId(`mode-${mode}`).check();
+  await page.getByTestId('create-room').click();
+  await expect(page).toHaveURL(/\/teach\/[A-Z0-9]{6}$/);
+  const code = new URL(page.url()).pathname.split('/').pop()!;
+  await expect(page.getByTestId('teacher-code')).toHaveText(code);
+  return code;
+}
+
+/** Joins a room from the landing page as a student and waits for the board. */
+export async function joinRoom(page: Page, code: string, nickname: string): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('join-code').fill(code.toLowerCase());
+  await page.getByTestId('join-nickname').fill(nickname);
+  await page.getByTestId('join-submit').click();
+  await expect(page).toHaveURL(new RegExp(`/play/${code}$`));
+  await expect(page.getByTestId('cluster-board')).toBeVisible();
+}
