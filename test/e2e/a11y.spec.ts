@@ -13,6 +13,12 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   expect(bad.length, `${screen}: axe found serious or critical violations:\n${report}`).toBe(0);
 }
 
+/** Nothing sticks out sideways: a phone never scrolls horizontally. */
+async function expectNoSidewaysScroll(page: Page, screen: string): Promise<void> {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  expect(scroll, `${screen} is ${scroll}px wide in a ${width}px viewport`).toBeLessThanOrEqual(width);
+}
+
 for (const [size, viewport] of [
   ['phone', PHONE],
   ['desktop', DESKTOP],
@@ -22,6 +28,7 @@ for (const [size, viewport] of [
     await page.goto('/');
     await expect(page.getByTestId('join-form')).toBeVisible();
     await expectAccessible(page, 'landing');
+    await expectNoSidewaysScroll(page, 'landing');
     await screenshot(page, `landing-${size}`);
 
     await page.goto('/join/ABCDEF');
@@ -47,6 +54,7 @@ for (const [size, viewport] of [
     await expect(page.getByTestId('host-error-details').locator('li')).not.toHaveCount(0);
     expect(await page.getByTestId('host-error-details').locator('li').count()).toBeGreaterThanOrEqual(3);
     await expectAccessible(page, 'host setup with upload errors');
+    await expectNoSidewaysScroll(page, 'host setup');
     await screenshot(page, `host-setup-errors-${size}`);
     await context.close();
   });
@@ -86,6 +94,7 @@ test('the live screens are accessible: projector, teacher console, student board
   await expectAccessible(projector, 'projector lobby');
   await screenshot(projector, 'projector-lobby');
   await expectAccessible(p, 'student board in the lobby');
+  await expectNoSidewaysScroll(p, 'student board in the lobby');
   await screenshot(p, 'student-lobby-phone');
   await screenshot(d, 'student-lobby-desktop');
   await expect(t.getByTestId('roster-row')).toHaveCount(2);
@@ -118,7 +127,9 @@ test('the live screens are accessible: projector, teacher console, student board
   await screenshot(p, 'student-running-phone');
   await screenshot(t, 'teacher-running-desktop');
   await screenshot(projector, 'projector-running');
+  await expectNoSidewaysScroll(p, 'student board while running');
   await t.setViewportSize(PHONE);
+  await expectNoSidewaysScroll(t, 'teacher console');
   await screenshot(t, 'teacher-running-phone');
   await t.setViewportSize(DESKTOP);
 
@@ -127,6 +138,7 @@ test('the live screens are accessible: projector, teacher console, student board
   await expect(d.locator('[data-testid=reference-row]')).toHaveCount(4, { timeout: 30_000 });
   await expectAccessible(d, 'debrief');
   await expectAccessible(p, 'debrief (phone)');
+  await expectNoSidewaysScroll(p, 'debrief');
   await screenshot(d, 'debrief-desktop');
   await screenshot(p, 'debrief-phone');
 

@@ -107,6 +107,12 @@ export class AppPalette extends LitElement {
         color: var(--cc-muted);
         font-size: 0.8rem;
       }
+      /* Touch screens have no drag and drop here: the Place button is the way. */
+      @media (hover: none) {
+        .grip {
+          display: none;
+        }
+      }
     `,
   ];
 
@@ -126,7 +132,7 @@ export class AppPalette extends LitElement {
     for (const i of this.instances) placed.set(i.appId, (placed.get(i.appId) ?? 0) + 1);
     return html`
       <fieldset ?disabled=${this.disabled}>
-        <legend>Drag and drop places an app as</legend>
+        <legend>Dragged apps go in as</legend>
         ${runtimes.map(
           (r) =>
             html`<label class="choice"

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
-import { POLICY_LABEL, points } from '../lib/format.ts';
+import { POLICY_LABEL, clockText, points } from '../lib/format.ts';
 import { base } from '../styles/shared.ts';
 
 /** The end of a scenario: its lesson, and this player's plan against the reference policies. */
@@ -26,6 +26,7 @@ export class DebriefPanel extends LitElement {
       }
       .table-wrap {
         overflow-x: auto;
+        max-width: 52rem;
       }
     `,
   ];
@@ -52,6 +53,12 @@ export class DebriefPanel extends LitElement {
       </p>
       <div class="lesson" data-testid="debrief-lesson">${paragraphs.map((p) => html`<p>${p}</p>`)}</div>
       <h3>How your plan compares</h3>
+      ${view.room.timeS < room.scenario.durationS && refs.length > 0
+        ? html`<p class="hint" data-testid="debrief-early">
+            The reference plans ran the whole scenario (${clockText(room.scenario.durationS)}); this session stopped at ${clockText(view.room.timeS)}, so
+            compare the parts (availability, cost, security) rather than the totals.
+          </p>`
+        : ''}
       ${refs.length === 0
         ? html`<p class="hint">The reference plans are still being computed.</p>`
         : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Your plan against the reference plans">

@@ -51,12 +51,15 @@ export class EventFeed extends LitElement {
         padding: 0.25rem 0.6rem;
       }
       :host([big]) .banner {
-        font-size: 1.6rem;
-        padding: 0.8rem 1.1rem;
+        font-size: 1.5em;
+        padding: 0.5em 0.8em;
         border-left-width: 12px;
       }
+      :host([big]) .banner:not(.latest) {
+        font-size: 1.1em;
+      }
       :host([big]) .effect {
-        font-size: 1.3rem;
+        font-size: 1.2em;
       }
       .empty {
         color: var(--cc-muted);

@@ -117,7 +117,7 @@ export class HostCard extends LitElement {
         display: flex;
         align-items: center;
       }
-      details.platform {
+      details.platform[open] {
         flex-basis: 100%;
       }
       details.platform .hint {

@@ -33,6 +33,7 @@ export class InstanceChip extends LitElement {
         font-size: 0.875rem;
         font-weight: 400;
         text-align: left;
+        justify-content: flex-start;
         color: var(--cc-text);
         border: 2px solid var(--c, var(--cc-border));
         border-left-width: 6px;

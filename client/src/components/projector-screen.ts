@@ -65,15 +65,31 @@ export class ProjectorScreen extends LitElement {
       .join {
         display: grid;
         grid-template-columns: minmax(0, 1fr) auto;
-        gap: 2vw;
+        grid-template-areas: 'label label' 'code code' 'url qr';
+        gap: 1vh 2vw;
         align-items: center;
         background: var(--cc-surface);
         border: 2px solid var(--cc-border);
         border-radius: 16px;
         padding: 2vh 2vw;
       }
-      .join.compact {
-        grid-template-columns: minmax(0, 1fr) auto;
+      @media (min-width: 900px) {
+        .join {
+          grid-template-areas: 'label qr' 'code qr' 'url qr';
+        }
+      }
+      .join .label {
+        grid-area: label;
+      }
+      .join .code {
+        grid-area: code;
+      }
+      .join .url {
+        grid-area: url;
+        align-self: end;
+      }
+      .join cc-qr-code {
+        grid-area: qr;
       }
       .label {
         font-size: 1.1em;
@@ -82,7 +98,7 @@ export class ProjectorScreen extends LitElement {
       }
       .code {
         font-family: var(--cc-mono);
-        font-size: clamp(2.5rem, 8.5vw, 12rem);
+        font-size: clamp(2.5rem, 7.5vw, 11rem);
         font-weight: 800;
         letter-spacing: 0.06em;
         line-height: 1;
@@ -99,7 +115,7 @@ export class ProjectorScreen extends LitElement {
         margin: 0;
       }
       cc-qr-code {
-        width: clamp(10rem, 22vw, 28rem);
+        width: clamp(9rem, 16vw, 22rem);
       }
       .join.compact cc-qr-code {
         width: clamp(6rem, 10vw, 12rem);
@@ -156,11 +172,9 @@ export class ProjectorScreen extends LitElement {
         >
       </header>
       <section class="join ${lobby ? '' : 'compact'}" aria-labelledby="join-label" data-testid="projector-join">
-        <div>
-          <p class="label" id="join-label">Join at <strong>${new URL(this.joinUrl || location.origin).host}</strong> with code</p>
-          <p class="code" data-testid="projector-code" aria-label="Room code ${view.room.code.split('').join(' ')}">${view.room.code}</p>
-          <p class="url" data-testid="projector-url">${this.joinUrl}</p>
-        </div>
+        <p class="label" id="join-label">Join at <strong>${new URL(this.joinUrl || location.origin).host}</strong> with code</p>
+        <p class="code" data-testid="projector-code" aria-label="Room code ${view.room.code.split('').join(' ')}">${view.room.code}</p>
+        <p class="url" data-testid="projector-url">${this.joinUrl}</p>
         <cc-qr-code .value=${this.joinUrl}></cc-qr-code>
       </section>
       ${lobby

@@ -96,7 +96,9 @@ export class ScorePanel extends LitElement {
         <div class="part"><dt>Security</dt><dd data-testid="score-security">${points(s.security)}</dd></div>
       </dl>
       <div class="spend" data-testid="score-spend">
-        <div class="line"><span>Spent</span><span>${money(s.spend)} of ${money(s.budget)} budgeted so far</span></div>
+        <div class="line">
+          <span>Spent</span><span>${s.budget > 0 ? `${money(s.spend)} of ${money(s.budget)} budgeted so far` : 'nothing yet: the bill starts with the clock'}</span>
+        </div>
         <div class="meter ${spendShare > 1 ? 'over' : ''}" role="img" aria-label="${pct(spendShare)} of the budget spent">
           <span style="width:${Math.min(100, spendShare * 100)}%"></span>
         </div>

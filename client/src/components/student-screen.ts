@@ -22,6 +22,9 @@ import './place-dialog.ts';
 import './score-panel.ts';
 import './vm-dialog.ts';
 
+/** How long (simulated seconds) the newest event stays as a banner above the board. */
+const RECENT_S = 90;
+
 /**
  * The student's board, drawn from the latest view: apps to place, the cluster, the score, the
  * class's top five, events and incidents, and the debrief at the end. It owns the dialogs; the
@@ -135,9 +138,17 @@ export class StudentScreen extends LitElement {
           align-content: start;
         }
       }
+      @media (min-width: 760px) {
+        .layout.over {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
       @media (min-width: 1280px) {
         .layout {
           grid-template-columns: minmax(16rem, 20rem) minmax(0, 1fr) minmax(17rem, 22rem);
+        }
+        .layout.over {
+          grid-template-columns: minmax(0, 1fr) minmax(17rem, 22rem);
         }
         .side {
           grid-column: auto;
@@ -197,6 +208,7 @@ export class StudentScreen extends LitElement {
     const over = phase === 'debrief' || phase === 'ended';
     const appNames = new Map(room.scenario.apps.map((a) => [a.id, a.name]));
     const allowVms = room.scenario.allow.runtimes.includes('vm');
+    const latest = view.banners.at(-1);
     return html`
       <header class="top">
         <span class="who" data-testid="you">${view.you.nickname}${view.you.teamName ? html` · team ${view.you.teamName}` : ''}</span>
@@ -223,21 +235,23 @@ export class StudentScreen extends LitElement {
               </div>`
             : ''}
         </div>
-        ${view.banners.length > 0 && !over
+        ${latest && !over && view.room.timeS - latest.atS <= RECENT_S
           ? html`<cc-event-feed
               class="latest"
-              .banners=${view.banners.slice(-1)}
+              .banners=${[latest]}
               .effects=${[]}
               .timeS=${view.room.timeS}
               aria-label="Latest event"
             ></cc-event-feed>`
           : ''}
         ${over ? html`<cc-debrief-panel .room=${room} .view=${view}></cc-debrief-panel>` : ''}
-        <div class="layout">
-          <section class="palette panel" aria-labelledby="apps-title">
-            <h2 id="apps-title">Apps to place</h2>
-            <cc-app-palette .room=${room} .instances=${view.cluster.instances} ?disabled=${over}></cc-app-palette>
-          </section>
+        <div class="layout ${over ? 'over' : ''}">
+          ${over
+            ? ''
+            : html`<section class="palette panel" aria-labelledby="apps-title">
+                <h2 id="apps-title">Apps to place</h2>
+                <cc-app-palette .room=${room} .instances=${view.cluster.instances}></cc-app-palette>
+              </section>`}
           <section class="board" aria-labelledby="board-title">
             <div class="board-head">
               <h2 id="board-title">Your cluster</h2>

@@ -17,13 +17,14 @@ export class HostSetupPage extends LitElement {
         display: block;
       }
       main {
-        max-width: 52rem;
+        max-width: 72rem;
         margin: 0 auto;
         padding: 1.5rem 1rem 3rem;
       }
       .scenarios {
         display: grid;
         gap: 0.5rem;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr));
       }
       .scenario {
         display: grid;
@@ -54,6 +55,9 @@ export class HostSetupPage extends LitElement {
       .scenario .summary {
         grid-column: 2;
       }
+      input[type='file'] {
+        width: 100%;
+      }
       ul.problems {
         margin: 0.4rem 0 0;
         padding-left: 1.2rem;
@@ -64,6 +68,9 @@ export class HostSetupPage extends LitElement {
         display: flex;
         flex-wrap: wrap;
         gap: 0.5rem 1.5rem;
+      }
+      [role='alert'] .error {
+        margin-bottom: 0.75rem;
       }
       .submit {
         font-size: 1.15rem;

@@ -2,6 +2,11 @@ import { css } from 'lit';
 
 /** Native controls styled once for every shadow root: buttons, fields, panels, tables, focus. */
 export const base = css`
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
   :host {
     font-family: var(--cc-font);
     color: var(--cc-text);
@@ -129,6 +134,12 @@ export const base = css`
   }
   .visually-hidden {
     position: absolute;
+    /* Pinned, so an off-screen static position (say, deep in a scrolled table) cannot widen the page. */
+    top: 0;
+    left: 0;
+    margin: -1px;
+    padding: 0;
+    border: 0;
     width: 1px;
     height: 1px;
     overflow: hidden;
@@ -174,6 +185,8 @@ export const base = css`
     background: rgb(10 14 22 / 55%);
   }
   fieldset {
+    /* Fieldsets default to min-width: min-content, which lets a file input widen a phone page. */
+    min-width: 0;
     border: 1px solid var(--cc-border);
     border-radius: 6px;
     margin: 0 0 0.75rem;
