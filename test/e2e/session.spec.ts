@@ -188,7 +188,7 @@ test('a kicked student is told they were removed, and stays out', async ({ brows
   await student.context.close();
 });
 
-test('a refreshed student returns to the same seat and cluster', async ({ browser, baseURL }) => {
+test('a refreshed or disconnected student returns to the same seat and cluster', async ({ browser, baseURL }) => {
   const teacher = await person(browser, baseURL!);
   const code = await hostRoom(teacher.page, 'tutorial');
   const student = await person(browser, baseURL!);
@@ -200,6 +200,38 @@ test('a refreshed student returns to the same seat and cluster', async ({ browse
   await expect(s.getByTestId('you')).toHaveText('Rita');
   await expect(instances(s, 'web')).toHaveCount(1);
   await expect(teacher.page.getByTestId('roster-row')).toHaveCount(1);
+  // A dropped network: the student sees "Reconnecting…", the teacher sees the seat reconnecting, then both recover.
+  await student.context.setOffline(true);
+  await expect(s.getByTestId('connection-status')).toHaveAttribute('data-state', 'reconnecting');
+  await expect(s.getByTestId('connection-status')).toHaveText('Reconnecting…');
+  await expect(teacher.page.getByTestId('roster-row')).toHaveAttribute('data-status', 'reconnecting');
+  await student.context.setOffline(false);
+  await expect(s.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
+  await expect(teacher.page.getByTestId('roster-row')).toHaveAttribute('data-status', 'online');
+  await expect(instances(s, 'web')).toHaveCount(1);
+  await screenshot(s, 'student-reconnected-desktop');
   await teacher.context.close();
   await student.context.close();
+});
+
+test('in team mode the teacher assigns teams and teammates share one cluster', async ({ browser, baseURL }) => {
+  const teacher = await person(browser, baseURL!);
+  const t = teacher.page;
+  const code = await hostRoom(t, 'tutorial', 'teams');
+  const ann = await person(browser, baseURL!);
+  const ben = await person(browser, baseURL!, PHONE);
+  await joinRoom(ann.page, code, 'Ann');
+  await joinRoom(ben.page, code, 'Ben');
+  await t.getByTestId('balance-teams').click();
+  const annTeam = (await ann.page.getByTestId('you').innerText()).split(' · ')[1]!;
+  await expect(ann.page.getByTestId('you')).toContainText(annTeam);
+  // Put Ben on Ann's team.
+  const benRow = t.locator('[data-testid=roster-row][data-nickname=Ben]');
+  await benRow.getByTestId('team-select').selectOption({ label: annTeam });
+  await expect(ben.page.getByTestId('you')).toContainText(annTeam);
+  await ann.page.getByTestId('app-web').dragTo(ann.page.locator('[data-testid=host][data-host=linux-1]'));
+  await expect(instances(ben.page, 'web')).toHaveCount(1);
+  await expect(t.locator(`[data-testid=class-leader-row]`).filter({ hasText: annTeam })).toContainText('Ann, Ben');
+  await screenshot(t, 'teacher-teams-desktop');
+  for (const p of [teacher, ann, ben]) await p.context.close();
 });

@@ -211,7 +211,7 @@ export class StudentScreen extends LitElement {
     const latest = view.banners.at(-1);
     return html`
       <header class="top">
-        <span class="who" data-testid="you">${view.you.nickname}${view.you.teamName ? html` · team ${view.you.teamName}` : ''}</span>
+        <span class="who" data-testid="you">${view.you.nickname}${view.you.teamName ? html` · ${view.you.teamName}` : ''}</span>
         <span class="stats">
           <span class="phase" data-testid="phase" data-phase=${phase}>${PHASE_LABEL[phase] ?? phase}</span>
           <span data-testid="clock">${clockText(view.room.timeS)} / ${clockText(view.room.durationS)}</span>
