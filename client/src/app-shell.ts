@@ -39,7 +39,7 @@ export class AppShell extends LitElement {
 
   override render() {
     if (this._loadFailed)
-      return html`<main style="max-width:36rem;margin:15vh auto 0" class="panel" role="alert">
+      return html`<main style="max-width:36rem;width:calc(100% - 2rem);margin:15vh auto 0" class="panel" role="alert">
         <h1>ClusterClass could not load</h1>
         <p>Part of the app failed to download. Check your connection and reload the page.</p>
       </main>`;
@@ -59,7 +59,7 @@ export class AppShell extends LitElement {
         return html`<cc-projector-page code=${r.code}></cc-projector-page>`;
       case 'notFound':
         document.title = 'Not found · ClusterClass';
-        return html`<main style="max-width:36rem;margin:15vh auto 0" class="panel">
+        return html`<main style="max-width:36rem;width:calc(100% - 2rem);margin:15vh auto 0" class="panel">
           <h1>Nothing here</h1>
           <p>There is no page at <code>${r.path}</code>.</p>
           <p><a href="/" @click=${this._onHome}>Go to the start page</a></p>

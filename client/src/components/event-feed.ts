@@ -74,6 +74,8 @@ export class EventFeed extends LitElement {
   @property({ type: Number }) timeS = 0;
   /** Projector size. */
   @property({ type: Boolean, reflect: true }) big = false;
+  /** Announce new banners to screen readers (one feed per screen should). */
+  @property({ type: Boolean }) live = false;
 
   override render() {
     const newest = [...this.banners].reverse();
@@ -81,7 +83,7 @@ export class EventFeed extends LitElement {
     return html`
       ${newest.length === 0
         ? html`<p class="empty">No events yet.</p>`
-        : html`<ul aria-live="polite" data-testid="event-banners">
+        : html`<ul aria-live=${this.live ? 'polite' : 'off'} data-testid="event-banners">
             ${repeat(
               newest,
               (b) => b.seq,

@@ -56,6 +56,30 @@ export class StudentScreen extends LitElement {
         font-weight: 700;
         overflow-wrap: anywhere;
       }
+      @media (max-width: 759px) {
+        header.top {
+          font-size: 0.875rem;
+          padding: 0.35rem 0.75rem;
+        }
+        .pts {
+          display: none;
+        }
+      }
+      @media (min-width: 760px) {
+        header.top {
+          flex-wrap: nowrap;
+        }
+        header.top .who {
+          min-width: 0;
+          overflow: hidden;
+          text-overflow: ellipsis;
+          white-space: nowrap;
+        }
+        header.top .stats {
+          flex-wrap: nowrap;
+          white-space: nowrap;
+        }
+      }
       header.top .stats {
         display: flex;
         flex-wrap: wrap;
@@ -183,6 +207,8 @@ export class StudentScreen extends LitElement {
   /** The last refused action, explained. */
   @property({ attribute: false }) refusal: ProtocolError | null = null;
   @property({ type: Boolean }) ready = false;
+  /** A message from the server to everyone (restarting, degraded). */
+  @property() notice: string | null = null;
   @query('cc-place-dialog') private _place!: PlaceDialog;
   @query('cc-vm-dialog') private _vm!: VmDialog;
   @query('cc-instance-dialog') private _inspect!: InstanceDialog;
@@ -216,11 +242,12 @@ export class StudentScreen extends LitElement {
           <span class="phase" data-testid="phase" data-phase=${phase}>${PHASE_LABEL[phase] ?? phase}</span>
           <span data-testid="clock">${clockText(view.room.timeS)} / ${clockText(view.room.durationS)}</span>
           <span data-testid="rank">Rank ${view.rank} of ${view.of}</span>
-          <span>${points(view.score.total)} pts</span>
+          <span class="pts">${points(view.score.total)} pts</span>
           <cc-connection-status .connection=${this.connection}></cc-connection-status>
         </span>
       </header>
       <main>
+        ${this.notice ? html`<p class="phase-note paused" role="status" data-testid="server-notice">${this.notice}</p>` : ''}
         <h1>${room.scenario.title}</h1>
         ${phase === 'lobby' ? html`<p class="intro">${room.scenario.summary}</p>` : ''}
         ${this._phaseNote(phase)}
@@ -238,6 +265,7 @@ export class StudentScreen extends LitElement {
         ${latest && !over && view.room.timeS - latest.atS <= RECENT_S
           ? html`<cc-event-feed
               class="latest"
+              live
               .banners=${[latest]}
               .effects=${[]}
               .timeS=${view.room.timeS}
@@ -300,15 +328,15 @@ export class StudentScreen extends LitElement {
   private _phaseNote(phase: string) {
     switch (phase) {
       case 'lobby':
-        return html`<p class="phase-note" data-testid="phase-note">
+        return html`<p class="phase-note" role="status" data-testid="phase-note">
           Waiting for your teacher to start. Plan now: what you place starts booting when the clock starts.
         </p>`;
       case 'paused':
-        return html`<p class="phase-note paused" data-testid="phase-note">Paused by your teacher. The clock has stopped; you can still change your cluster.</p>`;
+        return html`<p class="phase-note paused" role="status" data-testid="phase-note">Paused by your teacher. The clock has stopped; you can still change your cluster.</p>`;
       case 'debrief':
-        return html`<p class="phase-note" data-testid="phase-note">Time is up. Read the debrief below.</p>`;
+        return html`<p class="phase-note" role="status" data-testid="phase-note">Time is up. Read the debrief below.</p>`;
       case 'ended':
-        return html`<p class="phase-note" data-testid="phase-note">This session has ended. Thanks for playing!</p>`;
+        return html`<p class="phase-note" role="status" data-testid="phase-note">This session has ended. Thanks for playing!</p>`;
       default:
         return '';
     }

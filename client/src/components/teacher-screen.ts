@@ -112,6 +112,12 @@ export class TeacherScreen extends LitElement {
   @property() watching: string | null = null;
   @property() connection: Connection = 'online';
   @property({ attribute: false }) error: ProtocolError | null = null;
+  @property() notice: string | null = null;
+
+  protected override updated(changed: Map<string, unknown>): void {
+    // Watching starts far down the console: bring the panel into view.
+    if (changed.has('watching') && this.watching) this.renderRoot.querySelector('[data-testid=watch-panel]')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }
 
   override render() {
     const { room, view } = this;
@@ -128,6 +134,7 @@ export class TeacherScreen extends LitElement {
         </div>
       </header>
       <main>
+        ${this.notice ? html`<p class="wide error" role="status" data-testid="server-notice">${this.notice}</p>` : ''}
         <div class="wide alert-region" role="alert" data-testid="teacher-error">${this.error
           ? html`<p class="error">${this.error.message} <button type="button" class="small" @click=${this._onDismiss}>Dismiss</button></p>`
           : ''}</div>
@@ -141,7 +148,7 @@ export class TeacherScreen extends LitElement {
         </section>
         <section class="panel" aria-labelledby="events-title">
           <h2 id="events-title">Events</h2>
-          <cc-event-feed .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS}></cc-event-feed>
+          <cc-event-feed live .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS}></cc-event-feed>
         </section>
         <section class="panel" aria-labelledby="roster-title">
           <h2 id="roster-title">Students (${view.roster.length})${view.banned > 0 ? html` <span class="hint">· ${view.banned} removed</span>` : ''}</h2>

@@ -16,6 +16,7 @@ export class ProjectorPage extends LitElement {
     css`
       .notice {
         max-width: 40rem;
+        width: calc(100% - 2rem);
         margin: 15vh auto 0;
       }
     `,

@@ -25,6 +25,7 @@ export class StudentPage extends LitElement {
     css`
       .notice {
         max-width: 36rem;
+        width: calc(100% - 2rem);
         margin: 15vh auto 0;
         padding: 1.5rem;
       }
@@ -36,6 +37,7 @@ export class StudentPage extends LitElement {
   @state() private _view: StudentView | null = null;
   @state() private _refusal: ProtocolError | null = null;
   @state() private _ready = false;
+  @state() private _notice: string | null = null;
   /** Why this page stopped: kicked, room closed, join refused. */
   @state() private _stopped: { title: string; message: string; rejoin: boolean } | null = null;
 
@@ -79,12 +81,16 @@ export class StudentPage extends LitElement {
       .connection=${this._socket.connection}
       .refusal=${this._refusal}
       ?ready=${this._ready}
+      .notice=${this._notice}
     ></cc-student-screen>`;
   }
 
   private _listen(socket: ClassSocket) {
     socket.on('view:student', (patch) => {
       this._view = this._live.apply(patch);
+    });
+    socket.on('server:notice', (notice) => {
+      this._notice = notice.message;
     });
     socket.on('room:left', (notice) => {
       this._socket.stop();
@@ -120,9 +126,11 @@ export class StudentPage extends LitElement {
       }
       if (reply.error.code === 'timeout') return;
       this._socket.stop();
-      this._stopped = { title: 'Could not join', message: reply.error.message, rejoin: false };
+      const title = reply.error.code === 'banned' ? 'You were removed from this session' : 'Could not join';
+      this._stopped = { title, message: reply.error.message, rejoin: false };
       return;
     }
+    this._notice = null;
     saveResumeToken(this.code, reply.resumeToken);
     saveNickname(reply.nickname);
     this._room = reply.room;

@@ -18,6 +18,7 @@ export class TeacherPage extends LitElement {
     css`
       .notice {
         max-width: 40rem;
+        width: calc(100% - 2rem);
         margin: 15vh auto 0;
       }
     `,
@@ -30,6 +31,7 @@ export class TeacherPage extends LitElement {
   @state() private _watched: ClusterDetail | null = null;
   @state() private _error: ProtocolError | null = null;
   @state() private _fatal: string | null = null;
+  @state() private _notice: string | null = null;
 
   private _live = new LiveView<TeacherView>();
 
@@ -67,6 +69,7 @@ export class TeacherPage extends LitElement {
       .watching=${this._watching}
       .connection=${this._socket.connection}
       .error=${this._error}
+      .notice=${this._notice}
     ></cc-teacher-screen>`;
   }
 
@@ -76,6 +79,9 @@ export class TeacherPage extends LitElement {
     });
     socket.on('view:cluster', (detail) => {
       if (detail.cluster.id === this._watching) this._watched = detail;
+    });
+    socket.on('server:notice', (notice) => {
+      this._notice = notice.message;
     });
     socket.on('room:left', (notice) => {
       this._socket.stop();
@@ -99,6 +105,7 @@ export class TeacherPage extends LitElement {
       return;
     }
     this._room = reply.room;
+    this._notice = null;
     // A reconnect starts a new server-side session: ask again for the cluster being watched.
     if (this._watching) void this._watch(this._watching);
   }
