@@ -90,7 +90,7 @@ export class EventInjector extends LitElement {
               <input
                 id="ev-factor"
                 type="number"
-                min="1.1"
+                min="0.1"
                 max="100"
                 step="0.1"
                 required

@@ -276,7 +276,10 @@ export class HostSetupPage extends LitElement {
       const passcode = this._config?.teacherPasscodeRequired ? { passcode: this._passcode } : {};
       const request = this._upload ? { scenario: this._upload.scenario, mode: this._mode, ...passcode } : { scenarioId: this._choice, mode: this._mode, ...passcode };
       const { code, hostToken } = await createRoom(request);
-      const title = this._upload ? this._upload.name : (this._scenarios.find((s) => s.id === this._choice)?.title ?? this._choice);
+      const uploadedTitle = (this._upload?.scenario as { title?: unknown } | undefined)?.title;
+      const title = this._upload
+        ? typeof uploadedTitle === 'string' ? uploadedTitle : this._upload.name
+        : (this._scenarios.find((s) => s.id === this._choice)?.title ?? this._choice);
       saveHostToken(code, hostToken);
       rememberSession({ code, title, createdAt: Date.now() });
       navigate(`/teach/${code}`);
