@@ -29,6 +29,7 @@ export class HostSetupPage extends LitElement {
       .scenario {
         display: grid;
         grid-template-columns: auto 1fr;
+        align-content: start;
         gap: 0.2rem 0.6rem;
         border: 2px solid var(--cc-border);
         border-radius: var(--cc-radius);
