@@ -96,7 +96,8 @@ export class Room {
   private loopBusy = false;
   private flushTimer: TimerHandle | null = null;
   private references: StudentView['references'] = null;
-  private referencesStarted = false;
+  /** The run length the references are (being) computed for. */
+  private referencesFor: number | null = null;
   private disposed = false;
   private lastActivityMs: number;
 
@@ -258,7 +259,11 @@ export class Room {
       const before = this.state.clusters[clusterId];
       const r = await this.apply(full);
       if (r.rejection) {
-        if (r.rejection.concept) this.rejections[r.rejection.concept] = (this.rejections[r.rejection.concept] ?? 0) + 1;
+        if (r.rejection.concept) {
+          // The class's misconceptions are part of the teacher's view: let it see this one now.
+          this.rejections[r.rejection.concept] = (this.rejections[r.rejection.concept] ?? 0) + 1;
+          this.scheduleFlush();
+        }
         return fail(r.rejection.code, r.rejection.message, r.rejection.concept);
       }
       this.scheduleFlush();
@@ -355,7 +360,11 @@ export class Room {
       this.deps.clock.clear(this.loop);
       this.loop = null;
     }
-    if (this.state.phase !== 'lobby') this.startReferences();
+    // Started: work out the references for the whole run. Ended early: over the same seconds
+    // the class played, so the comparison is fair.
+    const over = this.state.phase === 'debrief' || this.state.phase === 'ended';
+    if (this.state.phase !== 'lobby' && this.state.timeS > 0 && over) this.startReferences(this.state.timeS);
+    else if (this.state.phase !== 'lobby' && !over) this.startReferences(this.state.scenario.durationS);
     if (this.state.phase === 'ended') this.deps.hooks?.onEnded?.(this.code);
   }
 
@@ -377,22 +386,25 @@ export class Room {
   }
 
   /**
-   * The reference policies' scores for the debrief: computed in the background once the session
-   * has started, one policy per turn of the event loop, so no room stalls the others.
+   * The reference policies' scores for the debrief, over `untilS` seconds: computed in the
+   * background, one policy per turn of the event loop, so no room stalls the others. A newer
+   * request (the session ended early) supersedes an older one still running.
    */
-  private startReferences(): void {
-    if (this.referencesStarted) return;
-    this.referencesStarted = true;
-    const { scenario, seed } = this.state;
+  private startReferences(untilS: number): void {
+    if (this.referencesFor === untilS) return;
+    this.referencesFor = untilS;
+    this.references = null;
+    const full = this.state.scenario;
+    const scenario = untilS === full.durationS ? full : { ...full, durationS: untilS, events: full.events.filter((e) => e.atS < untilS) };
     const results: NonNullable<StudentView['references']>[number][] = [];
     const next = (i: number) => {
-      if (this.disposed) return;
+      if (this.disposed || this.referencesFor !== untilS) return;
       if (i === POLICIES.length) {
         this.references = results;
         this.scheduleFlush();
         return;
       }
-      results.push(referenceScore(scenario, seed, POLICIES[i]!));
+      results.push(referenceScore(scenario, this.seed, POLICIES[i]!));
       setImmediate(() => next(i + 1));
     };
     setImmediate(() => next(0));
@@ -426,7 +438,9 @@ export class Room {
   flush(): void {
     if (this.disposed) return;
     const seq = ++this.viewSeq;
-    const board = standings(this.state);
+    // In team mode a team nobody is on is not a contender.
+    const seated = this.mode === 'teams' ? new Set([...this.players.values()].map((p) => p.teamId)) : null;
+    const board = standings(this.state, seated ? (id) => seated.has(id) : undefined);
     const now = this.deps.clock.now();
     let roster: RosterEntry[] | null = null;
     const names = () => [...this.players.values()].map((p) => p.nickname);

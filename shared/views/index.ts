@@ -94,12 +94,12 @@ export interface Standings {
   readonly rankOf: ReadonlyMap<string, number>;
 }
 
-export function standings(state: SimState): Standings {
+export function standings(state: SimState, include: (clusterId: string) => boolean = () => true): Standings {
   const scores = new Map<string, Score>();
   const live: ClusterState[] = [];
   for (const id of state.clusterOrder) {
     const c = state.clusters[id]!;
-    if (c.kicked) continue;
+    if (c.kicked || !include(id)) continue;
     scores.set(id, computeScore(state, c));
     live.push(c);
   }
@@ -276,9 +276,8 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
   const placements = scenario.apps.map((app) => ({ appId: app.id, container: 0, vm: 0, microvm: 0, unplaced: 0 }));
   const index = new Map(scenario.apps.map((a, i) => [a.id, i]));
   const incidentsBy = new Map<Concept, number>();
-  for (const id of state.clusterOrder) {
-    const c = state.clusters[id]!;
-    if (c.kicked) continue;
+  for (const { clusterId } of ctx.standings.rows) {
+    const c = state.clusters[clusterId]!;
     const placed = new Set<string>();
     for (const inst of c.instances) {
       placements[index.get(inst.appId)!]![inst.runtime]++;

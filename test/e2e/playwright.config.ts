@@ -18,7 +18,8 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: true,
-  reporter: [['list']],
+  // The JSON report feeds .ci/run's closing "N passed, N failed" line.
+  reporter: [['list'], ['json', { outputFile: `${ROOT}test-results/playwright.json` }]],
   use: {
     browserName: 'chromium',
     launchOptions: {

@@ -3,6 +3,7 @@ import type { Ack, JoinReply } from '../../shared/protocol/index.ts';
 import type { Mode, StudentView, TeacherView } from '../../shared/views/index.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
 import { ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
+import { buildReport, runScenario } from '../../shared/engine/index.ts';
 import { InMemoryRoomStore } from '../../server/rooms/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
@@ -211,6 +212,36 @@ describe('room: views', () => {
     expect(view.concepts.find((c) => c.concept === 'shared-kernel')).toEqual({ concept: 'shared-kernel', rejections: 1, incidents: 0 });
   });
 
+  it('shows the teacher a refused placement’s concept at once, with nothing else happening', async () => {
+    const { room, clock, join, teacher, teacherView } = await makeRoom();
+    await teacher();
+    expectOk(await join('s1', 'Ada'));
+    await clock.advance(50);
+    expect(teacherView().concepts).toEqual([]);
+    await room.act('s1', { type: 'deploy', appId: 'reports', runtime: 'container', target: 'linux-1' });
+    await clock.advance(50);
+    expect(teacherView().concepts).toEqual([{ concept: 'shared-kernel', rejections: 1, incidents: 0 }]);
+  });
+
+  it('compares an early end with the reference policies over the same seconds', async () => {
+    const { room, clock, join, teacher, student } = await makeRoom();
+    await teacher();
+    expectOk(await join('s1', 'Ada'));
+    expectOk(await room.command('teacher', { type: 'start' }));
+    await clock.advance(10_000);
+    expectOk(await room.command('teacher', { type: 'end' }));
+    const played = room.simulation.timeS;
+    expect(played).toBe(100);
+    await clock.advance(200);
+    const scenario = getScenario('tutorial')!;
+    const short = { ...scenario, durationS: played, events: scenario.events.filter((e) => e.atS < played) };
+    const expected = (['all-vm', 'all-container', 'greedy'] as const).map((policy) => {
+      const run = runScenario(short, 7, { policy });
+      return buildReport(run.state, run.clusterId, run.rejections).score.total;
+    });
+    expect(student('s1').references?.map((r) => r.total)).toEqual(expected);
+  });
+
   it('streams any one cluster to the teacher on request', async () => {
     const { room, clock, join, teacher, transport } = await makeRoom();
     await teacher();
@@ -308,6 +339,9 @@ describe('room: teams', () => {
     expectOk(await room.balanceTeams('teacher', 2));
     await clock.advance(50);
     expect(teacherView().roster.map((p) => p.teamId)).toEqual(['team-1', 'team-2', 'team-1', 'team-2', 'team-1']);
+    // Teams left without members are no longer contenders.
+    expect(teacherView().leaderboard.map((r) => r.clusterId).sort()).toEqual(['team-1', 'team-2']);
+    expect(teacherView().placements.find((p) => p.appId === 'web')!.unplaced).toBe(2);
     expectError(await room.assignTeam('teacher', players[0]!.playerId, 'team-99'), 'bad-request');
   });
 });
