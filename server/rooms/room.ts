@@ -479,6 +479,7 @@ export class Room {
    */
   private sendIfChanged<E extends 'view:student' | 'view:teacher' | 'view:projector'>(conn: Conn, event: E, view: StudentView | TeacherView | ProjectorView, seq: number): void {
     const patch: Record<string, unknown> = {};
+    const first = conn.last.size === 0;
     let changed = false;
     for (const [key, value] of Object.entries(view)) {
       const json = JSON.stringify(value);
@@ -489,6 +490,7 @@ export class Room {
     }
     if (!changed) return;
     patch.room = { ...view.room, seq };
+    if (first) patch.whole = true;
     (this.deps.transport.send as (id: string, e: E, v: unknown) => void)(conn.id, event, patch);
   }
 

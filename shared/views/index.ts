@@ -32,11 +32,10 @@ export { describeEvent } from './events.ts';
 
 /** Merges a view update into the last whole view; null until a whole view has arrived. */
 export function applyView<V extends { room: RoomHeader }>(previous: V | null, patch: ViewPatch<V>): V | null {
-  if (previous === null) return isWhole(patch) ? (patch as V) : null;
-  return { ...previous, ...patch };
+  const { whole, ...fields } = patch;
+  if (whole) return fields as unknown as V;
+  return previous === null ? null : { ...previous, ...fields };
 }
-
-const isWhole = (patch: object): boolean => 'you' in patch || 'roster' in patch || 'names' in patch;
 
 const TOP = 5;
 const BANNERS = 4;

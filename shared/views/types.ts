@@ -225,7 +225,7 @@ export interface ProjectorView {
  * What goes over the wire: the first view after joining is whole; later ones carry only the
  * top-level fields that changed (the room header always). `applyView` puts them together.
  */
-export type ViewPatch<V extends { room: RoomHeader }> = Partial<V> & Pick<V, 'room'>;
+export type ViewPatch<V extends { room: RoomHeader }> = Partial<V> & Pick<V, 'room'> & { readonly whole?: true };
 
 /** A cluster as the teacher inspects it. */
 export interface ClusterDetail {

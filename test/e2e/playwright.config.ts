@@ -15,7 +15,8 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
-  workers: 2,
+  // In CI, one browser test at a time: steadier on a 2-core machine than racing for the cores.
+  workers: process.env.CI ? 1 : 2,
   retries: 0,
   forbidOnly: true,
   // The JSON report feeds .ci/run's closing "N passed, N failed" line.

@@ -22,7 +22,9 @@ export function connect(base: string): Client & { lastOf: Map<string, unknown> }
   // Views arrive whole, then as changed fields: keep what a client would have after merging.
   socket.onAny((event: string, payload: unknown) => {
     const merge = event.startsWith('view:') && event !== 'view:cluster';
-    socket.lastOf.set(event, merge ? { ...((socket.lastOf.get(event) as object) ?? {}), ...(payload as object) } : payload);
+    if (!merge) return void socket.lastOf.set(event, payload);
+    const { whole, ...fields } = payload as Record<string, unknown>;
+    socket.lastOf.set(event, whole ? fields : { ...((socket.lastOf.get(event) as object) ?? {}), ...fields });
   });
   return socket;
 }

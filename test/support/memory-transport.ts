@@ -24,7 +24,10 @@ export class MemoryTransport implements RoomTransport {
     const list = (this.sent.get(connId) ?? []).filter((s) => s.event === event);
     if (event.startsWith('view:') && event !== 'view:cluster') {
       let view: Record<string, unknown> | null = null;
-      for (const s of list) view = { ...(view ?? {}), ...(s.payload as Record<string, unknown>) };
+      for (const s of list) {
+        const { whole, ...fields } = s.payload as Record<string, unknown>;
+        view = whole ? fields : { ...(view ?? {}), ...fields };
+      }
       return (view ?? undefined) as Parameters<ServerToClientEvents[E]>[0] | undefined;
     }
     return list.at(-1)?.payload as Parameters<ServerToClientEvents[E]>[0] | undefined;
