@@ -6,7 +6,7 @@ import type { Concept } from '../engine/concepts.ts';
 import type { ClusterState, SimState } from '../engine/types.ts';
 import type { Score } from '../engine/score.ts';
 import { computeScore } from '../engine/score.ts';
-import { capacityPerReplica, clusterLoad, findApp, hostUsage, vmBootS, vmUsage } from '../engine/topology.ts';
+import { capacityPerReplica, clusterLoad, findApp, hostUsage, vmBootS, vmUsage, type ClusterLoad } from '../engine/topology.ts';
 import { describeEvent } from './events.ts';
 import type {
   ActiveEffectView,
@@ -120,10 +120,9 @@ export function standings(state: SimState, include: (clusterId: string) => boole
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-export function clusterView(state: SimState, cluster: ClusterState): ClusterView {
+export function clusterView(state: SimState, cluster: ClusterState, load: ClusterLoad = clusterLoad(state, cluster, state.timeS)): ClusterView {
   const t = state.timeS;
   const { scenario, physics } = state;
-  const load = clusterLoad(state, cluster, t);
   const cpuUsed = new Map<string, number>();
   const overloaded = new Set<string>();
   scenario.apps.forEach((app, i) => {
@@ -187,8 +186,7 @@ export function clusterView(state: SimState, cluster: ClusterState): ClusterView
   };
 }
 
-export function scoreView(state: SimState, cluster: ClusterState, score = computeScore(state, cluster)): ScoreView {
-  const load = clusterLoad(state, cluster, state.timeS);
+export function scoreView(state: SimState, cluster: ClusterState, score = computeScore(state, cluster), load: ClusterLoad = clusterLoad(state, cluster, state.timeS)): ScoreView {
   return {
     total: round1(score.total),
     availability: round1(score.availability),
@@ -236,11 +234,13 @@ export interface StudentContext {
 export function studentView(state: SimState, ctx: StudentContext): StudentView {
   const cluster = state.clusters[ctx.you.clusterId]!;
   const score = ctx.standings.scores.get(cluster.id) ?? computeScore(state, cluster);
+  // One CPU-sharing pass serves both the board and the score: this runs per student per round.
+  const load = clusterLoad(state, cluster, state.timeS);
   return {
     room: roomHeader(state, ctx.code, ctx.seq),
     you: ctx.you,
-    cluster: clusterView(state, cluster),
-    score: scoreView(state, cluster, score),
+    cluster: clusterView(state, cluster, load),
+    score: scoreView(state, cluster, score, load),
     rank: ctx.standings.rankOf.get(cluster.id) ?? ctx.standings.rows.length + 1,
     of: ctx.standings.rows.length,
     top: ctx.standings.rows.slice(0, TOP),
@@ -318,5 +318,6 @@ export function clusterDetail(state: SimState, clusterId: string): ClusterDetail
   const cluster = state.clusters[clusterId];
   if (!cluster) return null;
   const score = computeScore(state, cluster);
-  return { cluster: clusterView(state, cluster), score: scoreView(state, cluster, score), incidents: incidentViews(state, cluster, score, 50) };
+  const load = clusterLoad(state, cluster, state.timeS);
+  return { cluster: clusterView(state, cluster, load), score: scoreView(state, cluster, score, load), incidents: incidentViews(state, cluster, score, 50) };
 }
