@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { Platform } from '../../../shared/engine/types.ts';
 import type { HostView, InstanceView, RoomStatic, VmView } from '../../../shared/views/types.ts';
-import { isAppDrag, readDrag } from '../lib/drag.ts';
+import { AppDropZone } from '../lib/drag.ts';
 import { act, emit } from '../lib/events.ts';
 import { PLATFORM_LABEL, clockText, miB } from '../lib/format.ts';
 import { PLATFORM_ICON, icon } from '../lib/icons.ts';
@@ -142,7 +142,10 @@ export class HostCard extends LitElement {
   @property({ type: Boolean }) changePlatform = false;
   @property({ type: Boolean }) allowVms = false;
   @property({ type: Number }) timeS = 0;
-  @state() private _over = false;
+  private _drop = new AppDropZone(this, {
+    active: () => !this.readonly,
+    drop: (app) => act(this, { type: 'deploy', appId: app.appId, runtime: app.runtime, target: this.host.id }),
+  });
   @state() private _platform: Platform | null = null;
 
   override render() {
@@ -153,15 +156,15 @@ export class HostCard extends LitElement {
     const cpuShare = h.cpu > 0 ? h.cpuUsed / h.cpu : 0;
     const headingId = `host-${h.id}-name`;
     return html`<article
-      class="${h.down ? 'down' : ''} ${this._over ? 'over' : ''}"
+      class="${h.down ? 'down' : ''} ${this._drop.over ? 'over' : ''}"
       aria-labelledby=${headingId}
       data-testid="host"
       data-host=${h.id}
       data-platform=${h.platform}
       data-down=${String(h.down)}
-      @dragover=${this._onDragOver}
-      @dragleave=${this._onDragLeave}
-      @drop=${this._onDrop}
+      @dragover=${this._drop.onDragOver}
+      @dragleave=${this._drop.onDragLeave}
+      @drop=${this._drop.onDrop}
     >
       <h3 id=${headingId}>${name}</h3>
       <div class="badges">
@@ -258,25 +261,7 @@ export class HostCard extends LitElement {
     emit(this, 'cc-new-vm', { hostId: this.host.id });
   }
 
-  private _onDragOver(e: DragEvent) {
-    if (this.readonly || !isAppDrag(e)) return;
-    e.preventDefault();
-    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-    this._over = true;
-  }
 
-  private _onDragLeave(e: DragEvent) {
-    if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) this._over = false;
-  }
-
-  private _onDrop(e: DragEvent) {
-    this._over = false;
-    if (this.readonly) return;
-    const dragged = readDrag(e);
-    if (!dragged) return;
-    e.preventDefault();
-    act(this, { type: 'deploy', appId: dragged.appId, runtime: dragged.runtime, target: this.host.id });
-  }
 }
 
 declare global {

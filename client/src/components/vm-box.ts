@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { InstanceView, VmView } from '../../../shared/views/types.ts';
-import { isAppDrag, readDrag } from '../lib/drag.ts';
+import { AppDropZone } from '../lib/drag.ts';
 import { act } from '../lib/events.ts';
 import { OS_LABEL, miB } from '../lib/format.ts';
 import { STATUS_ICON, icon } from '../lib/icons.ts';
@@ -85,7 +85,10 @@ export class VmBox extends LitElement {
   @property({ attribute: false }) instances: readonly InstanceView[] = [];
   @property({ attribute: false }) appNames: ReadonlyMap<string, string> = new Map();
   @property({ type: Boolean }) readonly = false;
-  @state() private _over = false;
+  private _drop = new AppDropZone(this, {
+    active: () => !this.readonly,
+    drop: (app) => act(this, { type: 'deploy', appId: app.appId, runtime: app.runtime, target: this.vm.id }),
+  });
 
   override render() {
     const vm = this.vm;
@@ -93,14 +96,14 @@ export class VmBox extends LitElement {
     const free = Math.max(0, vm.memoryMiB - vm.guestOsMiB - vm.usedMiB);
     const title = dedicated ? `VM for ${this.appNames.get(this.instances[0]?.appId ?? '') ?? vm.dedicatedTo}` : `VM ${vm.id}`;
     return html`<section
-      class="vm ${vm.status} ${this._over ? 'over' : ''}"
+      class="vm ${vm.status} ${this._drop.over ? 'over' : ''}"
       aria-label=${title}
       data-testid="vm"
       data-vm=${vm.id}
       data-status=${vm.status}
-      @dragover=${this._onDragOver}
-      @dragleave=${this._onDragLeave}
-      @drop=${this._onDrop}
+      @dragover=${this._drop.onDragOver}
+      @dragleave=${this._drop.onDragLeave}
+      @drop=${this._drop.onDrop}
     >
       <div class="head">
         <span class="title">${icon('vm')} ${title}</span>
@@ -132,28 +135,7 @@ export class VmBox extends LitElement {
     </section>`;
   }
 
-  private _onDragOver(e: DragEvent) {
-    if (this.readonly || !isAppDrag(e)) return;
-    e.preventDefault();
-    e.stopPropagation();
-    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-    this._over = true;
-  }
 
-  private _onDragLeave(e: DragEvent) {
-    if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) this._over = false;
-  }
-
-  private _onDrop(e: DragEvent) {
-    this._over = false;
-    if (this.readonly) return;
-    const dragged = readDrag(e);
-    if (!dragged) return;
-    e.preventDefault();
-    // The VM, not the host around it, takes the drop.
-    e.stopPropagation();
-    act(this, { type: 'deploy', appId: dragged.appId, runtime: dragged.runtime, target: this.vm.id });
-  }
 
   private _onDelete() {
     act(this, { type: 'deleteVm', vmId: this.vm.id });
