@@ -8,6 +8,8 @@ import type { Mode, ProjectorView, RosterEntry, StudentView, TeacherView } from 
 import { clusterDetail, projectorView, roomStatic, standings, studentView, teacherView } from '../../shared/views/index.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { LogEntry, RoomMeta, RoomStore } from './store.ts';
+import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
+import { simActionOf } from '../../shared/replay/log.ts';
 import { checkNickname } from './nickname.ts';
 
 /** How a room reaches its connections; the socket layer implements it, tests use an in-memory one. */
@@ -106,6 +108,84 @@ export class Room {
     return new Room(meta, deps);
   }
 
+  /**
+   * Rebuilds a room from its meta and log (after a restart): the same simulation, players, teams,
+   * bans and tallies, with the clock picking up where the log ends. Every player starts out
+   * reconnecting; their clients come back with their resume tokens.
+   */
+  static restore(meta: RoomMeta, entries: readonly RoomLogEntry[], deps: RoomDeps): Room {
+    const room = new Room(meta, deps);
+    for (const entry of entries) room.replay(entry);
+    room.afterPhaseChange();
+    return room;
+  }
+
+  private replay(entry: RoomLogEntry): void {
+    this.logSeq = Math.max(this.logSeq, entry.seq);
+    const action = simActionOf(entry.action);
+    if (action) {
+      const r = reduce(this.state, action);
+      // The log holds only what was accepted, and the engine is deterministic: a refusal here
+      // means the log and the code disagree, and the rest would drift too.
+      if (r.rejection) throw new Error(`room ${this.code}: logged action ${entry.seq} (${action.type}) is refused on replay: ${r.rejection.code}`);
+      this.state = r.state;
+      return;
+    }
+    this.onRoomEvent(entry.action as RoomEvent);
+  }
+
+  /** Applies a room event to the roster; used live and when replaying the log. */
+  private onRoomEvent(event: RoomEvent): void {
+    switch (event.type) {
+      case 'room:seat': {
+        const player: Player = { id: event.playerId, nickname: event.nickname, key: event.key, resumeToken: event.resumeToken, deviceId: event.deviceId, teamId: null, conns: new Set(), lastSeenMs: this.deps.clock.now() };
+        this.players.set(player.id, player);
+        this.byToken.set(player.resumeToken, player.id);
+        break;
+      }
+      case 'room:team': {
+        const player = this.players.get(event.playerId);
+        if (player) player.teamId = event.teamId;
+        break;
+      }
+      case 'room:teams':
+        this.teams.splice(0, this.teams.length, ...event.teams.map((t) => ({ ...t })));
+        break;
+      case 'room:ban': {
+        const player = this.players.get(event.playerId);
+        if (!player) break;
+        // The ban outlives a refresh: the seat's token, the device and the nickname are all refused.
+        this.bans.tokens.add(player.resumeToken);
+        if (player.deviceId) this.bans.devices.add(player.deviceId);
+        this.bans.names.add(player.key);
+        this.players.delete(player.id);
+        this.byToken.delete(player.resumeToken);
+        break;
+      }
+      case 'room:refused':
+        if (event.concept) this.rejections[event.concept] = (this.rejections[event.concept] ?? 0) + 1;
+        break;
+      case 'room:act':
+        break;
+      default: {
+        const never: never = event;
+        throw new Error(`unknown room event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Logs a room event, then applies it: kept before it counts, as with actions. */
+  private async record(event: RoomEvent): Promise<void> {
+    await this.keep(event);
+    this.onRoomEvent(event);
+  }
+
+  private async keep(logged: RoomLogEntry['action']): Promise<void> {
+    const entry = { seq: ++this.logSeq, atMs: this.deps.clock.now(), action: logged } as unknown as LogEntry;
+    // Acknowledged only once kept: with a durable store, nothing acknowledged is lost.
+    await this.deps.store.append(this.code, [entry]);
+  }
+
   private constructor(meta: RoomMeta, deps: RoomDeps) {
     this.code = meta.code;
     this.mode = meta.mode;
@@ -163,12 +243,9 @@ export class Room {
         if (this.state.phase === 'debrief') return fail('room-ended', 'This session has finished; you can no longer join it.');
         if (this.state.locked) return fail('room-locked', 'The teacher has locked this session. Ask them to unlock it.');
         if (this.players.size >= ROOM_LIMITS.players) return fail('room-full', `This session is full (${ROOM_LIMITS.players} players).`);
-        const id = nanoid(10);
-        player = { id, nickname: check.nickname, key: check.key, resumeToken: nanoid(24), deviceId: req.deviceId ?? null, teamId: null, conns: new Set(), lastSeenMs: clock.now() };
-        const seated = await this.seat(player);
+        const seated = await this.seat({ type: 'room:seat', playerId: nanoid(10), nickname: check.nickname, key: check.key, resumeToken: nanoid(24), deviceId: req.deviceId ?? null });
         if (!seated.ok) return seated;
-        this.players.set(id, player);
-        this.byToken.set(player.resumeToken, id);
+        player = seated.player;
       }
       this.detach(connId);
       player.conns.add(connId);
@@ -180,15 +257,20 @@ export class Room {
     });
   }
 
-  /** Gives a new player a cluster: their own (solo) or a team's, the smallest. */
-  private async seat(player: Player): Promise<{ ok: true } | { ok: false; error: ProtocolError }> {
+  /** Seats a new player with a cluster: their own (solo) or the smallest team's. */
+  private async seat(seat: Extract<RoomEvent, { type: 'room:seat' }>): Promise<{ ok: true; player: Player } | { ok: false; error: ProtocolError }> {
     if (this.mode === 'solo') {
-      const r = await this.apply({ type: 'addCluster', clusterId: player.id, name: player.nickname });
-      return r.rejection ? fail(r.rejection.code === 'room-locked' ? 'room-locked' : 'rejected', r.rejection.message) : { ok: true };
+      const r = await this.apply({ type: 'addCluster', clusterId: seat.playerId, name: seat.nickname });
+      if (r.rejection) return fail(r.rejection.code === 'room-locked' ? 'room-locked' : 'rejected', r.rejection.message);
+      await this.record(seat);
+      return { ok: true, player: this.players.get(seat.playerId)! };
     }
     const sizes = this.teams.map((t) => [...this.players.values()].filter((p) => p.teamId === t.id).length);
     const team = this.teams[sizes.indexOf(Math.min(...sizes))]!;
-    return this.moveToTeam(player, team.id);
+    await this.record(seat);
+    const player = this.players.get(seat.playerId)!;
+    const moved = await this.moveToTeam(player, team.id);
+    return moved.ok ? { ok: true, player } : moved;
   }
 
   private async moveToTeam(player: Player, teamId: string): Promise<{ ok: true } | { ok: false; error: ProtocolError }> {
@@ -198,7 +280,7 @@ export class Room {
       const r = await this.apply({ type: 'addCluster', clusterId: team.id, name: team.name });
       if (r.rejection) return fail('rejected', r.rejection.message);
     }
-    player.teamId = team.id;
+    if (player.teamId !== team.id) await this.record({ type: 'room:team', playerId: player.id, teamId: team.id });
     return { ok: true };
   }
 
@@ -257,13 +339,11 @@ export class Room {
       if (!clusterId) return fail('not-joined', 'You are not on a team yet.');
       const full = { ...action, clusterId } as PlayerAction;
       const before = this.state.clusters[clusterId];
-      const r = await this.apply(full);
+      const r = await this.apply(full, player.id);
       if (r.rejection) {
-        if (r.rejection.concept) {
-          // The class's misconceptions are part of the teacher's view: let it see this one now.
-          this.rejections[r.rejection.concept] = (this.rejections[r.rejection.concept] ?? 0) + 1;
-          this.scheduleFlush();
-        }
+        // Kept for the teacher's report and the class's misconceptions, which the teacher sees now.
+        await this.record({ type: 'room:refused', playerId: player.id, atS: this.state.timeS, action: full, code: r.rejection.code, concept: r.rejection.concept });
+        if (r.rejection.concept) this.scheduleFlush();
         return fail(r.rejection.code, r.rejection.message, r.rejection.concept);
       }
       this.scheduleFlush();
@@ -289,17 +369,13 @@ export class Room {
       if (!this.isTeacher(connId)) return forbidden();
       const player = this.players.get(playerId);
       if (!player) return fail('bad-request', 'There is no such player in this room.');
-      // The ban outlives a refresh: the seat's token, the device and the nickname are all refused.
-      this.bans.tokens.add(player.resumeToken);
-      if (player.deviceId) this.bans.devices.add(player.deviceId);
-      this.bans.names.add(player.key);
+      const conns = [...player.conns];
       if (this.mode === 'solo') await this.apply({ type: 'kick', clusterId: player.id });
-      for (const c of [...player.conns]) {
+      await this.record({ type: 'room:ban', playerId: player.id });
+      for (const c of conns) {
         this.conns.delete(c);
         this.deps.transport.drop(c, { reason: 'kicked', message: 'The teacher removed you from this session.' });
       }
-      this.players.delete(player.id);
-      this.byToken.delete(player.resumeToken);
       this.scheduleFlush();
       return { ok: true };
     });
@@ -333,7 +409,11 @@ export class Room {
       if (!this.isTeacher(connId)) return forbidden();
       if (this.mode !== 'teams') return fail('bad-request', 'This room is not in team mode.');
       const n = count ?? this.teams.length;
-      while (this.teams.length < n) this.teams.push({ id: `team-${this.teams.length + 1}`, name: `${TEAM_NAMES[this.teams.length % TEAM_NAMES.length]} team` });
+      if (this.teams.length < n) {
+        const teams = [...this.teams];
+        while (teams.length < n) teams.push({ id: `team-${teams.length + 1}`, name: `${TEAM_NAMES[teams.length % TEAM_NAMES.length]} team` });
+        await this.record({ type: 'room:teams', teams });
+      }
       // Deal players out in join order, like cards: sizes differ by at most one.
       let i = 0;
       for (const player of this.players.values()) {
@@ -412,14 +492,13 @@ export class Room {
 
   // ---- applying and sending ------------------------------------------------------------------
 
-  private async apply(action: Action): Promise<StepResult> {
+  /** Reduces an action and, when accepted, logs it (with the player who made it, if one did). */
+  private async apply(action: Action, by?: string): Promise<StepResult> {
     const started = performance.now();
     const r = reduce(this.state, action);
     if (!r.rejection) {
       this.state = r.state;
-      const entry: LogEntry = { seq: ++this.logSeq, atMs: this.deps.clock.now(), action };
-      // Acknowledged only once kept: with a durable store, nothing acknowledged is lost.
-      await this.deps.store.append(this.code, [entry]);
+      await this.keep(by ? { type: 'room:act', playerId: by, action: action as PlayerAction } : action);
       if (action.type !== 'tick') this.touch();
     }
     this.deps.hooks?.onAction?.(action, performance.now() - started, r.rejection !== null);

@@ -4,6 +4,7 @@ import type { Mode, StudentView, TeacherView } from '../../shared/views/index.ts
 import { getScenario } from '../../shared/scenario/library/index.ts';
 import { ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
 import { buildReport, runScenario } from '../../shared/engine/index.ts';
+import { simActionOf, type RoomLogEntry } from '../../shared/replay/log.ts';
 import { InMemoryRoomStore } from '../../server/rooms/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
@@ -128,13 +129,14 @@ describe('room: one action at a time, in arrival order', () => {
     expectOk(await join('s1', 'Ada'));
     const acks = await Promise.all(['a', 'b', 'c', 'd'].map((id) => room.act('s1', { type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1' })));
     expect(acks.map((a) => (a.ok ? a.id : a.error.code))).toEqual(['a', 'b', 'c', 'd']);
-    const log = await store.readLog(CODE);
-    expect(log.map((e) => e.action.type)).toEqual(['addCluster', 'deploy', 'deploy', 'deploy', 'deploy']);
-    expect(log.map((e) => (e.action.type === 'deploy' ? e.action.id : null)).slice(1)).toEqual(['a', 'b', 'c', 'd']);
-    expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+    expect(log.map((e) => e.action.type)).toEqual(['addCluster', 'room:seat', 'room:act', 'room:act', 'room:act', 'room:act']);
+    // Each accepted action is kept with the player who made it.
+    expect(log.slice(2).map((e) => simActionOf(e.action))).toEqual(['a', 'b', 'c', 'd'].map((id) => ({ type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1', clusterId: expect.any(String) })));
+    expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('explains a refused action with its concept, changes nothing and logs nothing', async () => {
+  it('explains a refused action with its concept, changes nothing, and logs it only as a refusal', async () => {
     const { room, join, store } = await makeRoom();
     expectOk(await join('s1', 'Ada'));
     const before = room.simulation;
@@ -146,7 +148,10 @@ describe('room: one action at a time, in arrival order', () => {
       expect(ack.error.message).toMatch(/Windows/);
     }
     expect(room.simulation).toBe(before);
-    expect((await store.readLog(CODE)).length).toBe(1);
+    const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+    expect(log.map((e) => e.action.type)).toEqual(['addCluster', 'room:seat', 'room:refused']);
+    expect(log[2]!.action).toMatchObject({ code: 'foreign-kernel', concept: 'shared-kernel' });
+    expect(log.filter((e) => simActionOf(e.action) !== null)).toHaveLength(1);
   });
 });
 
@@ -343,5 +348,69 @@ describe('room: teams', () => {
     expect(teacherView().leaderboard.map((r) => r.clusterId).sort()).toEqual(['team-1', 'team-2']);
     expect(teacherView().placements.find((p) => p.appId === 'web')!.unplaced).toBe(2);
     expectError(await room.assignTeam('teacher', players[0]!.playerId, 'team-99'), 'bad-request');
+  });
+});
+
+describe('room: rebuilt from its log', () => {
+  async function played(mode: Mode) {
+    const made = await makeRoom(mode);
+    const { room, clock, join, teacher } = made;
+    await teacher();
+    const ada = expectOk(await join('s1', 'Ada', { deviceId: 'device-ada-0000001' }));
+    const grace = expectOk(await join('s2', 'Grace'));
+    const mallory = expectOk(await join('s3', 'Mallory', { deviceId: 'device-mal-0000001' }));
+    expectOk(await room.act('s1', { type: 'deploy', id: 'w1', appId: 'web', runtime: 'container', target: 'linux-1' }));
+    await room.act('s2', { type: 'deploy', appId: 'reports', runtime: 'container', target: 'linux-1' });
+    expectOk(await room.act('s2', { type: 'createVm', id: 'v1', hostId: 'windows-1', guestOs: 'windows', vcpu: 2, memoryMiB: 4096, containerEngine: true }));
+    if (mode === 'teams') expectOk(await room.balanceTeams('teacher', 5));
+    expectOk(await room.command('teacher', { type: 'start' }));
+    await clock.advance(3000);
+    expectOk(await room.kick('teacher', mallory.playerId));
+    expectOk(await room.command('teacher', { type: 'injectEvent', event: { type: 'kernelExploit', os: 'linux' } }));
+    await clock.advance(2000);
+    return { ...made, ada, grace, mallory };
+  }
+
+  for (const mode of ['solo', 'teams'] as const) {
+    it(`gives back the same simulation, roster, teams, bans and tallies (${mode})`, async () => {
+      const { room, store, clock, ada, mallory } = await played(mode);
+      const meta = (await store.getRoom(CODE))!;
+      const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+      const transport = new MemoryTransport();
+      const restored = Room.restore(meta, log, { clock, transport, store });
+      expect(JSON.stringify(restored.simulation)).toBe(JSON.stringify(room.simulation));
+      expect(restored.playerCount).toBe(room.playerCount);
+      room.dispose();
+      // The restored room serves the same people: the teacher's roster and concepts match.
+      expectOk(await restored.attachHost('t2', 'teacher', HOST));
+      await clock.advance(50);
+      const t2 = transport.last('t2', 'view:teacher') as TeacherView;
+      expect(t2.roster.map((p) => [p.nickname, p.teamId])).toEqual(mode === 'solo' ? [['Ada', null], ['Grace', null]] : [['Ada', 'team-1'], ['Grace', 'team-2']]);
+      expect(t2.concepts.find((c) => c.concept === 'shared-kernel')?.rejections).toBe(1);
+      expect(t2.banned).toBe(1);
+      // Seats come back by resume token; the banned stay out.
+      const back = expectOk(await restored.join('again', { nickname: '', resumeToken: ada.resumeToken }));
+      expect(back.playerId).toBe(ada.playerId);
+      expectError(await restored.join('m', { nickname: 'Someone', deviceId: 'device-mal-0000001' }), 'banned');
+      expectError(await restored.join('m2', { nickname: '', resumeToken: mallory.resumeToken }), 'banned');
+      restored.dispose();
+    });
+  }
+
+  it('resumes the clock where the log ends, with no jump, and keeps logging after it', async () => {
+    const { room, store, clock } = await played('solo');
+    const meta = (await store.getRoom(CODE))!;
+    const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+    const at = room.simulation.timeS;
+    room.dispose();
+    const restored = Room.restore(meta, log, { clock, transport: new MemoryTransport(), store });
+    expect(restored.simulation.timeS).toBe(at);
+    expect(restored.phase).toBe('running');
+    await clock.advance(1000);
+    expect(restored.simulation.timeS).toBe(at + 10);
+    const seqs = ((await store.readLog(CODE)) as unknown as RoomLogEntry[]).map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    restored.dispose();
+    expect(clock.pending).toBe(0);
   });
 });
