@@ -67,6 +67,11 @@ export interface ServerOptions {
   readonly teacherPasscode?: string;
   readonly trustProxy?: boolean;
   readonly clientDir?: string;
+  /**
+   * The store outlives this process (Redis): rooms are restored on start, and closing drains
+   * (clients are told the server is restarting and reconnect by themselves) instead of ending them.
+   */
+  readonly durable?: boolean;
 }
 
 export interface RunningServer {
@@ -75,6 +80,8 @@ export interface RunningServer {
   /** The address actually bound, e.g. after asking for port 0. */
   readonly port: number;
   readonly host: string;
+  /** Rooms brought back from the store at start (durable stores only). */
+  readonly restored: readonly string[];
   /** Closes every room and connection, then stops listening. */
   close(): Promise<void>;
 }
@@ -91,6 +98,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hooks: { onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected) },
   });
   metrics.watchRooms(registry);
+  const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
+  if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
   const server = createServer(createApp({ ...options, registry, metrics }));
   io = attachRealtime(server, { registry, log, trustProxy: options.trustProxy });
   await new Promise<void>((resolve, reject) => {
@@ -106,8 +115,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registry,
     port: address.port,
     host: address.address,
+    restored,
     close: async () => {
-      registry.close();
+      if (options.durable) {
+        // Draining: nothing ends. Rooms stop and hand everything to the store; the connections
+        // are closed under the clients, which reconnect to their seats once a server is back.
+        io!.emit('server:notice', { kind: 'restarting', message: 'The server is restarting; you will be reconnected in a moment.' });
+        await registry.suspendAll();
+      } else {
+        registry.close();
+      }
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));

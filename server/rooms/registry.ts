@@ -4,8 +4,9 @@ import type { Scenario } from '../../shared/scenario/schema.ts';
 import type { Mode } from '../../shared/views/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { RoomStore } from './store.ts';
-import type { RoomHooks, RoomTransport } from './room.ts';
+import type { RoomDeps, RoomHooks, RoomTransport } from './room.ts';
 import { Room } from './room.ts';
+import type { RoomLogEntry } from '../../shared/replay/log.ts';
 
 /** No 0/O, 1/I/L: a code read off a projector must not be misread. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -44,6 +45,12 @@ export class RoomRegistry {
     let code = newCode();
     while (this.rooms.has(code) || (await this.options.store.getRoom(code))) code = newCode();
     const hostToken = nanoid(32);
+    const room = await Room.open({ code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now() }, this.roomDeps());
+    this.rooms.set(code, room);
+    return { code, hostToken, room };
+  }
+
+  private roomDeps(): RoomDeps {
     const hooks: RoomHooks = {
       ...this.options.hooks,
       onEnded: (c) => {
@@ -51,12 +58,40 @@ export class RoomRegistry {
         this.options.hooks?.onEnded?.(c);
       },
     };
-    const room = await Room.open(
-      { code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now() },
-      { clock: this.options.clock, transport: this.options.transport, store: this.options.store, hooks },
-    );
-    this.rooms.set(code, room);
-    return { code, hostToken, room };
+    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, hooks };
+  }
+
+  /**
+   * Brings back every room the store holds (after a restart): each is rebuilt from its log and
+   * its clock goes on from where the log ends. Returns the codes restored, and those that could
+   * not be (their logs are left in the store, untouched).
+   */
+  async restoreAll(onError: (code: string, error: unknown) => void = () => {}): Promise<{ restored: string[]; failed: string[] }> {
+    const restored: string[] = [];
+    const failed: string[] = [];
+    for (const code of await this.options.store.listRooms()) {
+      if (this.rooms.has(code)) continue;
+      try {
+        const meta = await this.options.store.getRoom(code);
+        if (!meta) continue;
+        const log = (await this.options.store.readLog(code)) as unknown as RoomLogEntry[];
+        const room = Room.restore(meta, log, this.roomDeps());
+        this.rooms.set(code, room);
+        if (room.phase === 'ended') this.endedAt.set(code, this.options.clock.now());
+        restored.push(code);
+      } catch (error) {
+        failed.push(code);
+        onError(code, error);
+      }
+    }
+    return { restored, failed };
+  }
+
+  /** Stops every room for a restart (nothing ends; the store keeps it all) and stops sweeping. */
+  async suspendAll(): Promise<void> {
+    this.options.clock.clear(this.sweeper);
+    await Promise.all([...this.rooms.values()].map((room) => room.suspend()));
+    this.rooms.clear();
   }
 
   get(code: string): Room | undefined {

@@ -604,6 +604,21 @@ export class Room {
     this.lastActivityMs = this.deps.clock.now();
   }
 
+  /**
+   * Stops the room for a restart without ending it: timers die, and connections are left to the
+   * transport closing under them, so clients reconnect by themselves once the room is restored.
+   * Resolves when everything the room accepted has been handed to its store.
+   */
+  async suspend(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.loop) this.deps.clock.clear(this.loop);
+    this.loop = null;
+    for (const t of this.timers) this.deps.clock.clear(t);
+    this.timers.clear();
+    await this.queue;
+  }
+
   /** Closes the room: every connection is told, every timer dies with it. */
   dispose(reason = 'The session is over and has been closed.'): void {
     if (this.disposed) return;
