@@ -7,10 +7,14 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
+import type { RoomStore } from '../rooms/store.ts';
+import type { RoomLogEntry } from '../../shared/replay/log.ts';
+import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
 import { RoomLimitError } from '../rooms/registry.ts';
 
 export interface ApiOptions {
   readonly registry: RoomRegistry;
+  readonly store: RoomStore;
   /** When set, creating a room requires it (TEACHER_PASSCODE). */
   readonly teacherPasscode?: string;
   readonly trustProxy?: boolean;
@@ -29,7 +33,7 @@ const createRoomSchema = z.strictObject({
 const apiError = (res: Response, status: number, code: string, message: string, details?: string[]) =>
   res.status(status).json({ error: details ? { code, message, details } : { code, message } });
 
-export function apiRouter({ registry, teacherPasscode, trustProxy }: ApiOptions): Router {
+export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiOptions): Router {
   const router = Router();
   const creates = new RateLimiterMemory({ points: 30, duration: 600 });
   const lookups = new RateLimiterMemory({ points: 60, duration: 60 });
@@ -84,6 +88,30 @@ export function apiRouter({ registry, teacherPasscode, trustProxy }: ApiOptions)
     const room = registry.get(String(req.params.code ?? ''));
     if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
     res.json(room.lobbyInfo());
+  });
+
+  // The teacher's report, as JSON or CSV, at any time. The host token comes as a bearer token
+  // or, for a plain download link, as ?token=.
+  router.get('/rooms/:code/report.:format', async (req, res) => {
+    const format = String(req.params.format);
+    if (format !== 'json' && format !== 'csv') return apiError(res, 404, 'not-found', 'Reports come as report.json or report.csv.');
+    const allowed = await lookups.consume(address(req)).then(
+      () => true,
+      () => false,
+    );
+    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many requests; wait a minute.');
+    const room = registry.get(String(req.params.code ?? ''));
+    const token = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || String(req.query.token ?? '');
+    if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
+    if (!token || !room.isHostToken(token)) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can download its report.');
+    const meta = await store.getRoom(room.code);
+    if (!meta) return apiError(res, 404, 'room-not-found', 'This session is no longer kept.');
+    const report = buildClassReport(meta, (await store.readLog(room.code)) as unknown as RoomLogEntry[]);
+    const name = `clusterclass-${room.code}-${meta.scenario.id}-report.${format}`;
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    if (format === 'json') res.json(report);
+    else res.type('text/csv; charset=utf-8').send(classReportCsv(report));
   });
 
   router.use((_req, res) => apiError(res, 404, 'not-found', 'No such API endpoint.'));

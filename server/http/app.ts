@@ -23,6 +23,7 @@ const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', 
 
 export interface AppOptions {
   readonly registry: RoomRegistry;
+  readonly store: RoomStore;
   readonly metrics: Metrics;
   readonly now?: () => number;
   readonly teacherPasscode?: string;
@@ -44,7 +45,7 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/api', apiRouter({ registry, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy }));
+  app.use('/api', apiRouter({ registry, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy }));
 
   const index = `${clientDir}index.html`;
   if (existsSync(index)) {
@@ -91,8 +92,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? pino({ level: 'silent' });
   const metrics = createMetrics();
   let io: ReturnType<typeof attachRealtime> | null = null;
+  const store = options.store ?? new InMemoryRoomStore();
   const registry = new RoomRegistry({
-    store: options.store ?? new InMemoryRoomStore(),
+    store,
     clock: options.clock ?? systemClock,
     transport: socketTransport(() => io),
     hooks: { onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected) },
@@ -100,7 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.watchRooms(registry);
   const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
   if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
-  const server = createServer(createApp({ ...options, registry, metrics }));
+  const server = createServer(createApp({ ...options, registry, metrics, store }));
   io = attachRealtime(server, { registry, log, trustProxy: options.trustProxy });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -221,6 +221,10 @@ export class Room {
     const s = this.state.scenario;
     return { code: this.code, title: s.title, summary: s.summary, phase: this.state.phase, mode: this.mode, players: this.players.size, locked: this.state.locked };
   }
+  /** Whether a secret is this room's host token (for the teacher's HTTP downloads). */
+  isHostToken(token: string): boolean {
+    return sameSecret(token, this.hostToken);
+  }
   hasConnection(connId: string): boolean {
     return this.conns.has(connId);
   }
@@ -342,7 +346,7 @@ export class Room {
       const r = await this.apply(full, player.id);
       if (r.rejection) {
         // Kept for the teacher's report and the class's misconceptions, which the teacher sees now.
-        await this.record({ type: 'room:refused', playerId: player.id, atS: this.state.timeS, action: full, code: r.rejection.code, concept: r.rejection.concept });
+        await this.record({ type: 'room:refused', playerId: player.id, atS: this.state.timeS, action: full, code: r.rejection.code, concept: r.rejection.concept, message: r.rejection.message });
         if (r.rejection.concept) this.scheduleFlush();
         return fail(r.rejection.code, r.rejection.message, r.rejection.concept);
       }

@@ -14,7 +14,7 @@ export type RoomEvent =
   /** A player's accepted action, with who made it (a team's members share one cluster). */
   | { readonly type: 'room:act'; readonly playerId: string; readonly action: PlayerAction }
   /** A player's refused action: it changed nothing, but it is what the class got wrong. */
-  | { readonly type: 'room:refused'; readonly playerId: string; readonly atS: number; readonly action: PlayerAction; readonly code: string; readonly concept: Concept | null }
+  | { readonly type: 'room:refused'; readonly playerId: string; readonly atS: number; readonly action: PlayerAction; readonly code: string; readonly concept: Concept | null; readonly message: string }
   | { readonly type: 'room:seat'; readonly playerId: string; readonly nickname: string; readonly key: string; readonly resumeToken: string; readonly deviceId: string | null }
   | { readonly type: 'room:team'; readonly playerId: string; readonly teamId: string }
   | { readonly type: 'room:teams'; readonly teams: readonly { readonly id: string; readonly name: string }[] }

@@ -1,0 +1,159 @@
+import type { Concept } from '../../shared/engine/concepts.ts';
+import type { PlayerAction } from '../../shared/engine/types.ts';
+import { createSimulation, reduce } from '../../shared/engine/index.ts';
+import { standings } from '../../shared/views/index.ts';
+import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
+import { isRoomEvent, simActionOf } from '../../shared/replay/log.ts';
+import type { RoomMeta } from '../rooms/store.ts';
+
+export interface Decision {
+  readonly atS: number;
+  readonly action: PlayerAction;
+  readonly outcome: 'accepted' | 'refused';
+  readonly code: string | null;
+  readonly concept: Concept | null;
+  readonly message: string | null;
+}
+
+export interface StudentReport {
+  readonly playerId: string;
+  readonly nickname: string;
+  readonly team: string | null;
+  readonly rank: number | null;
+  readonly score: { readonly total: number; readonly availability: number; readonly cost: number; readonly security: number };
+  readonly decisions: readonly Decision[];
+  readonly incidents: readonly { atS: number; type: string; concept: Concept; appIds: readonly string[]; message: string; securityPenalty: number }[];
+  readonly kicked: boolean;
+}
+
+export interface ClassReport {
+  readonly room: { readonly code: string; readonly mode: string; readonly seed: number; readonly scenario: { readonly id: string; readonly title: string }; readonly phase: string; readonly timeS: number; readonly durationS: number };
+  readonly students: readonly StudentReport[];
+  /** The concepts the class met most often, in refusals and in incidents. */
+  readonly concepts: readonly { readonly concept: Concept; readonly refusals: number; readonly incidents: number; readonly students: number }[];
+}
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * The teacher's report, built from the room's log alone: the simulation is replayed to learn
+ * the second of every decision, and room events say who made it and what was refused.
+ */
+export function buildClassReport(meta: RoomMeta, log: readonly RoomLogEntry[]): ClassReport {
+  let state = createSimulation(meta.scenario, meta.seed);
+  const seats = new Map<string, { nickname: string; team: string | null; kicked: boolean }>();
+  const teamNames = new Map<string, string>();
+  const decisions = new Map<string, Decision[]>();
+  const decide = (playerId: string, d: Decision) => decisions.set(playerId, [...(decisions.get(playerId) ?? []), d]);
+
+  for (const entry of log) {
+    const logged = entry.action;
+    const sim = simActionOf(logged);
+    if (sim) state = reduce(state, sim).state;
+    if (!isRoomEvent(logged)) {
+      if (logged.type === 'addCluster' && meta.mode === 'teams') teamNames.set(logged.clusterId, logged.name ?? logged.clusterId);
+      continue;
+    }
+    const event: RoomEvent = logged;
+    switch (event.type) {
+      case 'room:seat':
+        seats.set(event.playerId, { nickname: event.nickname, team: null, kicked: false });
+        break;
+      case 'room:team':
+        if (seats.has(event.playerId)) seats.get(event.playerId)!.team = event.teamId;
+        break;
+      case 'room:ban':
+        if (seats.has(event.playerId)) seats.get(event.playerId)!.kicked = true;
+        break;
+      case 'room:act':
+        decide(event.playerId, { atS: state.timeS, action: event.action, outcome: 'accepted', code: null, concept: null, message: null });
+        break;
+      case 'room:refused':
+        decide(event.playerId, { atS: event.atS, action: event.action, outcome: 'refused', code: event.code, concept: event.concept, message: event.message });
+        break;
+      case 'room:teams':
+        break;
+    }
+  }
+
+  const board = standings(state);
+  const students: StudentReport[] = [...seats].map(([playerId, seat]) => {
+    const clusterId = meta.mode === 'solo' ? playerId : seat.team;
+    const cluster = clusterId ? state.clusters[clusterId] : undefined;
+    const score = clusterId ? board.scores.get(clusterId) : undefined;
+    return {
+      playerId,
+      nickname: seat.nickname,
+      team: seat.team ? (teamNames.get(seat.team) ?? seat.team) : null,
+      rank: clusterId ? (board.rankOf.get(clusterId) ?? null) : null,
+      score: { total: r1(score?.total ?? 0), availability: r1(score?.availability ?? 0), cost: r1(score?.cost ?? 0), security: r1(score?.security ?? 0) },
+      decisions: decisions.get(playerId) ?? [],
+      incidents: (cluster?.incidents ?? []).map((i) => ({ atS: i.atS, type: i.type, concept: i.concept, appIds: i.appIds, message: i.message, securityPenalty: i.securityPenalty })),
+      kicked: seat.kicked,
+    };
+  });
+
+  const tally = new Map<Concept, { refusals: number; incidents: number; students: Set<string> }>();
+  const bump = (concept: Concept, kind: 'refusals' | 'incidents', who: string) => {
+    const t = tally.get(concept) ?? { refusals: 0, incidents: 0, students: new Set<string>() };
+    t[kind]++;
+    t.students.add(who);
+    tally.set(concept, t);
+  };
+  for (const s of students) {
+    for (const d of s.decisions) if (d.concept) bump(d.concept, 'refusals', s.playerId);
+    // An incident that hit nothing (a contained exploit, a passed audit) is not a miss.
+    for (const i of s.incidents) if (i.appIds.length > 0 || i.securityPenalty > 0 || i.type === 'overBudget') bump(i.concept, 'incidents', s.playerId);
+  }
+  const concepts = [...tally]
+    .map(([concept, t]) => ({ concept, refusals: t.refusals, incidents: t.incidents, students: t.students.size }))
+    .sort((a, b) => b.students - a.students || b.refusals + b.incidents - (a.refusals + a.incidents) || a.concept.localeCompare(b.concept));
+
+  return {
+    room: { code: meta.code, mode: meta.mode, seed: meta.seed, scenario: { id: meta.scenario.id, title: meta.scenario.title }, phase: state.phase, timeS: state.timeS, durationS: meta.scenario.durationS },
+    students,
+    concepts,
+  };
+}
+
+const CSV_COLUMNS = ['row', 'nickname', 'team', 'rank', 'total', 'availability', 'cost', 'security', 'atS', 'kind', 'detail', 'outcome', 'code', 'concept', 'message'] as const;
+
+/** One table a spreadsheet opens: a summary row per student, then their decisions and incidents, then the class's concepts. */
+export function classReportCsv(report: ClassReport): string {
+  const rows: (string | number | null)[][] = [[...CSV_COLUMNS]];
+  for (const s of report.students) {
+    const who = [s.nickname, s.team, s.rank, s.score.total, s.score.availability, s.score.cost, s.score.security];
+    rows.push(['student', ...who, null, s.kicked ? 'removed by the teacher' : null, null, null, null, null, null]);
+    for (const d of s.decisions) rows.push(['decision', ...who, d.atS, d.action.type, describeAction(d.action), d.outcome, d.code, d.concept, d.message]);
+    for (const i of s.incidents) rows.push(['incident', ...who, i.atS, i.type, i.appIds.join(' '), i.securityPenalty > 0 ? `-${i.securityPenalty} security` : null, null, i.concept, i.message]);
+  }
+  for (const c of report.concepts) rows.push(['class-concept', null, null, null, null, null, null, null, null, null, `${c.students} students`, `${c.refusals} refusals, ${c.incidents} incidents`, null, c.concept, null]);
+  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function describeAction(a: PlayerAction): string {
+  switch (a.type) {
+    case 'deploy':
+      return `${a.appId} as ${a.runtime} on ${a.target}`;
+    case 'createVm':
+      return `${a.guestOs} VM ${a.vcpu} vCPU ${a.memoryMiB} MiB on ${a.hostId}${a.containerEngine ? ' with engine' : ''}`;
+    case 'configureHost':
+      return `${a.hostId} → ${a.platform}`;
+    case 'deleteVm':
+      return a.vmId;
+    case 'remove':
+      return a.instanceId;
+    case 'setLimits':
+      return `${a.instanceId} cpu ${a.cpu ?? 'unlimited'}`;
+    case 'ready':
+      return a.ready === false ? 'not ready' : 'ready';
+  }
+}
+
+/** RFC 4180 quoting, and no formula injection: a cell starting with = + - @ is made text. */
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
