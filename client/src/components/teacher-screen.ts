@@ -3,6 +3,8 @@ import { customElement, property } from 'lit/decorators.js';
 import type { ProtocolError } from '../../../shared/protocol/index.ts';
 import type { ClusterDetail, RoomStatic, TeacherView } from '../../../shared/views/types.ts';
 import { emit } from '../lib/events.ts';
+import { downloadReport } from '../lib/api.ts';
+import { hostToken } from '../lib/storage.ts';
 import type { Connection } from '../lib/socket-controller.ts';
 import { base } from '../styles/shared.ts';
 import './class-leaderboard.ts';
@@ -119,6 +121,17 @@ export class TeacherScreen extends LitElement {
     if (changed.has('watching') && this.watching) this.renderRoot.querySelector('[data-testid=watch-panel]')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
 
+  private async _onReport(format: 'csv' | 'json') {
+    const code = this.room?.code ?? '';
+    const token = hostToken(code);
+    try {
+      if (!token) throw new Error('This browser does not hold the host link for this room.');
+      await downloadReport(code, token, format);
+    } catch (error) {
+      this.error = { code: 'report', message: `Could not download the report: ${(error as Error).message}` };
+    }
+  }
+
   override render() {
     const { room, view } = this;
     if (!room || !view) return html`<main><p role="status">Loading the console…</p></main>`;
@@ -130,6 +143,8 @@ export class TeacherScreen extends LitElement {
         <div class="links">
           <span>${room.scenario.title} · ${room.mode === 'teams' ? 'teams' : 'solo'} · ${view.roster.length} students</span>
           <a class="button small" href="/project/${room.code}" target="_blank" rel="noopener" data-testid="open-projector">Open projector ↗</a>
+          <button type="button" class="small" data-testid="report-csv" @click=${() => this._onReport('csv')}>Report (CSV)</button>
+          <button type="button" class="small" data-testid="report-json" @click=${() => this._onReport('json')}>Report (JSON)</button>
           <cc-connection-status .connection=${this.connection}></cc-connection-status>
         </div>
       </header>

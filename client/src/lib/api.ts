@@ -68,3 +68,27 @@ export const getScenarios = (): Promise<ScenarioSummary[]> => call('/api/scenari
 export const getRoom = (code: string): Promise<RoomInfo> => call(`/api/rooms/${encodeURIComponent(code)}`);
 export const createRoom = (request: CreateRoomRequest): Promise<{ code: string; hostToken: string }> =>
   call('/api/rooms', { method: 'POST', body: JSON.stringify(request) });
+
+/**
+ * Saves the teacher's report as a file. Fetched with the host token as a bearer token (not in the
+ * URL, where it would stay in the browser's history), then handed to the browser as a download.
+ */
+export async function downloadReport(code: string, token: string, format: 'csv' | 'json'): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/rooms/${encodeURIComponent(code)}/report.${format}`, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError('network', 'Cannot reach the ClusterClass server. Check your network connection.', 0);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    throw new ApiError(body?.error?.code ?? `http-${res.status}`, body?.error?.message ?? `The server answered ${res.status}.`, res.status);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `clusterclass-${code}-report.${format}`;
+  const url = URL.createObjectURL(await res.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
