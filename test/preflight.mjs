@@ -11,8 +11,8 @@ const REQUIREMENTS = [
   { command: 'docker-compose', aptPackages: ['docker-compose'], neededBy: 'test/compose (checks docker-compose.yml; no Docker engine needed)' },
   // A font too: without recommends Chromium may come with none, and screenshots would be unreadable.
   { command: 'chromium', aptPackages: ['chromium', 'fonts-dejavu-core'], neededBy: 'the Playwright browser tests (test/e2e), which drive Debian\'s Chromium' },
-  // Coming with the durable-sessions issue:
-  // { command: 'redis-server', aptPackages: ['redis-server'], neededBy: 'Redis storage and scale-out tests' },
+  // The tests start their own redis-server on a free port; Debian does not start one as a service here.
+  { command: 'redis-server', aptPackages: ['redis-server'], neededBy: 'the Redis storage tests (test/storage) and the durable-session tests' },
 ];
 
 function onPath(command) {

@@ -1,0 +1,329 @@
+import { createClient, ErrorReply } from 'redis';
+import {
+  checkBatch,
+  checkSnapshot,
+  checkTtl,
+  StoreError,
+  type LogEntry,
+  type Replay,
+  type RoomMeta,
+  type RoomStore,
+  type Snapshot,
+  type SnapshotInfo,
+} from './store.ts';
+
+/*
+ * Key layout (docs/STORAGE.md has the long form). The braces are literal: a Redis Cluster hash
+ * tag, so one room's keys, and one replay's, share a slot.
+ *
+ *   cc:rooms                      set     codes of live rooms
+ *   cc:room:{CODE}                string  RoomMeta as JSON
+ *   cc:log:{CODE}                 stream  entry id `${seq}-0`, fields seq, atMs, action (JSON)
+ *   cc:snap:{CODE}                hash    seq -> Snapshot as JSON
+ *   cc:snapidx:{CODE}             zset    score seq, member `${seq}:${atS}` (seek without states)
+ *   cc:replay:{ID}                hash    code, archivedAtMs                      } all with the
+ *   cc:archive:{ID}:meta|log|snap|snapidx  copies of the four room keys above     } replay's TTL
+ */
+export function redisKeys(prefix = 'cc:') {
+  return {
+    rooms: `${prefix}rooms`,
+    room: (code: string) => `${prefix}room:{${code}}`,
+    log: (code: string) => `${prefix}log:{${code}}`,
+    snap: (code: string) => `${prefix}snap:{${code}}`,
+    snapIndex: (code: string) => `${prefix}snapidx:{${code}}`,
+    replay: (id: string) => `${prefix}replay:{${id}}`,
+    archive: (id: string) => ({
+      meta: `${prefix}archive:{${id}}:meta`,
+      log: `${prefix}archive:{${id}}:log`,
+      snap: `${prefix}archive:{${id}}:snap`,
+      snapIndex: `${prefix}archive:{${id}}:snapidx`,
+    }),
+  };
+}
+
+type Keys = ReturnType<typeof redisKeys>;
+
+// The scripts check and write in one step, so no other command sees half of it. Errors start
+// with a word that `translate` turns into a StoreError code.
+
+/** KEYS room, log, snap, snapidx, rooms; ARGV code, meta. A new room starts with nothing. */
+const CREATE = `
+if redis.call('SET', KEYS[1], ARGV[2], 'NX') == false then
+  return redis.error_reply('EXISTS room ' .. ARGV[1] .. ' exists')
+end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+redis.call('SADD', KEYS[5], ARGV[1])
+return 1`;
+
+/**
+ * KEYS room, log; ARGV code, then seq, atMs, action per entry (seqs already increasing).
+ * Every seq is checked against the stream's last one before anything is added: all or nothing.
+ */
+const APPEND = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM no room ' .. ARGV[1]) end
+local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+if #last > 0 then
+  local top = tonumber(string.match(last[1][1], '^(%d+)'))
+  if tonumber(ARGV[2]) <= top then
+    return redis.error_reply('BADSEQ room ' .. ARGV[1] .. ': seq ' .. ARGV[2] .. ' is not after ' .. top)
+  end
+end
+for i = 2, #ARGV, 3 do
+  redis.call('XADD', KEYS[2], ARGV[i] .. '-0', 'seq', ARGV[i], 'atMs', ARGV[i + 1], 'action', ARGV[i + 2])
+end
+return (#ARGV - 1) / 3`;
+
+/** KEYS room, snap, snapidx; ARGV code, seq, atS, snapshot JSON. */
+const SAVE_SNAPSHOT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM no room ' .. ARGV[1]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], ARGV[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2] .. ':' .. ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[4])
+return 1`;
+
+/**
+ * KEYS room, log, snap, snapidx, replay, then the archive's meta, log, snap, snapidx;
+ * ARGV code, replayId, ttlMs, archivedAtMs.
+ */
+const ARCHIVE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM no room ' .. ARGV[1]) end
+local owner = redis.call('HGET', KEYS[5], 'code')
+if owner and owner ~= ARGV[1] then
+  return redis.error_reply('TAKEN replay ' .. ARGV[2] .. ' belongs to room ' .. owner)
+end
+for i = 1, 4 do
+  -- COPY leaves the target alone when the source is missing: clear it, or a refresh would keep stale parts.
+  if redis.call('COPY', KEYS[i], KEYS[i + 5], 'REPLACE') == 0 then redis.call('DEL', KEYS[i + 5]) end
+end
+redis.call('HSET', KEYS[5], 'code', ARGV[1], 'archivedAtMs', ARGV[4])
+for i = 5, 9 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+return 1`;
+
+const SCRIPT_ERRORS = { EXISTS: 'room-exists', NOROOM: 'no-room', BADSEQ: 'bad-seq', TAKEN: 'replay-id-taken' } as const;
+
+/** Entries per XRANGE round trip, so reading a long log never blocks Redis for long. */
+const PAGE = 2000;
+
+export interface RedisRoomStoreOptions {
+  /** e.g. redis://127.0.0.1:6379 */
+  readonly url: string;
+  /** Put before every key; tests give each store a fresh one. */
+  readonly prefix?: string;
+  /** connect() gives up after this long rather than retrying forever. */
+  readonly connectTimeoutMs?: number;
+  /** Any operation rejects with `store-unavailable` after this long, so a hung Redis never stalls a room. */
+  readonly operationTimeoutMs?: number;
+  /** Connection errors, including each failed reconnect; without a listener they would crash the process. */
+  readonly onError?: (error: Error) => void;
+  readonly now?: () => number;
+}
+
+function newClient(url: string, connectTimeoutMs: number) {
+  return createClient({
+    url,
+    // Rejected at once while disconnected, instead of piling up until Redis returns.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      // 50 ms doubling to 2 s, with jitter so many servers do not reconnect in step.
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100),
+    },
+  });
+}
+
+type Client = ReturnType<typeof newClient>;
+
+/**
+ * The durable store. It fails fast: while Redis is unreachable every operation rejects at once
+ * with `store-unavailable` (no offline queue) and the client keeps reconnecting with backoff in
+ * the background. Buffering writes through an outage is the caller's job.
+ */
+export class RedisRoomStore implements RoomStore {
+  private closed = false;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly keys: Keys,
+    private readonly operationTimeoutMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  static async connect(options: RedisRoomStoreOptions): Promise<RedisRoomStore> {
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    const client = newClient(options.url, connectTimeoutMs);
+    client.on('error', (error: Error) => options.onError?.(error));
+    const connecting = client.connect();
+    // destroy() below makes a pending connect() reject later: that is expected, not unhandled.
+    connecting.catch(() => {});
+    try {
+      await deadline(connecting, connectTimeoutMs, `connecting to Redis at ${where(options.url)}`);
+    } catch (error) {
+      client.destroy();
+      throw error instanceof StoreError ? error : new StoreError('store-unavailable', `cannot reach Redis at ${where(options.url)}`, { cause: error });
+    }
+    return new RedisRoomStore(client, redisKeys(options.prefix), options.operationTimeoutMs ?? 5000, options.now ?? Date.now);
+  }
+
+  async createRoom(meta: RoomMeta): Promise<void> {
+    const k = this.keys;
+    const code = meta.code;
+    await this.op('createRoom', () =>
+      this.client.eval(CREATE, { keys: [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.rooms], arguments: [code, JSON.stringify(meta)] }),
+    );
+  }
+
+  async getRoom(code: string): Promise<RoomMeta | null> {
+    const json = await this.op('getRoom', () => this.client.get(this.keys.room(code)));
+    return json === null ? null : (JSON.parse(json) as RoomMeta);
+  }
+
+  async append(code: string, entries: readonly LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // The script checks the first seq against the stream; the rest are checked here.
+    checkBatch(code, entries, 0);
+    const args = [code];
+    for (const e of entries) args.push(String(e.seq), String(e.atMs), JSON.stringify(e.action));
+    // One connection runs commands in the order they were sent, so concurrent appends for a
+    // room are kept in call order; nothing is retried behind the caller's back to reorder them.
+    await this.op('append', () => this.client.eval(APPEND, { keys: [this.keys.room(code), this.keys.log(code)], arguments: args }));
+  }
+
+  async readLog(code: string, fromSeq = 0): Promise<LogEntry[]> {
+    return this.op('readLog', () => this.readStream(this.keys.log(code), fromSeq));
+  }
+
+  async saveSnapshot(code: string, snapshot: Snapshot): Promise<void> {
+    checkSnapshot(code, snapshot);
+    const k = this.keys;
+    const json = JSON.stringify({ seq: snapshot.seq, atS: snapshot.atS, state: snapshot.state });
+    await this.op('saveSnapshot', () =>
+      this.client.eval(SAVE_SNAPSHOT, { keys: [k.room(code), k.snap(code), k.snapIndex(code)], arguments: [code, String(snapshot.seq), String(snapshot.atS), json] }),
+    );
+  }
+
+  async latestSnapshot(code: string): Promise<Snapshot | null> {
+    return this.op('latestSnapshot', async () => {
+      const [member] = await this.client.zRange(this.keys.snapIndex(code), 0, 0, { REV: true });
+      if (member === undefined) return null;
+      const json = await this.client.hGet(this.keys.snap(code), String(parseInfo(member).seq));
+      // null only if the room was deleted between the two reads.
+      return json === null ? null : (JSON.parse(json) as Snapshot);
+    });
+  }
+
+  async listSnapshots(code: string): Promise<SnapshotInfo[]> {
+    const members = await this.op('listSnapshots', () => this.client.zRange(this.keys.snapIndex(code), 0, -1));
+    return members.map(parseInfo);
+  }
+
+  async deleteRoom(code: string): Promise<void> {
+    const k = this.keys;
+    await this.op('deleteRoom', () => this.client.multi().del([k.room(code), k.log(code), k.snap(code), k.snapIndex(code)]).sRem(k.rooms, code).exec());
+  }
+
+  async listRooms(): Promise<string[]> {
+    return this.op('listRooms', () => this.client.sMembers(this.keys.rooms));
+  }
+
+  async archive(code: string, replayId: string, ttlS: number): Promise<void> {
+    checkTtl(ttlS);
+    const k = this.keys;
+    const a = k.archive(replayId);
+    await this.op('archive', () =>
+      this.client.eval(ARCHIVE, {
+        keys: [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.replay(replayId), a.meta, a.log, a.snap, a.snapIndex],
+        arguments: [code, replayId, String(Math.max(1, Math.round(ttlS * 1000))), String(this.now())],
+      }),
+    );
+  }
+
+  async getReplay(replayId: string): Promise<Replay | null> {
+    const a = this.keys.archive(replayId);
+    return this.op('getReplay', async () => {
+      if ((await this.client.exists(this.keys.replay(replayId))) === 0) return null;
+      const meta = await this.client.get(a.meta);
+      // The keys share one TTL; a missing one means the replay expired while being read.
+      if (meta === null) return null;
+      const log = await this.readStream(a.log, 0);
+      const snapshots = Object.values(await this.client.hGetAll(a.snap))
+        .map((json) => JSON.parse(json) as Snapshot)
+        .sort((x, y) => x.seq - y.seq);
+      return { meta: JSON.parse(meta) as RoomMeta, log, snapshots };
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      return (await this.op('ping', () => this.client.ping())) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.client.isReady) return void this.client.destroy();
+    // close() waits for replies still due; a hung Redis must not hold shutdown.
+    await deadline(this.client.close(), this.operationTimeoutMs, 'closing').catch(() => this.client.destroy());
+  }
+
+  private async readStream(key: string, fromSeq: number): Promise<LogEntry[]> {
+    const entries: LogEntry[] = [];
+    let start = fromSeq >= 1 ? `${Math.ceil(fromSeq)}-0` : '-';
+    for (;;) {
+      const page = (await this.client.xRange(key, start, '+', { COUNT: PAGE })) ?? [];
+      for (const { message } of page) {
+        const fields = message as Record<string, string>;
+        entries.push({ seq: Number(fields.seq), atMs: Number(fields.atMs), action: JSON.parse(fields.action!) as LogEntry['action'] });
+      }
+      if (page.length < PAGE) return entries;
+      start = `(${page.at(-1)!.id}`;
+    }
+  }
+
+  /** Runs one operation against the deadline, turning Redis's failures into StoreErrors. */
+  private async op<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError('store-unavailable', `${what}: the store is closed`);
+    try {
+      return await deadline(run(), this.operationTimeoutMs, what);
+    } catch (error) {
+      throw translate(what, error);
+    }
+  }
+}
+
+function translate(what: string, error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  if (error instanceof ErrorReply) {
+    const word = error.message.split(' ', 1)[0] as keyof typeof SCRIPT_ERRORS;
+    const code = SCRIPT_ERRORS[word];
+    if (code) return new StoreError(code, error.message.slice(word.length + 1));
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new StoreError('store-unavailable', `${what}: ${message}`, { cause: error });
+}
+
+function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreError('store-unavailable', `${what}: no answer from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+function parseInfo(member: string): SnapshotInfo {
+  const colon = member.indexOf(':');
+  return { seq: Number(member.slice(0, colon)), atS: Number(member.slice(colon + 1)) };
+}
+
+/** host:port of a Redis URL, without any password in it. */
+function where(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'an invalid URL';
+  }
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import { RedisRoomStore, redisKeys } from '../../server/rooms/redis-store.ts';
+import { StoreError } from '../../server/rooms/store.ts';
+import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
+import { meta, storeContract, tick } from './store-contract.ts';
+
+// One real redis-server for this file; every store gets keys under a prefix of its own.
+let redis: TestRedis;
+let admin: ReturnType<typeof createClient>;
+let stores = 0;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  admin = createClient({ url: redis.url });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  await admin?.close();
+  await redis?.stop();
+});
+
+async function freshStore(): Promise<{ store: RedisRoomStore; prefix: string }> {
+  const prefix = `cc-test-${++stores}:`;
+  return { store: await RedisRoomStore.connect({ url: redis.url, prefix }), prefix };
+}
+
+storeContract('RedisRoomStore', async () => {
+  const { store, prefix } = await freshStore();
+  return {
+    store,
+    // Redis keeps the time: check every key of the replay carries the TTL, then cut it short.
+    lapse: async (replayId, ttlS) => {
+      const k = redisKeys(prefix);
+      const keys = [k.replay(replayId), ...Object.values(k.archive(replayId))];
+      const present = [];
+      for (const key of keys) if (await admin.exists(key)) present.push(key);
+      expect(present.length).toBeGreaterThanOrEqual(2);
+      for (const key of present) {
+        const ttl = await admin.pTTL(key);
+        expect(ttl, key).toBeGreaterThan(0);
+        expect(ttl, key).toBeLessThanOrEqual(ttlS * 1000);
+        await admin.pExpire(key, 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+    dispose: () => store.close(),
+  };
+});
+
+describe('RedisRoomStore: the key layout docs/STORAGE.md describes', () => {
+  it('keeps meta as JSON, the log as a stream with ids from seq, snapshots by seq, live codes in a set', async () => {
+    const { store, prefix } = await freshStore();
+    const k = redisKeys(prefix);
+    await store.createRoom(meta('ABCD'));
+    await store.append('ABCD', [tick(1), tick(2)]);
+    await store.saveSnapshot('ABCD', { seq: 2, atS: 0.2, state: { t: 2 } });
+    expect(k.log('ABCD')).toBe(`${prefix}log:{ABCD}`);
+    expect(JSON.parse((await admin.get(k.room('ABCD')))!)).toEqual(meta('ABCD'));
+    expect(await admin.type(k.log('ABCD'))).toBe('stream');
+    expect((await admin.xRange(k.log('ABCD'), '-', '+'))?.map((e) => e.id)).toEqual(['1-0', '2-0']);
+    expect(await admin.zRange(k.snapIndex('ABCD'), 0, -1)).toEqual(['2:0.2']);
+    expect(await admin.hKeys(k.snap('ABCD'))).toEqual(['2']);
+    expect(await admin.sMembers(k.rooms)).toEqual(['ABCD']);
+
+    await store.archive('ABCD', 'r1', 30 * 24 * 3600);
+    expect(await admin.hGet(k.replay('r1'), 'code')).toBe('ABCD');
+    expect(await admin.type(k.archive('r1').log)).toBe('stream');
+    expect(await admin.ttl(k.archive('r1').meta)).toBeGreaterThan(30 * 24 * 3600 - 5);
+    await store.deleteRoom('ABCD');
+    expect(await admin.keys(`${prefix}*`)).toEqual(expect.arrayContaining([k.replay('r1'), k.archive('r1').meta, k.archive('r1').log]));
+    expect(await admin.keys(`${prefix}*{ABCD}`)).toEqual([]);
+    await store.close();
+  });
+
+  it('lets a 1 s replay expire in Redis itself', async () => {
+    const { store } = await freshStore();
+    await store.createRoom(meta('ABCD'));
+    await store.archive('ABCD', 'short', 1);
+    expect(await store.getReplay('short')).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(await store.getReplay('short')).toBeNull();
+    await store.close();
+  });
+});
+
+describe('RedisRoomStore when Redis is unreachable', () => {
+  it('rejects operations at once instead of queueing them, and ping says false', async () => {
+    const own = await startRedisServer();
+    const errors: Error[] = [];
+    const store = await RedisRoomStore.connect({ url: own.url, onError: (e) => errors.push(e) });
+    try {
+      await store.createRoom(meta('ABCD'));
+      await store.append('ABCD', [tick(1)]);
+      await own.stop();
+
+      const started = Date.now();
+      const outcomes = await Promise.allSettled([store.append('ABCD', [tick(2)]), store.readLog('ABCD'), store.getRoom('ABCD'), store.listRooms()]);
+      for (const outcome of outcomes) {
+        expect(outcome.status).toBe('rejected');
+        const reason = (outcome as PromiseRejectedResult).reason as StoreError;
+        expect(reason).toBeInstanceOf(StoreError);
+        expect(reason.code).toBe('store-unavailable');
+      }
+      expect(await store.ping()).toBe(false);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(errors.length).toBeGreaterThan(0);
+    } finally {
+      const closing = Date.now();
+      await store.close();
+      expect(Date.now() - closing).toBeLessThan(1000);
+      await own.stop();
+    }
+  });
+
+  it('gives up connecting rather than waiting forever', async () => {
+    const own = await startRedisServer();
+    await own.stop();
+    const started = Date.now();
+    const error = await RedisRoomStore.connect({ url: own.url, connectTimeoutMs: 500 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe('store-unavailable');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('rejects an operation Redis does not answer, after the deadline', async () => {
+    const own = await startRedisServer();
+    const store = await RedisRoomStore.connect({ url: own.url, operationTimeoutMs: 300 });
+    try {
+      await store.createRoom(meta('ABCD'));
+      // SIGSTOP: the socket stays open but nothing answers, like a hung server.
+      process.kill(own.pid, 'SIGSTOP');
+      const started = Date.now();
+      const error = await store.append('ABCD', [tick(1)]).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((error as StoreError).code).toBe('store-unavailable');
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(await store.ping()).toBe(false);
+    } finally {
+      process.kill(own.pid, 'SIGCONT');
+      await store.close();
+      await own.stop();
+    }
+  });
+});
