@@ -1,6 +1,9 @@
 import { networkInterfaces } from 'node:os';
 import { pino } from 'pino';
 import { startServer } from './http/app.ts';
+import { RedisRoomStore } from './rooms/redis-store.ts';
+import { BufferedStore } from './rooms/buffered-store.ts';
+import { systemClock } from './rooms/clock.ts';
 import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';
 
@@ -32,10 +35,31 @@ if (process.env.SKIP_CLIENT_BUILD !== '1') {
   const built = ensureClientBuilt((line) => console.log(line));
   if (built === 'failed') log.warn('the browser client did not build; serving the API only');
 }
+// With REDIS_URL, sessions survive restarts: rooms are restored on start and drained on SIGTERM.
+const redisUrl = process.env.REDIS_URL || undefined;
+const store = redisUrl
+  ? new BufferedStore(
+      await RedisRoomStore.connect({ url: redisUrl, onError: (error) => log.warn({ err: error }, 'redis connection problem') }).catch((error: unknown) => {
+        log.fatal({ err: error }, 'cannot reach Redis at REDIS_URL');
+        process.exit(1);
+      }),
+      {
+        clock: systemClock,
+        onEvent: (event) => {
+          if (event.kind === 'degraded') log.error({ err: event.error }, 'store unreachable: rooms play on from memory, writes are queued');
+          else if (event.kind === 'recovered') log.warn({ flushed: event.flushed }, 'store back: queued writes kept');
+          else log.error({ room: event.code, queued: event.queued }, 'WRITE QUEUE FULL: this room is no longer being saved and would not survive a restart');
+        },
+      },
+    )
+  : undefined;
 const running = await startServer({
   port,
   host,
   log,
+  store,
+  storeName: redisUrl ? 'redis' : 'memory',
+  durable: Boolean(redisUrl),
   teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
   trustProxy: process.env.TRUST_PROXY === '1',
 }).catch((error: NodeJS.ErrnoException) => {
@@ -55,12 +79,16 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // A client holding a request open must not keep the process alive for ever.
     const force = setTimeout(() => running.server.closeAllConnections(), 5_000);
     force.unref();
-    running.close().then(
-      () => log.info('closed'),
-      (error: unknown) => {
-        log.error({ err: error }, 'error while closing');
-        process.exitCode = 1;
-      },
-    );
+    // Drain: rooms hand everything to the store, then the store writes what still waits.
+    running
+      .close()
+      .then(() => store?.close())
+      .then(
+        () => log.info('closed'),
+        (error: unknown) => {
+          log.error({ err: error }, 'error while closing');
+          process.exitCode = 1;
+        },
+      );
   });
 }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Action } from '../shared/engine/types.ts';
 import { TEACHER_ACTION_TYPES } from '../shared/engine/types.ts';
 import type { RoomRegistry } from './rooms/registry.ts';
+import type { BufferedStore } from './rooms/buffered-store.ts';
 
 /** Prometheus metrics for one server process, on a registry of its own. */
 export function createMetrics() {
@@ -34,6 +35,18 @@ export function createMetrics() {
       actions.inc({ kind, outcome: rejected ? 'rejected' : 'accepted' });
       if (kind === 'tick') tickSeconds.observe(ms / 1000);
       else if (recent.length < 100_000) recent.push(Date.now());
+    },
+    /** The durable store's write queue: what waits while it is away, and what could not be kept. */
+    watchStore(store: BufferedStore) {
+      new Gauge({ name: 'clusterclass_store_queued_entries', help: 'Log entries waiting for the store to come back', registers: [registry], collect() {
+        this.set(store.status().queued);
+      } });
+      new Gauge({ name: 'clusterclass_store_degraded', help: '1 while the store is unreachable and writes are queued', registers: [registry], collect() {
+        this.set(store.status().degraded ? 1 : 0);
+      } });
+      new Gauge({ name: 'clusterclass_store_dropped_entries', help: 'Log entries dropped because the queue was full (their rooms are no longer saved)', registers: [registry], collect() {
+        this.set(store.status().dropped);
+      } });
     },
     /** Gauges read from the rooms each time /metrics is scraped. */
     watchRooms(rooms: RoomRegistry) {

@@ -8,7 +8,6 @@ import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { RoomStore } from '../rooms/store.ts';
-import type { RoomLogEntry } from '../../shared/replay/log.ts';
 import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
 import { RoomLimitError } from '../rooms/registry.ts';
 
@@ -106,7 +105,7 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiO
     if (!token || !room.isHostToken(token)) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can download its report.');
     const meta = await store.getRoom(room.code);
     if (!meta) return apiError(res, 404, 'room-not-found', 'This session is no longer kept.');
-    const report = buildClassReport(meta, (await store.readLog(room.code)) as unknown as RoomLogEntry[]);
+    const report = buildClassReport(meta, await store.readLog(room.code));
     const name = `clusterclass-${room.code}-${meta.scenario.id}-report.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     res.setHeader('Cache-Control', 'no-store');

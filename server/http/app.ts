@@ -14,6 +14,7 @@ import { RoomRegistry } from '../rooms/registry.ts';
 import { InMemoryRoomStore, type RoomStore } from '../rooms/store.ts';
 import { systemClock, type Clock } from '../rooms/clock.ts';
 import { attachRealtime, socketTransport } from '../realtime/socket-server.ts';
+import { BufferedStore } from '../rooms/buffered-store.ts';
 
 /** Where `npm run build:client` puts the Lit clients. */
 export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));
@@ -24,6 +25,7 @@ const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', 
 export interface AppOptions {
   readonly registry: RoomRegistry;
   readonly store: RoomStore;
+  readonly storeName?: 'memory' | 'redis';
   readonly metrics: Metrics;
   readonly now?: () => number;
   readonly teacherPasscode?: string;
@@ -39,8 +41,19 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', true);
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', version: readVersion(), uptimeS: Math.floor((now() - startedAt) / 1000), scenarios: SCENARIOS.length, rooms: registry.all().length, store: 'memory' });
+  app.get('/health', async (_req, res) => {
+    // Degraded, not down: rooms play on from memory while the store is away (see BufferedStore).
+    const reachable = await options.store.ping();
+    const buffer = options.store instanceof BufferedStore ? options.store.status() : null;
+    res.json({
+      status: reachable ? 'ok' : 'degraded',
+      version: readVersion(),
+      uptimeS: Math.floor((now() - startedAt) / 1000),
+      scenarios: SCENARIOS.length,
+      rooms: registry.all().length,
+      store: options.storeName ?? 'memory',
+      ...(buffer ? { queued: buffer.queued, dropped: buffer.dropped, unsavedRooms: buffer.unsavedRooms } : {}),
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -68,6 +81,7 @@ export interface ServerOptions {
   readonly teacherPasscode?: string;
   readonly trustProxy?: boolean;
   readonly clientDir?: string;
+  readonly storeName?: 'memory' | 'redis';
   /**
    * The store outlives this process (Redis): rooms are restored on start, and closing drains
    * (clients are told the server is restarting and reconnect by themselves) instead of ending them.
@@ -100,6 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hooks: { onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected) },
   });
   metrics.watchRooms(registry);
+  if (store instanceof BufferedStore) metrics.watchStore(store);
   const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
   if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
   const server = createServer(createApp({ ...options, registry, metrics, store }));

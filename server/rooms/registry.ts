@@ -6,7 +6,6 @@ import type { Clock, TimerHandle } from './clock.ts';
 import type { RoomStore } from './store.ts';
 import type { RoomDeps, RoomHooks, RoomTransport } from './room.ts';
 import { Room } from './room.ts';
-import type { RoomLogEntry } from '../../shared/replay/log.ts';
 
 /** No 0/O, 1/I/L: a code read off a projector must not be misread. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -74,7 +73,7 @@ export class RoomRegistry {
       try {
         const meta = await this.options.store.getRoom(code);
         if (!meta) continue;
-        const log = (await this.options.store.readLog(code)) as unknown as RoomLogEntry[];
+        const log = await this.options.store.readLog(code);
         const room = Room.restore(meta, log, this.roomDeps());
         this.rooms.set(code, room);
         if (room.phase === 'ended') this.endedAt.set(code, this.options.clock.now());

@@ -181,7 +181,7 @@ export class Room {
   }
 
   private async keep(logged: RoomLogEntry['action']): Promise<void> {
-    const entry = { seq: ++this.logSeq, atMs: this.deps.clock.now(), action: logged } as unknown as LogEntry;
+    const entry: LogEntry = { seq: ++this.logSeq, atMs: this.deps.clock.now(), action: logged };
     // Acknowledged only once kept: with a durable store, nothing acknowledged is lost.
     await this.deps.store.append(this.code, [entry]);
   }

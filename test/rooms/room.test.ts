@@ -4,7 +4,7 @@ import type { Mode, StudentView, TeacherView } from '../../shared/views/index.ts
 import { getScenario } from '../../shared/scenario/library/index.ts';
 import { ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
 import { buildReport, runScenario } from '../../shared/engine/index.ts';
-import { simActionOf, type RoomLogEntry } from '../../shared/replay/log.ts';
+import { simActionOf } from '../../shared/replay/log.ts';
 import { InMemoryRoomStore } from '../../server/rooms/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
@@ -129,7 +129,7 @@ describe('room: one action at a time, in arrival order', () => {
     expectOk(await join('s1', 'Ada'));
     const acks = await Promise.all(['a', 'b', 'c', 'd'].map((id) => room.act('s1', { type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1' })));
     expect(acks.map((a) => (a.ok ? a.id : a.error.code))).toEqual(['a', 'b', 'c', 'd']);
-    const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+    const log = await store.readLog(CODE);
     expect(log.map((e) => e.action.type)).toEqual(['addCluster', 'room:seat', 'room:act', 'room:act', 'room:act', 'room:act']);
     // Each accepted action is kept with the player who made it.
     expect(log.slice(2).map((e) => simActionOf(e.action))).toEqual(['a', 'b', 'c', 'd'].map((id) => ({ type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1', clusterId: expect.any(String) })));
@@ -148,7 +148,7 @@ describe('room: one action at a time, in arrival order', () => {
       expect(ack.error.message).toMatch(/Windows/);
     }
     expect(room.simulation).toBe(before);
-    const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+    const log = await store.readLog(CODE);
     expect(log.map((e) => e.action.type)).toEqual(['addCluster', 'room:seat', 'room:refused']);
     expect(log[2]!.action).toMatchObject({ code: 'foreign-kernel', concept: 'shared-kernel' });
     expect(log.filter((e) => simActionOf(e.action) !== null)).toHaveLength(1);
@@ -375,7 +375,7 @@ describe('room: rebuilt from its log', () => {
     it(`gives back the same simulation, roster, teams, bans and tallies (${mode})`, async () => {
       const { room, store, clock, ada, mallory } = await played(mode);
       const meta = (await store.getRoom(CODE))!;
-      const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+      const log = await store.readLog(CODE);
       const transport = new MemoryTransport();
       const restored = Room.restore(meta, log, { clock, transport, store });
       expect(JSON.stringify(restored.simulation)).toBe(JSON.stringify(room.simulation));
@@ -400,7 +400,7 @@ describe('room: rebuilt from its log', () => {
   it('resumes the clock where the log ends, with no jump, and keeps logging after it', async () => {
     const { room, store, clock } = await played('solo');
     const meta = (await store.getRoom(CODE))!;
-    const log = (await store.readLog(CODE)) as unknown as RoomLogEntry[];
+    const log = await store.readLog(CODE);
     const at = room.simulation.timeS;
     room.dispose();
     const restored = Room.restore(meta, log, { clock, transport: new MemoryTransport(), store });
@@ -408,7 +408,7 @@ describe('room: rebuilt from its log', () => {
     expect(restored.phase).toBe('running');
     await clock.advance(1000);
     expect(restored.simulation.timeS).toBe(at + 10);
-    const seqs = ((await store.readLog(CODE)) as unknown as RoomLogEntry[]).map((e) => e.seq);
+    const seqs = (await store.readLog(CODE)).map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     restored.dispose();
     expect(clock.pending).toBe(0);

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
+import type { StudentView } from '../../shared/views/index.ts';
+import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
+import { createRoom, eventually, type Client } from './helpers.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const P = PROTOCOL_VERSION;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** The real server as its own process (no client build), on REDIS_URL. */
+async function spawnServer(port: number, redisUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr!.on('data', (d) => (errors += String(d)));
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${errors}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not come up: ${errors}`);
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+
+/** A client like the browser's: reconnects by itself and re-joins its seat on every connect. */
+function student(base: string, code: string, nickname: string) {
+  let token: string | undefined;
+  const socket = io(base, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 }) as Client;
+  const me = { socket, joins: 0, view: null as Record<string, unknown> | null, notices: [] as string[] };
+  socket.on('connect', () => {
+    void socket.emitWithAck('room:join', { protocol: P, code, nickname, resumeToken: token }).then((ack) => {
+      if (!ack.ok) return;
+      token = ack.resumeToken;
+      me.joins++;
+    });
+  });
+  socket.on('server:notice', (n) => me.notices.push(n.kind));
+  socket.on('view:student', (patch) => {
+    const { whole, ...fields } = patch as Record<string, unknown>;
+    me.view = whole ? fields : { ...(me.view ?? {}), ...fields };
+  });
+  return me;
+}
+
+describe('durable sessions on a real Redis, with real server processes', () => {
+  let redis: TestRedis;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await redis?.stop();
+  });
+
+  it('survives SIGKILL mid-session: rooms come back, clients return to their seats, no acknowledged action is lost', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = await spawnServer(port, redis.url);
+    children.push(first);
+    const { code, hostToken } = await createRoom(base);
+    const teacher = io(base, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 }) as Client;
+    teacher.on('connect', () => void teacher.emitWithAck('room:host', { protocol: P, code, hostToken }));
+    const class_ = ['Ada', 'Grace', 'Alan'].map((n) => student(base, code, n));
+    await eventually(() => expect(class_.every((s) => s.joins === 1)).toBe(true), 10_000);
+
+    // Acknowledged actions, some in the lobby and some while the clock runs: all must survive.
+    const deploy = async (s: (typeof class_)[number], id: string, target: string) =>
+      (await s.socket.emitWithAck('player:act', { action: { type: 'deploy', id, appId: 'web', runtime: 'container', target } })).ok;
+    expect(await Promise.all(class_.map((s, i) => deploy(s, `lobby-${i}`, 'linux-1')))).toEqual([true, true, true]);
+    expect((await teacher.emitWithAck('host:control', { command: 'start' })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await Promise.all(class_.map((s, i) => deploy(s, `running-${i}`, 'linux-2')))).toEqual([true, true, true]);
+    const seenTime = Math.max(...class_.map((s) => (s.view as unknown as StudentView).room.timeS));
+
+    first.kill('SIGKILL');
+    await exited(first);
+    const second = await spawnServer(port, redis.url);
+    children.push(second);
+
+    await eventually(() => expect(class_.every((s) => s.joins === 2)).toBe(true), 15_000);
+    await eventually(() => {
+      class_.forEach((s, i) => {
+        const view = s.view as unknown as StudentView;
+        expect(view.room.phase).toBe('running');
+        expect(view.cluster.instances.map((x) => x.id).sort()).toEqual([`lobby-${i}`, `running-${i}`]);
+        // The clock goes on from the log: never back before what a student had already seen.
+        expect(view.room.timeS).toBeGreaterThan(seenTime);
+      });
+    }, 10_000);
+    const health = (await (await fetch(`${base}/health`)).json()) as { status: string; store: string; rooms: number };
+    expect(health).toMatchObject({ status: 'ok', store: 'redis', rooms: 1 });
+    teacher.close();
+    for (const s of class_) s.socket.close();
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+  });
+
+  it('drains on SIGTERM: clients are told it is restarting, the process exits cleanly, and the room is there for the next one', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = await spawnServer(port, redis.url);
+    children.push(first);
+    const { code } = await createRoom(base);
+    const ada = student(base, code, 'Ada');
+    await eventually(() => expect(ada.joins).toBe(1), 10_000);
+    expect((await ada.socket.emitWithAck('player:act', { action: { type: 'deploy', id: 'kept', appId: 'api', runtime: 'container', target: 'linux-1' } })).ok).toBe(true);
+    first.kill('SIGTERM');
+    expect(await exited(first)).toBe(0);
+    expect(ada.notices).toContain('restarting');
+    const second = await spawnServer(port, redis.url);
+    children.push(second);
+    await eventually(() => expect((ada.view as unknown as StudentView | null)?.cluster.instances.map((i) => i.id)).toEqual(['kept']), 15_000);
+    expect(ada.joins).toBe(2);
+    ada.socket.close();
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { BufferedStore, type BufferEvent } from '../../server/rooms/buffered-store.ts';
+import { InMemoryRoomStore, StoreError, type LogEntry, type RoomMeta } from '../../server/rooms/store.ts';
+import { getScenario } from '../../shared/scenario/library/index.ts';
+import { FakeClock, settle } from '../support/fake-clock.ts';
+
+/** The in-memory store with a switch: down, or writing and then losing its reply. */
+class FlakyStore extends InMemoryRoomStore {
+  down = false;
+  loseNextReply = false;
+  override async append(code: string, entries: readonly LogEntry[]): Promise<void> {
+    if (this.down) throw new StoreError('store-unavailable', 'the store is down');
+    await super.append(code, entries);
+    if (this.loseNextReply) {
+      this.loseNextReply = false;
+      throw new StoreError('store-unavailable', 'the reply was lost');
+    }
+  }
+  override async ping(): Promise<boolean> {
+    return !this.down;
+  }
+}
+
+const meta = (code: string): RoomMeta => ({ code, hostToken: 'host-token-0000000000', mode: 'solo', seed: 1, scenario: getScenario('tutorial')!, createdAtMs: 0 });
+const tick = (seq: number): LogEntry => ({ seq, atMs: seq, action: { type: 'tick' } });
+
+async function setup(maxQueued?: number) {
+  const clock = new FakeClock();
+  const inner = new FlakyStore();
+  const events: BufferEvent[] = [];
+  const store = new BufferedStore(inner, { clock, retryMs: 100, maxQueued, onEvent: (e) => events.push(e) });
+  await store.createRoom(meta('AAAAAA'));
+  await store.createRoom(meta('BBBBBB'));
+  return { clock, inner, store, events };
+}
+const seqs = async (s: InMemoryRoomStore | BufferedStore, code: string) => (await s.readLog(code)).map((e) => e.seq);
+
+describe('BufferedStore: rooms keep playing when the store goes away', () => {
+  it('acknowledges once kept while the store answers', async () => {
+    const { inner, store } = await setup();
+    await store.append('AAAAAA', [tick(1), tick(2)]);
+    expect(await seqs(inner, 'AAAAAA')).toEqual([1, 2]);
+    expect(store.status()).toEqual({ degraded: false, queued: 0, dropped: 0, unsavedRooms: 0 });
+  });
+
+  it('queues in order while the store is down, says degraded, and writes everything when it is back', async () => {
+    const { clock, inner, store, events } = await setup();
+    await store.append('AAAAAA', [tick(1)]);
+    inner.down = true;
+    await store.append('AAAAAA', [tick(2)]);
+    await store.append('BBBBBB', [tick(1)]);
+    await store.append('AAAAAA', [tick(3)]);
+    expect(store.status()).toMatchObject({ degraded: true, queued: 3 });
+    expect(await store.ping()).toBe(false);
+    // The log as the rooms see it includes what waits.
+    expect(await seqs(store, 'AAAAAA')).toEqual([1, 2, 3]);
+    await clock.advance(1000);
+    expect(await seqs(inner, 'AAAAAA')).toEqual([1]);
+    inner.down = false;
+    // While the queue is non-empty, new entries join it behind the old ones (no overtaking).
+    await store.append('AAAAAA', [tick(4)]);
+    await clock.advance(100);
+    await settle();
+    expect(await seqs(inner, 'AAAAAA')).toEqual([1, 2, 3, 4]);
+    expect(await seqs(inner, 'BBBBBB')).toEqual([1]);
+    expect(store.status()).toMatchObject({ degraded: false, queued: 0 });
+    expect(events.map((e) => e.kind)).toEqual(['degraded', 'recovered']);
+  });
+
+  it('treats a retried batch the store refuses as already there (its first reply was lost)', async () => {
+    const { clock, inner, store } = await setup();
+    inner.loseNextReply = true;
+    await store.append('AAAAAA', [tick(1)]);
+    expect(store.status().queued).toBe(1);
+    await clock.advance(100);
+    await settle();
+    expect(await seqs(inner, 'AAAAAA')).toEqual([1]);
+    expect(store.status()).toMatchObject({ degraded: false, queued: 0 });
+    await store.append('AAAAAA', [tick(2)]);
+    expect(await seqs(inner, 'AAAAAA')).toEqual([1, 2]);
+  });
+
+  it('stops saving a room that would overflow the queue, loudly, and never leaves a gap', async () => {
+    const { inner, store, events } = await setup(3);
+    inner.down = true;
+    await store.append('AAAAAA', [tick(1), tick(2)]);
+    await store.append('BBBBBB', [tick(1)]);
+    await store.append('AAAAAA', [tick(3)]);
+    expect(events.at(-1)).toEqual({ kind: 'room-unsaved', code: 'AAAAAA', queued: 1 });
+    expect(store.status()).toEqual({ degraded: true, queued: 1, dropped: 3, unsavedRooms: 1 });
+    await store.append('AAAAAA', [tick(4)]);
+    expect(store.status().dropped).toBe(4);
+    inner.down = false;
+    await store.flush();
+    expect(await seqs(inner, 'AAAAAA')).toEqual([]);
+    expect(await seqs(inner, 'BBBBBB')).toEqual([1]);
+  });
+
+  it('surfaces a refusal that is not an outage instead of queueing it', async () => {
+    const { store } = await setup();
+    await store.append('AAAAAA', [tick(1)]);
+    await expect(store.append('AAAAAA', [tick(1)])).rejects.toMatchObject({ code: 'bad-seq' });
+    expect(store.status().queued).toBe(0);
+  });
+});
