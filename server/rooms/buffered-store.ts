@@ -70,20 +70,26 @@ export class BufferedStore implements RoomStore {
 
   private enqueue(code: string, entries: readonly LogEntry[], tried: boolean): void {
     if (this.queued + entries.length > this.maxQueued) {
-      // Saving only part of a room's log would make it unreplayable: drop its queued entries and
-      // stop saving it, and say so.
-      const mine = this.queue.filter((q) => q.code === code);
-      const count = mine.reduce((n, q) => n + q.entries.length, 0) + entries.length;
-      this.queue.splice(0, this.queue.length, ...this.queue.filter((q) => q.code !== code));
-      this.queued -= count - entries.length;
-      this.dropped += count;
-      this.unsaved.add(code);
-      this.options.onEvent?.({ kind: 'room-unsaved', code, queued: this.queued });
+      this.dropped += entries.length;
+      this.giveUp(code);
       return;
     }
     this.queue.push({ code, entries, tried });
     this.queued += entries.length;
     this.schedule();
+  }
+
+  /**
+   * Stops saving a room, loudly: saving only part of its log would make it unreplayable, so its
+   * waiting entries go too and the kept log stays a consistent prefix.
+   */
+  private giveUp(code: string): void {
+    const mine = this.queue.filter((q) => q.code === code).reduce((n, q) => n + q.entries.length, 0);
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((q) => q.code !== code));
+    this.queued -= mine;
+    this.dropped += mine;
+    this.unsaved.add(code);
+    this.options.onEvent?.({ kind: 'room-unsaved', code, queued: this.queued });
   }
 
   private schedule(): void {
@@ -106,6 +112,11 @@ export class BufferedStore implements RoomStore {
           // A batch tried before may have been written with its reply lost: then it is kept.
           const kept = head.tried && error instanceof StoreError && error.code === 'bad-seq';
           if (!kept) {
+            if (error instanceof StoreError && error.code !== 'store-unavailable') {
+              // Not an outage (the room is gone from the store, say): waiting will not help.
+              this.giveUp(head.code);
+              continue;
+            }
             head.tried = true;
             this.schedule();
             break;

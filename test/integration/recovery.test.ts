@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import type { StudentView } from '../../shared/views/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
+import { RedisRoomStore } from '../../server/rooms/redis-store.ts';
 import { createRoom, eventually, type Client } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,6 +42,15 @@ async function spawnServer(port: number, redisUrl: string): Promise<ChildProcess
   }
   child.kill('SIGKILL');
   throw new Error(`server did not come up: ${errors}`);
+}
+
+/** Polls an async condition until it holds. */
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
@@ -135,5 +148,53 @@ describe('durable sessions on a real Redis, with real server processes', () => {
     ada.socket.close();
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
+  });
+
+  it('keeps a room playing while Redis is stopped and restarted under it, then writes what waited', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-redis-'));
+    let own = await startRedisServer({ persistDir: dir });
+    const redisPort = own.port;
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = await spawnServer(port, own.url);
+    children.push(server);
+    const health = async () => (await (await fetch(`${base}/health`)).json()) as { status: string; queued?: number };
+    try {
+      const { code, hostToken } = await createRoom(base);
+      const teacher = io(base, { transports: ['websocket'], forceNew: true }) as Client;
+      await new Promise<void>((resolve) => teacher.once('connect', () => resolve()));
+      expect((await teacher.emitWithAck('room:host', { protocol: P, code, hostToken })).ok).toBe(true);
+      const ada = student(base, code, 'Ada');
+      await eventually(() => expect(ada.joins).toBe(1), 10_000);
+      const deploy = async (id: string) => (await ada.socket.emitWithAck('player:act', { action: { type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1' } })).ok;
+      expect(await deploy('before')).toBe(true);
+      expect((await teacher.emitWithAck('host:control', { command: 'start' })).ok).toBe(true);
+
+      await own.stop();
+      await until(async () => (await health()).status === 'degraded', 10_000, '/health to say degraded');
+      // The room plays on from memory: the clock runs and actions are acknowledged.
+      const t1 = (ada.view as unknown as StudentView).room.timeS;
+      await new Promise((r) => setTimeout(r, 500));
+      expect((ada.view as unknown as StudentView).room.timeS).toBeGreaterThan(t1);
+      expect(await deploy('during')).toBe(true);
+      expect((await health()).queued).toBeGreaterThan(0);
+
+      own = await startRedisServer({ port: redisPort, persistDir: dir });
+      await until(async () => (await health()).status === 'ok', 15_000, '/health to be ok again');
+      // Everything that waited is in Redis now, in order and without a gap.
+      const reader = await RedisRoomStore.connect({ url: own.url });
+      const log = await reader.readLog(code);
+      await reader.close();
+      expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+      const ids = log.flatMap((e) => (e.action.type === 'room:act' && e.action.action.type === 'deploy' ? [e.action.action.id] : []));
+      expect(ids).toEqual(['before', 'during']);
+      teacher.close();
+      ada.socket.close();
+      server.kill('SIGTERM');
+      expect(await exited(server)).toBe(0);
+    } finally {
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

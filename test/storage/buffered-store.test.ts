@@ -96,6 +96,19 @@ describe('BufferedStore: rooms keep playing when the store goes away', () => {
     expect(await seqs(inner, 'BBBBBB')).toEqual([1]);
   });
 
+  it('stops saving a room the store no longer knows once it is back, and goes on with the others', async () => {
+    const { inner, store, events } = await setup();
+    inner.down = true;
+    await store.append('AAAAAA', [tick(1)]);
+    await store.append('BBBBBB', [tick(1)]);
+    await inner.deleteRoom('AAAAAA');
+    inner.down = false;
+    await store.flush();
+    expect(events.at(-2)).toEqual({ kind: 'room-unsaved', code: 'AAAAAA', queued: 1 });
+    expect(await seqs(inner, 'BBBBBB')).toEqual([1]);
+    expect(store.status()).toMatchObject({ degraded: false, queued: 0, unsavedRooms: 1 });
+  });
+
   it('surfaces a refusal that is not an outage instead of queueing it', async () => {
     const { store } = await setup();
     await store.append('AAAAAA', [tick(1)]);

@@ -12,19 +12,28 @@ export interface TestRedis {
 
 const MISSING = 'redis-server is not installed, and the storage tests need a real one. As root, run `node test/preflight.mjs` (or `apt-get install -y --no-install-recommends redis-server`).';
 
-export async function startRedisServer(): Promise<TestRedis> {
+export interface RedisOptions {
+  /** Start on this port (to bring a stopped server back where its clients look for it). */
+  readonly port?: number;
+  /** Keep data in this folder with an append-only file, so it survives a stop and a restart. */
+  readonly persistDir?: string;
+}
+
+export async function startRedisServer(options: RedisOptions = {}): Promise<TestRedis> {
+  if (options.port !== undefined) return startOn(options.port, options.persistDir);
   // Another process can take the free port between our probe and redis-server's bind: try again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(await freePort());
+      return await startOn(await freePort(), options.persistDir);
     } catch (error) {
       if (attempt === 3 || (error as Error).message === MISSING) throw error;
     }
   }
 }
 
-async function startOn(port: number): Promise<TestRedis> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'], {
+async function startOn(port: number, persistDir?: string): Promise<TestRedis> {
+  const persistence = persistDir ? ['--dir', persistDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no', '--loglevel', 'warning'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
