@@ -73,8 +73,9 @@ export class RoomRegistry {
       try {
         const meta = await this.options.store.getRoom(code);
         if (!meta) continue;
-        const log = await this.options.store.readLog(code);
-        const room = Room.restore(meta, log, this.roomDeps());
+        const snapshot = await this.options.store.latestSnapshot(code);
+        const log = await this.options.store.readLog(code, snapshot ? snapshot.seq + 1 : 0);
+        const room = Room.restore(meta, log, this.roomDeps(), snapshot);
         this.rooms.set(code, room);
         if (room.phase === 'ended') this.endedAt.set(code, this.options.clock.now());
         restored.push(code);

@@ -7,7 +7,7 @@ import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, P
 import type { Mode, ProjectorView, RosterEntry, StudentView, TeacherView } from '../../shared/views/index.ts';
 import { clusterDetail, projectorView, roomStatic, standings, studentView, teacherView } from '../../shared/views/index.ts';
 import type { Clock, TimerHandle } from './clock.ts';
-import type { LogEntry, RoomMeta, RoomStore } from './store.ts';
+import type { LogEntry, RoomMeta, RoomStore, Snapshot } from './store.ts';
 import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
 import { simActionOf } from '../../shared/replay/log.ts';
 import { checkNickname } from './nickname.ts';
@@ -40,6 +40,8 @@ export const ROOM_LIMITS = {
   tickMs: 100,
   /** Views after an action go out together within this many ms. */
   flushMs: 25,
+  /** A snapshot every this many simulated seconds. */
+  snapshotEveryS: 60,
 } as const;
 
 const TEAM_NAMES = ['Red', 'Blue', 'Green', 'Gold', 'Purple', 'Orange', 'Teal', 'Pink', 'Silver', 'Navy', 'Lime', 'Coral'];
@@ -53,6 +55,14 @@ interface Player {
   teamId: string | null;
   readonly conns: Set<string>;
   lastSeenMs: number;
+}
+
+interface RoomSnapshotState {
+  readonly sim: SimState;
+  readonly players: readonly Omit<Player, 'conns' | 'lastSeenMs'>[];
+  readonly bans: { readonly tokens: readonly string[]; readonly devices: readonly string[]; readonly names: readonly string[] };
+  readonly teams: readonly { id: string; name: string }[];
+  readonly rejections: Partial<Record<Concept, number>>;
 }
 
 interface Conn {
@@ -92,6 +102,7 @@ export class Room {
   private readonly timers = new Set<TimerHandle>();
   private queue: Promise<unknown> = Promise.resolve();
   private logSeq = 0;
+  private lastSnapshotS = 0;
   private viewSeq = 0;
   private loop: TimerHandle | null = null;
   private ticksDue = 0;
@@ -113,11 +124,52 @@ export class Room {
    * bans and tallies, with the clock picking up where the log ends. Every player starts out
    * reconnecting; their clients come back with their resume tokens.
    */
-  static restore(meta: RoomMeta, entries: readonly RoomLogEntry[], deps: RoomDeps): Room {
+  static restore(meta: RoomMeta, entries: readonly RoomLogEntry[], deps: RoomDeps, snapshot?: Snapshot | null): Room {
     const room = new Room(meta, deps);
-    for (const entry of entries) room.replay(entry);
+    // From a snapshot, only the log after it is replayed: that is what makes a restart quick.
+    const from = snapshot ? room.load(snapshot) : 0;
+    for (const entry of entries) if (entry.seq > from) room.replay(entry);
     room.afterPhaseChange();
     return room;
+  }
+
+  /** What a snapshot holds: the simulation and everything the room adds to it. */
+  private capture(): RoomSnapshotState {
+    return {
+      sim: this.state,
+      players: [...this.players.values()].map((p) => ({ id: p.id, nickname: p.nickname, key: p.key, resumeToken: p.resumeToken, deviceId: p.deviceId, teamId: p.teamId })),
+      bans: { tokens: [...this.bans.tokens], devices: [...this.bans.devices], names: [...this.bans.names] },
+      teams: this.teams.map((t) => ({ ...t })),
+      rejections: { ...this.rejections },
+    };
+  }
+
+  private load(snapshot: Snapshot): number {
+    const saved = snapshot.state as RoomSnapshotState;
+    this.state = saved.sim;
+    const now = this.deps.clock.now();
+    for (const p of saved.players) {
+      this.players.set(p.id, { ...p, conns: new Set(), lastSeenMs: now });
+      this.byToken.set(p.resumeToken, p.id);
+    }
+    saved.bans.tokens.forEach((t) => this.bans.tokens.add(t));
+    saved.bans.devices.forEach((d) => this.bans.devices.add(d));
+    saved.bans.names.forEach((n) => this.bans.names.add(n));
+    this.teams.splice(0, this.teams.length, ...saved.teams);
+    Object.assign(this.rejections, saved.rejections);
+    this.logSeq = snapshot.seq;
+    return snapshot.seq;
+  }
+
+  /**
+   * Every so many simulated seconds, keeps a snapshot so a restart replays only the log after it.
+   * Not awaited: a snapshot only speeds recovery up, and the log alone is always enough.
+   */
+  private maybeSnapshot(): void {
+    if (this.state.timeS % ROOM_LIMITS.snapshotEveryS !== 0 || this.state.timeS === this.lastSnapshotS) return;
+    this.lastSnapshotS = this.state.timeS;
+    const snapshot: Snapshot = { seq: this.logSeq, atS: this.state.timeS, state: this.capture() };
+    this.deps.store.saveSnapshot(this.code, snapshot).catch(() => undefined);
   }
 
   private replay(entry: RoomLogEntry): void {
@@ -461,7 +513,10 @@ export class Room {
     void this.serial(async () => {
       const n = Math.floor(this.ticksDue);
       this.ticksDue -= n;
-      for (let i = 0; i < n && this.state.phase === 'running'; i++) await this.apply({ type: 'tick' });
+      for (let i = 0; i < n && this.state.phase === 'running'; i++) {
+        await this.apply({ type: 'tick' });
+        this.maybeSnapshot();
+      }
       this.afterPhaseChange();
       this.flush();
     }).finally(() => {

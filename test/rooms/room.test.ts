@@ -413,4 +413,32 @@ describe('room: rebuilt from its log', () => {
     restored.dispose();
     expect(clock.pending).toBe(0);
   });
+
+  it('restores from its latest snapshot and the log after it to the same room as from the whole log', async () => {
+    const { room, store, clock } = await played('teams');
+    await clock.advance(3000);
+    const at = room.simulation.timeS;
+    expect(at).toBeGreaterThan(ROOM_LIMITS.snapshotEveryS);
+    const snapshot = (await store.latestSnapshot(CODE))!;
+    expect(snapshot.atS).toBe(ROOM_LIMITS.snapshotEveryS);
+    const meta = (await store.getRoom(CODE))!;
+    room.dispose();
+    const whole = Room.restore(meta, await store.readLog(CODE), { clock, transport: new MemoryTransport(), store });
+    const tail = await store.readLog(CODE, snapshot.seq + 1);
+    expect(tail.length).toBeLessThan((await store.readLog(CODE)).length);
+    const transport = new MemoryTransport();
+    const quick = Room.restore(meta, tail, { clock, transport, store }, snapshot);
+    expect(JSON.stringify(quick.simulation)).toBe(JSON.stringify(whole.simulation));
+    expect(quick.simulation.timeS).toBe(at);
+    expect(quick.playerCount).toBe(whole.playerCount);
+    expectOk(await quick.attachHost('t', 'teacher', HOST));
+    await clock.advance(50);
+    const view = transport.last('t', 'view:teacher') as TeacherView;
+    expect(view.roster.map((p) => p.nickname)).toEqual(['Ada', 'Grace']);
+    expect(view.banned).toBe(1);
+    expect(view.concepts.find((c) => c.concept === 'shared-kernel')?.rejections).toBe(1);
+    expectError(await quick.join('m', { nickname: 'Mallory' }), 'banned');
+    whole.dispose();
+    quick.dispose();
+  });
 });
