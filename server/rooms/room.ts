@@ -496,11 +496,11 @@ export class Room {
       this.deps.clock.clear(this.loop);
       this.loop = null;
     }
-    // Started: work out the references for the whole run. Ended early: over the same seconds
-    // the class played, so the comparison is fair.
+    // At the debrief, the references over the seconds the class played (all of them, or fewer
+    // if the teacher ended early). Only then: a hundred rooms restored at once must not all
+    // start simulating their references together.
     const over = this.state.phase === 'debrief' || this.state.phase === 'ended';
-    if (this.state.phase !== 'lobby' && this.state.timeS > 0 && over) this.startReferences(this.state.timeS);
-    else if (this.state.phase !== 'lobby' && !over) this.startReferences(this.state.scenario.durationS);
+    if (over && this.state.timeS > 0) this.startReferences(this.state.timeS);
     if (this.state.phase === 'ended') this.deps.hooks?.onEnded?.(this.code);
   }
 
