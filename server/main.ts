@@ -29,6 +29,11 @@ function urlsFor(host: string, port: number): string[] {
 }
 
 const port = parsePort(process.env.PORT ?? '3000');
+const replayTtlDays = process.env.REPLAY_TTL_DAYS ? Number(process.env.REPLAY_TTL_DAYS) : undefined;
+if (replayTtlDays !== undefined && !(replayTtlDays > 0)) {
+  console.error(`clusterclass: REPLAY_TTL_DAYS must be a positive number of days, not "${process.env.REPLAY_TTL_DAYS}"`);
+  process.exit(2);
+}
 // 0.0.0.0 by default: students join from their own devices over the classroom network.
 const host = process.env.HOST ?? '0.0.0.0';
 if (process.env.SKIP_CLIENT_BUILD !== '1') {
@@ -59,6 +64,7 @@ const running = await startServer({
   log,
   store,
   storeName: redisUrl ? 'redis' : 'memory',
+  replayTtlDays,
   durable: Boolean(redisUrl),
   teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
   trustProxy: process.env.TRUST_PROXY === '1',

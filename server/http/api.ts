@@ -9,6 +9,7 @@ import { parseScenario } from '../../shared/scenario/parse.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { RoomStore } from '../rooms/store.ts';
 import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
+import { publicReplay, publicSnapshot } from '../replays/public-replay.ts';
 import { RoomLimitError } from '../rooms/registry.ts';
 
 export interface ApiOptions {
@@ -111,6 +112,26 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiO
     res.setHeader('Cache-Control', 'no-store');
     if (format === 'json') res.json(report);
     else res.type('text/csv; charset=utf-8').send(classReportCsv(report));
+  });
+
+  // A finished session as a replay, for anyone with its link: the log and where it can seek.
+  router.get('/replays/:id', async (req, res) => {
+    const allowed = await lookups.consume(address(req)).then(
+      () => true,
+      () => false,
+    );
+    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many requests; wait a minute.');
+    const replay = await store.getReplay(String(req.params.id));
+    if (!replay) return apiError(res, 404, 'replay-not-found', 'There is no replay with that link, or it has expired.');
+    res.setHeader('Cache-Control', 'private, max-age=60');
+    res.json(publicReplay(replay));
+  });
+
+  router.get('/replays/:id/snapshots/:seq', async (req, res) => {
+    const replay = await store.getReplay(String(req.params.id));
+    const snapshot = replay?.snapshots.find((s) => s.seq === Number(req.params.seq));
+    if (!snapshot) return apiError(res, 404, 'snapshot-not-found', 'There is no such snapshot in that replay.');
+    res.json(publicSnapshot(snapshot));
   });
 
   router.use((_req, res) => apiError(res, 404, 'not-found', 'No such API endpoint.'));

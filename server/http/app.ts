@@ -82,6 +82,8 @@ export interface ServerOptions {
   readonly trustProxy?: boolean;
   readonly clientDir?: string;
   readonly storeName?: 'memory' | 'redis';
+  /** How long finished sessions stay available as replays (REPLAY_TTL_DAYS, default 30). */
+  readonly replayTtlDays?: number;
   /**
    * The store outlives this process (Redis): rooms are restored on start, and closing drains
    * (clients are told the server is restarting and reconnect by themselves) instead of ending them.
@@ -109,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = options.store ?? new InMemoryRoomStore();
   const registry = new RoomRegistry({
     store,
+    replayTtlDays: options.replayTtlDays,
+    onArchiveError: (code, error) => log.error({ err: error, code }, 'could not keep the session as a replay'),
     clock: options.clock ?? systemClock,
     transport: socketTransport(() => io),
     hooks: { onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected) },

@@ -4,6 +4,7 @@ import type { Scenario } from '../../shared/scenario/schema.ts';
 import type { Mode } from '../../shared/views/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { RoomStore } from './store.ts';
+import { DEFAULT_REPLAY_TTL_DAYS } from './store.ts';
 import type { RoomDeps, RoomHooks, RoomTransport } from './room.ts';
 import { Room } from './room.ts';
 
@@ -21,6 +22,9 @@ export interface RegistryOptions {
   /** A room nobody is connected to and nothing happens in is closed after this long. */
   readonly idleTtlMs?: number;
   readonly maxRooms?: number;
+  /** How long a finished session stays available as a replay (REPLAY_TTL_DAYS). */
+  readonly replayTtlDays?: number;
+  readonly onArchiveError?: (code: string, error: unknown) => void;
 }
 
 export class RoomLimitError extends Error {
@@ -35,7 +39,9 @@ export class RoomRegistry {
   private readonly options: Required<Omit<RegistryOptions, 'hooks'>> & { hooks?: RoomHooks };
 
   constructor(options: RegistryOptions) {
-    this.options = { endedTtlMs: 30 * 60_000, idleTtlMs: 3 * 60 * 60_000, maxRooms: 500, ...options };
+    // Options left undefined keep their defaults (a plain spread would let undefined win).
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RegistryOptions;
+    this.options = { endedTtlMs: 30 * 60_000, idleTtlMs: 3 * 60 * 60_000, maxRooms: 500, replayTtlDays: DEFAULT_REPLAY_TTL_DAYS, onArchiveError: () => {}, ...defined };
     this.sweeper = options.clock.setInterval(() => void this.sweep(), 60_000);
   }
 
@@ -44,7 +50,7 @@ export class RoomRegistry {
     let code = newCode();
     while (this.rooms.has(code) || (await this.options.store.getRoom(code))) code = newCode();
     const hostToken = nanoid(32);
-    const room = await Room.open({ code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now() }, this.roomDeps());
+    const room = await Room.open({ code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) }, this.roomDeps());
     this.rooms.set(code, room);
     return { code, hostToken, room };
   }
@@ -55,6 +61,10 @@ export class RoomRegistry {
       onEnded: (c) => {
         this.endedAt.set(c, this.options.clock.now());
         this.options.hooks?.onEnded?.(c);
+      },
+      onFinished: (c) => {
+        void this.archive(c);
+        this.options.hooks?.onFinished?.(c);
       },
     };
     return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, hooks };
@@ -115,9 +125,19 @@ export class RoomRegistry {
     }
   }
 
+  /** Keeps the session as a replay (again, if it was kept at the debrief: the copy is refreshed). */
+  private async archive(code: string): Promise<void> {
+    const room = this.rooms.get(code);
+    if (!room?.replayId) return;
+    // Archive after the room's pending writes: the replay must hold everything it accepted.
+    await room.settled();
+    await this.options.store.archive(code, room.replayId, this.options.replayTtlDays * 86_400).catch((error: unknown) => this.options.onArchiveError(code, error));
+  }
+
   async remove(code: string): Promise<void> {
     const room = this.rooms.get(code);
     if (!room) return;
+    if (room.phase === 'debrief' || room.phase === 'ended') await this.archive(code);
     room.dispose();
     this.rooms.delete(code);
     this.endedAt.delete(code);

@@ -22,6 +22,8 @@ export interface RoomTransport {
 export interface RoomHooks {
   /** The room reached `ended`; the registry schedules its expiry. */
   onEnded?(code: string): void;
+  /** The scenario is over (debrief) or the session ended: time to keep it as a replay. */
+  onFinished?(code: string): void;
   onAction?(action: Action, ms: number, rejected: boolean): void;
 }
 
@@ -103,6 +105,9 @@ export class Room {
   private queue: Promise<unknown> = Promise.resolve();
   private logSeq = 0;
   private lastSnapshotS = 0;
+  /** The finished phase last reported to onFinished (debrief, then ended). */
+  private finishedIn: string | null = null;
+  readonly replayId: string | null;
   private viewSeq = 0;
   private loop: TimerHandle | null = null;
   private ticksDue = 0;
@@ -244,6 +249,7 @@ export class Room {
     this.seed = meta.seed;
     this.hostToken = meta.hostToken;
     this.createdAtMs = meta.createdAtMs;
+    this.replayId = meta.replayId ?? null;
     this.deps = deps;
     this.state = createSimulation(meta.scenario, meta.seed);
     this.lastActivityMs = deps.clock.now();
@@ -347,7 +353,8 @@ export class Room {
       this.conns.set(connId, { id: connId, role, playerId: null, watching: null, last: new Map(), lastCluster: '' });
       this.touch();
       this.scheduleFlush();
-      return { ok: true, role, room: roomStatic(this.code, this.mode, this.state) };
+      // The replay link is the teacher's to share; a projector on the wall does not show it.
+      return { ok: true, role, room: roomStatic(this.code, this.mode, this.state), replayId: role === 'teacher' ? this.replayId : null };
     });
   }
 
@@ -501,6 +508,10 @@ export class Room {
     // start simulating their references together.
     const over = this.state.phase === 'debrief' || this.state.phase === 'ended';
     if (over && this.state.timeS > 0) this.startReferences(this.state.timeS);
+    if (over && this.finishedIn !== this.state.phase) {
+      this.finishedIn = this.state.phase;
+      this.deps.hooks?.onFinished?.(this.code);
+    }
     if (this.state.phase === 'ended') this.deps.hooks?.onEnded?.(this.code);
   }
 
@@ -661,6 +672,11 @@ export class Room {
 
   private touch(): void {
     this.lastActivityMs = this.deps.clock.now();
+  }
+
+  /** Resolves once every action the room has taken so far has been handed to its store. */
+  settled(): Promise<void> {
+    return this.queue.then(() => undefined);
   }
 
   /**

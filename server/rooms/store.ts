@@ -10,6 +10,8 @@ export interface RoomMeta {
   readonly seed: number;
   readonly scenario: Scenario;
   readonly createdAtMs: number;
+  /** The id its replay will be archived under (the link the teacher gets). */
+  readonly replayId?: string;
 }
 
 /**

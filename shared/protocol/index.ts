@@ -116,6 +116,8 @@ export interface JoinReply {
 export interface HostReply {
   readonly role: 'teacher' | 'projector';
   readonly room: RoomStatic;
+  /** Where the session's replay will be (`/replay/ID`) once the scenario is over; teacher only. */
+  readonly replayId: string | null;
 }
 export interface ActReply {
   /** The instance or VM the action created, when it created one. */

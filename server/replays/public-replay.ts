@@ -1,0 +1,30 @@
+import type { Logged } from '../../shared/replay/log.ts';
+import type { LogEntry, Replay, RoomMeta, Snapshot } from '../rooms/store.ts';
+
+/** A replay as anyone with its link may see it: no host token, no resume tokens, no devices. */
+export interface PublicReplay {
+  readonly meta: Omit<RoomMeta, 'hostToken'>;
+  readonly log: readonly LogEntry[];
+  readonly snapshots: readonly { readonly seq: number; readonly atS: number }[];
+}
+
+export function publicReplay(replay: Replay): PublicReplay {
+  const { hostToken: _secret, ...meta } = replay.meta;
+  return {
+    meta,
+    log: replay.log.map((e) => ({ ...e, action: scrub(e.action) })),
+    snapshots: replay.snapshots.map((s) => ({ seq: s.seq, atS: s.atS })),
+  };
+}
+
+/** A seat's secrets are for reconnecting; a replay needs only who sat down. */
+function scrub(action: Logged): Logged {
+  if (action.type !== 'room:seat') return action;
+  return { ...action, resumeToken: '', deviceId: null, key: '' };
+}
+
+/** The simulation of one snapshot, without the room's roster (which holds resume tokens). */
+export function publicSnapshot(snapshot: Snapshot): { seq: number; atS: number; state: unknown } {
+  const state = snapshot.state as { sim?: unknown };
+  return { seq: snapshot.seq, atS: snapshot.atS, state: state.sim ?? null };
+}
