@@ -10,6 +10,7 @@ const PAGES = {
   play: () => import('./pages/student-page.ts'),
   teach: () => import('./pages/teacher-page.ts'),
   project: () => import('./pages/projector-page.ts'),
+  replay: () => import('./pages/replay-page.ts'),
 } as const;
 
 /** The single-page app: picks the page for the current path and follows client-side navigation. */
@@ -57,6 +58,8 @@ export class AppShell extends LitElement {
         return html`<cc-teacher-page code=${r.code}></cc-teacher-page>`;
       case 'project':
         return html`<cc-projector-page code=${r.code}></cc-projector-page>`;
+      case 'replay':
+        return html`<cc-replay-page .replayId=${r.id}></cc-replay-page>`;
       case 'notFound':
         document.title = 'Not found · ClusterClass';
         return html`<main style="max-width:36rem;width:calc(100% - 2rem);margin:15vh auto 0" class="panel">

@@ -20,7 +20,7 @@ import { BufferedStore } from '../rooms/buffered-store.ts';
 export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));
 
 /** Client-side routes: each is answered with the app's index.html. */
-const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', '/project/:code'];
+const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', '/project/:code', '/replay/:id'];
 
 export interface AppOptions {
   readonly registry: RoomRegistry;

@@ -115,6 +115,8 @@ export class TeacherScreen extends LitElement {
   @property() connection: Connection = 'online';
   @property({ attribute: false }) error: ProtocolError | null = null;
   @property() notice: string | null = null;
+  /** The session's replay, linked once the scenario is over. */
+  @property() replayId: string | null = null;
 
   protected override updated(changed: Map<string, unknown>): void {
     // Watching starts far down the console: bring the panel into view.
@@ -156,6 +158,9 @@ export class TeacherScreen extends LitElement {
         <section class="panel" aria-labelledby="controls-title">
           <h2 id="controls-title">Session</h2>
           <cc-phase-controls .header=${view.room}></cc-phase-controls>
+          ${this.replayId && (view.room.phase === 'debrief' || view.room.phase === 'ended')
+            ? html`<p><a class="button" href="/replay/${this.replayId}" data-testid="watch-replay">Watch the replay</a></p>`
+            : ''}
         </section>
         <section class="panel" aria-labelledby="inject-title">
           <h2 id="inject-title">Inject an event</h2>

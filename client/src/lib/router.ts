@@ -5,9 +5,11 @@ export type Route =
   | { readonly name: 'teach'; readonly code: string }
   | { readonly name: 'project'; readonly code: string }
   | { readonly name: 'play'; readonly code: string }
+  | { readonly name: 'replay'; readonly id: string }
   | { readonly name: 'notFound'; readonly path: string };
 
 export const ROOM_CODE = /^[A-Z0-9]{6}$/;
+export const REPLAY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What a person typed as a room code: case and spaces do not matter. */
 export const normaliseCode = (text: string): string => text.replace(/[\s-]+/g, '').toUpperCase();
@@ -18,6 +20,8 @@ export function parseRoute(pathname: string): Route {
   const [head, arg, ...rest] = parts;
   if (head === 'host' && arg === undefined) return { name: 'host' };
   if (arg !== undefined && rest.length === 0) {
+    // Replay ids are case-sensitive, unlike room codes.
+    if (head === 'replay') return REPLAY_ID.test(arg) ? { name: 'replay', id: arg } : { name: 'notFound', path: pathname };
     const code = normaliseCode(arg);
     if (head === 'join') return { name: 'landing', code: ROOM_CODE.test(code) ? code : null };
     if (ROOM_CODE.test(code) && (head === 'teach' || head === 'project' || head === 'play')) return { name: head, code };

@@ -8,6 +8,8 @@ export interface HostedSession {
   readonly code: string;
   readonly title: string;
   readonly createdAt: number;
+  /** Where the session's replay will be (`/replay/ID`), once the console has been opened. */
+  readonly replayId?: string;
 }
 
 const KEYS = {
@@ -91,6 +93,14 @@ export function hostedSessions(): HostedSession[] {
 export function rememberSession(entry: HostedSession): void {
   const rest = hostedSessions().filter((s) => s.code !== entry.code);
   write(KEYS.sessions, JSON.stringify([entry, ...rest].slice(0, 20)));
+}
+
+/** Adds the replay id to a hosted session (the server tells the console, not the setup page). */
+export function rememberReplay(code: string, replayId: string): void {
+  const sessions = hostedSessions();
+  const known = sessions.find((s) => s.code === code);
+  if (!known || known.replayId === replayId) return;
+  write(KEYS.sessions, JSON.stringify(sessions.map((s) => (s.code === code ? { ...s, replayId } : s))));
 }
 
 export function forgetSession(code: string): void {

@@ -213,6 +213,7 @@ export class HostSetupPage extends LitElement {
                     <span><span class="code">${s.code}</span> · ${s.title} · ${new Date(s.createdAt).toLocaleString()}</span>
                     <span class="row">
                       <a class="button small" href="/teach/${s.code}" @click=${this._onLink}>Open console</a>
+                      ${s.replayId ? html`<a class="button small" href="/replay/${s.replayId}" @click=${this._onLink} data-testid="session-replay">Replay</a>` : ''}
                       <button type="button" class="small danger" @click=${() => this._onForget(s.code)}>Forget</button>
                     </span>
                   </li>`,

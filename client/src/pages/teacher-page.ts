@@ -6,7 +6,7 @@ import type { ClusterDetail, RoomStatic, TeacherView } from '../../../shared/vie
 import type { HostCommand, HostCommandEvent } from '../lib/events.ts';
 import { LiveView } from '../lib/live-view.ts';
 import { SocketController, type ClassSocket } from '../lib/socket-controller.ts';
-import { hostToken } from '../lib/storage.ts';
+import { hostToken, rememberReplay } from '../lib/storage.ts';
 import { base } from '../styles/shared.ts';
 import '../components/teacher-screen.ts';
 
@@ -32,6 +32,7 @@ export class TeacherPage extends LitElement {
   @state() private _error: ProtocolError | null = null;
   @state() private _fatal: string | null = null;
   @state() private _notice: string | null = null;
+  @state() private _replayId: string | null = null;
 
   private _live = new LiveView<TeacherView>();
 
@@ -70,6 +71,7 @@ export class TeacherPage extends LitElement {
       .connection=${this._socket.connection}
       .error=${this._error}
       .notice=${this._notice}
+      .replayId=${this._replayId}
     ></cc-teacher-screen>`;
   }
 
@@ -105,6 +107,8 @@ export class TeacherPage extends LitElement {
       return;
     }
     this._room = reply.room;
+    this._replayId = reply.replayId;
+    if (reply.replayId) rememberReplay(this.code, reply.replayId);
     this._notice = null;
     // A reconnect starts a new server-side session: ask again for the cluster being watched.
     if (this._watching) void this._watch(this._watching);
