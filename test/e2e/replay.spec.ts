@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { replaySimulation, type RoomLogEntry } from '../../shared/replay/log.ts';
+import { clusterView, standings } from '../../shared/views/index.ts';
 import type { Scenario } from '../../shared/scenario/schema.ts';
 import { DESKTOP, PHONE, expect, hostRoom, joinRoom, person, screenshot, test } from './fixtures.ts';
 
@@ -55,6 +56,19 @@ test('a finished session replays in the browser exactly as the server ran it', a
   await expect(t.locator('[data-testid=instance][data-app=web]')).toHaveAttribute('data-runtime', 'container');
   await expect(t.getByTestId('leaderboard')).toContainText('Alice');
   await expect(t.getByTestId('replay-chart-summary')).toContainText('Alice');
+
+  // What the viewer shows at second 30 is what the server's log says for that second: every
+  // instance with its status, and the leaderboard's order and totals.
+  const logged = (await (await t.request.get(`/api/replays/${new URL(t.url()).pathname.split('/').pop()!}`)).json()) as ServerReplay;
+  const at30 = replaySimulation(logged.meta.scenario, logged.meta.seed, logged.log, 30);
+  expect(at30.timeS).toBe(30);
+  const board = standings(at30);
+  const alice = board.rows.find((r) => r.name === 'Alice')!;
+  const expectedInstances = clusterView(at30, at30.clusters[alice.clusterId]!).instances.map((i) => `${i.id}:${i.runtime}:${i.status}`).sort();
+  const shown = await t.locator('[data-testid=instance]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-instance')}:${e.getAttribute('data-runtime')}:${e.getAttribute('data-status')}`));
+  expect(shown.sort()).toEqual(expectedInstances);
+  await expect(t.getByTestId('leader-row')).toHaveCount(board.rows.length);
+  for (const row of board.rows) await expect(t.locator(`[data-testid=leader-row][data-cluster="${row.clusterId}"]`)).toContainText(String(row.total));
 
   // The scrubber moves with the keyboard.
   await t.getByTestId('replay-scrubber').focus();
