@@ -171,7 +171,7 @@ export class ReplayPage extends LitElement {
     return html`<main data-testid="replay-page" data-duration=${duration} data-second=${second}>
       <header class="wide">
         <h1 data-testid="replay-title">Replay: ${scenario.title}</h1>
-        <p>${scenario.summary} · room ${timeline.meta.code} · ${new Date(timeline.meta.createdAtMs).toLocaleString()} · ${final.clusterOrder.length} ${timeline.meta.mode === 'teams' ? 'teams' : 'players'}</p>
+        <p>${scenario.summary} · room ${timeline.meta.code} · ${new Date(timeline.meta.createdAtMs).toLocaleString()} · ${final.clusterOrder.length} ${timeline.meta.mode === 'teams' ? 'team' : 'player'}${final.clusterOrder.length === 1 ? '' : 's'}</p>
       </header>
       <section class="panel wide" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
