@@ -6,10 +6,8 @@
  * their seats. Also the restore alone, in process. Writes test/bench/results/recovery.json.
  * Run with `npm run bench:recovery` (needs redis-server; the preflight installs it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
@@ -19,30 +17,17 @@ import { InMemoryRoomStore } from '../../server/rooms/store.ts';
 import { RedisRoomStore } from '../../server/rooms/redis-store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { startRedisServer } from '../support/redis-server.ts';
+import { freePort, spawnServerProcess } from '../support/server-process.ts';
 
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 100);
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 30);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HOST_TOKEN = 'bench-host-token-0000000000';
 const nullTransport = { send() {}, drop() {} };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function spawnServer(port: number, url: string): Promise<{ child: ChildProcess; startedAt: number }> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: url, SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return { child, startedAt };
+  // Not waiting for /health: the time to "all rooms live" is what is measured.
+  return { child: await spawnServerProcess(port, { REDIS_URL: url }, { ready: false }), startedAt };
 }
 
 async function waitForRooms(port: number, rooms: number): Promise<void> {

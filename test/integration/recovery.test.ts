@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
@@ -11,38 +9,11 @@ import { join } from 'node:path';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
 import { RedisRoomStore } from '../../server/rooms/redis-store.ts';
 import { createRoom, eventually, type Client } from './helpers.ts';
+import { exited, freePort, spawnServerProcess } from '../support/server-process.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const P = PROTOCOL_VERSION;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** The real server as its own process (no client build), on REDIS_URL. */
-async function spawnServer(port: number, redisUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr!.on('data', (d) => (errors += String(d)));
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${errors}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not come up: ${errors}`);
-}
+const spawnServer = (port: number, redisUrl: string) => spawnServerProcess(port, { REDIS_URL: redisUrl });
 
 /** Polls an async condition until it holds. */
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -53,7 +24,6 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
 /** A client like the browser's: reconnects by itself and re-joins its seat on every connect. */
 function student(base: string, code: string, nickname: string) {

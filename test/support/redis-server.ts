@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { freePort } from './server-process.ts';
+import { createConnection } from 'node:net';
 
 /** A redis-server of the test's own, on a free port, never the machine's shared one. */
 export interface TestRedis {
@@ -76,16 +77,6 @@ async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
   clearTimeout(timer);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPong(port: number, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
