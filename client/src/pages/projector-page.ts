@@ -1,26 +1,17 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { PROTOCOL_VERSION } from '../lib/protocol.ts';
 import type { ProjectorView, RoomStatic } from '../../../shared/views/types.ts';
 import { LiveView } from '../lib/live-view.ts';
 import { SocketController, type ClassSocket } from '../lib/socket-controller.ts';
 import { hostToken } from '../lib/storage.ts';
-import { base } from '../styles/shared.ts';
+import { base, notice } from '../styles/shared.ts';
 import '../components/projector-screen.ts';
 
 /** `/project/CODE`: the projector, opened from the teacher console on the same browser (it needs the host token). */
 @customElement('cc-projector-page')
 export class ProjectorPage extends LitElement {
-  static override styles = [
-    base,
-    css`
-      .notice {
-        max-width: 40rem;
-        width: calc(100% - 2rem);
-        margin: 15vh auto 0;
-      }
-    `,
-  ];
+  static override styles = [base, notice];
 
   @property() code = '';
   @state() private _room: RoomStatic | null = null;

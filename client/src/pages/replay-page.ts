@@ -7,7 +7,7 @@ import type { RoomStatic } from '../../../shared/views/types.ts';
 import { ApiError } from '../lib/api.ts';
 import { clockText } from '../lib/format.ts';
 import { ReplayTimeline, fetchReplay } from '../lib/replay.ts';
-import { base } from '../styles/shared.ts';
+import { base, notice } from '../styles/shared.ts';
 import '../components/cluster-board.ts';
 import '../components/leaderboard.ts';
 import '../components/replay-chart.ts';
@@ -28,6 +28,7 @@ declare global {
 export class ReplayPage extends LitElement {
   static override styles = [
     base,
+    notice,
     css`
       :host {
         display: block;
@@ -89,11 +90,6 @@ export class ReplayPage extends LitElement {
       }
       input[type='number'] {
         width: 6rem;
-      }
-      .notice {
-        max-width: 40rem;
-        width: calc(100% - 2rem);
-        margin: 15vh auto 0;
       }
     `,
   ];

@@ -8,7 +8,7 @@ import { navigate } from '../lib/router.ts';
 import { LiveView } from '../lib/live-view.ts';
 import { SocketController, type ClassSocket } from '../lib/socket-controller.ts';
 import { deviceId, putJoinError, resumeToken, saveNickname, saveResumeToken, savedNickname } from '../lib/storage.ts';
-import { base } from '../styles/shared.ts';
+import { base, notice } from '../styles/shared.ts';
 import '../components/student-screen.ts';
 
 /** Refusals that mean "pick another nickname" go back to the join form. */
@@ -22,11 +22,10 @@ const NICKNAME_ERRORS = new Set(['bad-nickname', 'nickname-taken']);
 export class StudentPage extends LitElement {
   static override styles = [
     base,
+    notice,
     css`
       .notice {
         max-width: 36rem;
-        width: calc(100% - 2rem);
-        margin: 15vh auto 0;
         padding: 1.5rem;
       }
     `,

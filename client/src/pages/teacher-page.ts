@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ProtocolError } from '../../../shared/protocol/index.ts';
 import { PROTOCOL_VERSION } from '../lib/protocol.ts';
@@ -7,22 +7,13 @@ import type { HostCommand, HostCommandEvent } from '../lib/events.ts';
 import { LiveView } from '../lib/live-view.ts';
 import { SocketController, type ClassSocket } from '../lib/socket-controller.ts';
 import { hostToken, rememberReplay } from '../lib/storage.ts';
-import { base } from '../styles/shared.ts';
+import { base, notice } from '../styles/shared.ts';
 import '../components/teacher-screen.ts';
 
 /** `/teach/CODE`: drives the room with the host token kept by the browser that created it. */
 @customElement('cc-teacher-page')
 export class TeacherPage extends LitElement {
-  static override styles = [
-    base,
-    css`
-      .notice {
-        max-width: 40rem;
-        width: calc(100% - 2rem);
-        margin: 15vh auto 0;
-      }
-    `,
-  ];
+  static override styles = [base, notice];
 
   @property() code = '';
   @state() private _room: RoomStatic | null = null;

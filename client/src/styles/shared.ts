@@ -210,3 +210,12 @@ export const base = css`
     align-items: center;
   }
 `;
+
+/** A page-level message (an error, "joining…") centred in the viewport. */
+export const notice = css`
+  .notice {
+    max-width: 40rem;
+    width: calc(100% - 2rem);
+    margin: 15vh auto 0;
+  }
+`;
