@@ -1,8 +1,8 @@
 import { networkInterfaces } from 'node:os';
 import { pino } from 'pino';
 import { startServer } from './http/app.ts';
-import { RedisRoomStore } from './rooms/redis-store.ts';
-import { BufferedStore } from './rooms/buffered-store.ts';
+import { RedisRoomStore } from './storage/redis-store.ts';
+import { BufferedStore } from './storage/buffered-store.ts';
 import { systemClock } from './rooms/clock.ts';
 import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';

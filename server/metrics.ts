@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Action } from '../shared/engine/types.ts';
 import { TEACHER_ACTION_TYPES } from '../shared/engine/types.ts';
 import type { RoomRegistry } from './rooms/registry.ts';
-import type { BufferedStore } from './rooms/buffered-store.ts';
+import type { BufferedStore } from './storage/buffered-store.ts';
 
 /** Prometheus metrics for one server process, on a registry of its own. */
 export function createMetrics() {

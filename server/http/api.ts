@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import type { RoomStore } from '../rooms/store.ts';
+import type { RoomStore } from '../storage/store.ts';
 import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
 import { publicReplay, publicSnapshot } from '../replays/public-replay.ts';
 import { RoomLimitError } from '../rooms/registry.ts';

@@ -11,10 +11,10 @@ import { placeholderPage } from './placeholder.ts';
 import { apiRouter } from './api.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { RoomRegistry } from '../rooms/registry.ts';
-import { InMemoryRoomStore, type RoomStore } from '../rooms/store.ts';
+import { InMemoryRoomStore, type RoomStore } from '../storage/store.ts';
 import { systemClock, type Clock } from '../rooms/clock.ts';
 import { attachRealtime, socketTransport } from '../realtime/socket-server.ts';
-import { BufferedStore } from '../rooms/buffered-store.ts';
+import { BufferedStore } from '../storage/buffered-store.ts';
 
 /** Where `npm run build:client` puts the Lit clients. */
 export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));

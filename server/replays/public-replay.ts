@@ -1,5 +1,5 @@
 import type { Logged } from '../../shared/replay/log.ts';
-import type { LogEntry, Replay, RoomMeta, Snapshot } from '../rooms/store.ts';
+import type { LogEntry, Replay, RoomMeta, Snapshot } from '../storage/store.ts';
 
 /** A replay as anyone with its link may see it: no host token, no resume tokens, no devices. */
 export interface PublicReplay {

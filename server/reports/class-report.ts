@@ -4,7 +4,7 @@ import { createSimulation, reduce } from '../../shared/engine/index.ts';
 import { standings } from '../../shared/views/index.ts';
 import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
 import { isRoomEvent, simActionOf } from '../../shared/replay/log.ts';
-import type { RoomMeta } from '../rooms/store.ts';
+import type { RoomMeta } from '../storage/store.ts';
 
 export interface Decision {
   readonly atS: number;

@@ -3,8 +3,8 @@ import { customAlphabet, nanoid } from 'nanoid';
 import type { Scenario } from '../../shared/scenario/schema.ts';
 import type { Mode } from '../../shared/views/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
-import type { RoomStore } from './store.ts';
-import { DEFAULT_REPLAY_TTL_DAYS } from './store.ts';
+import type { RoomStore } from '../storage/store.ts';
+import { DEFAULT_REPLAY_TTL_DAYS } from '../storage/store.ts';
 import type { RoomDeps, RoomHooks, RoomTransport } from './room.ts';
 import { Room } from './room.ts';
 

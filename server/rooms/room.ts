@@ -7,7 +7,7 @@ import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, P
 import type { Mode, ProjectorView, RosterEntry, StudentView, TeacherView } from '../../shared/views/index.ts';
 import { clusterDetail, projectorView, roomStatic, standings, studentView, teacherView } from '../../shared/views/index.ts';
 import type { Clock, TimerHandle } from './clock.ts';
-import type { LogEntry, RoomMeta, RoomStore, Snapshot } from './store.ts';
+import type { LogEntry, RoomMeta, RoomStore, Snapshot } from '../storage/store.ts';
 import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
 import { simActionOf } from '../../shared/replay/log.ts';
 import { checkNickname } from './nickname.ts';

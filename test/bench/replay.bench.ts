@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { getScenario } from '../../shared/scenario/library/index.ts';
 import { Room } from '../../server/rooms/room.ts';
-import { InMemoryRoomStore } from '../../server/rooms/store.ts';
+import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { startServer } from '../../server/http/app.ts';
 import { ensureClientBuilt } from '../../server/build-client.ts';
 import { FakeClock } from '../support/fake-clock.ts';

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { getScenario } from '../../shared/scenario/library/index.ts';
 import { Room, type RoomTransport } from '../../server/rooms/room.ts';
-import { InMemoryRoomStore } from '../../server/rooms/store.ts';
+import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
 let bytes = 0;

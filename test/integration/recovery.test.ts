@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
-import { RedisRoomStore } from '../../server/rooms/redis-store.ts';
+import { RedisRoomStore } from '../../server/storage/redis-store.ts';
 import { createRoom, eventually, type Client } from './helpers.ts';
 import { exited, freePort, spawnServerProcess } from '../support/server-process.ts';
 

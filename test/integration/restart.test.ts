@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { StudentView, TeacherView } from '../../shared/views/index.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
-import { InMemoryRoomStore } from '../../server/rooms/store.ts';
+import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { replaySimulation, type RoomLogEntry } from '../../shared/replay/log.ts';
 import { createRoom, eventually, startTestServer, type Client } from './helpers.ts';
 

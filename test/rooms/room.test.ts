@@ -5,7 +5,7 @@ import { getScenario } from '../../shared/scenario/library/index.ts';
 import { ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
 import { buildReport, runScenario } from '../../shared/engine/index.ts';
 import { simActionOf } from '../../shared/replay/log.ts';
-import { InMemoryRoomStore } from '../../server/rooms/store.ts';
+import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
 

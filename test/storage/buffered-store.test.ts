@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BufferedStore, type BufferEvent } from '../../server/rooms/buffered-store.ts';
-import { InMemoryRoomStore, StoreError, type LogEntry, type RoomMeta } from '../../server/rooms/store.ts';
+import { BufferedStore, type BufferEvent } from '../../server/storage/buffered-store.ts';
+import { InMemoryRoomStore, StoreError, type LogEntry, type RoomMeta } from '../../server/storage/store.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
 import { FakeClock, settle } from '../support/fake-clock.ts';
 

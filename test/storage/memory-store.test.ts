@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryRoomStore } from '../../server/rooms/store.ts';
+import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { meta, storeContract } from './store-contract.ts';
 
 function fakeNow(): { now: () => number; advance: (ms: number) => void } {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
-import { RedisRoomStore, redisKeys } from '../../server/rooms/redis-store.ts';
-import { StoreError } from '../../server/rooms/store.ts';
+import { RedisRoomStore, redisKeys } from '../../server/storage/redis-store.ts';
+import { StoreError } from '../../server/storage/store.ts';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
 import { meta, storeContract, tick } from './store-contract.ts';
 

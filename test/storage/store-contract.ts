@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../shared/scenario/library/index.ts';
-import { StoreError, type LogEntry, type LoggedAction, type RoomMeta, type RoomStore, type Snapshot } from '../../server/rooms/store.ts';
+import { StoreError, type LogEntry, type LoggedAction, type RoomMeta, type RoomStore, type Snapshot } from '../../server/storage/store.ts';
 
 /** A fresh, empty store, and what only its implementation can do to it. */
 export interface StoreHarness {
@@ -33,7 +33,7 @@ async function rejection(promise: Promise<unknown>): Promise<StoreError> {
 }
 
 /**
- * The behaviour every RoomStore promises (server/rooms/store.ts). Run against each
+ * The behaviour every RoomStore promises (server/storage/store.ts). Run against each
  * implementation, so the in-memory store used by most tests cannot drift from the Redis one.
  */
 export function storeContract(name: string, makeHarness: () => Promise<StoreHarness>): void {

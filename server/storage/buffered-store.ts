@@ -1,6 +1,6 @@
 import type { LogEntry, Replay, RoomMeta, RoomStore, Snapshot, SnapshotInfo } from './store.ts';
 import { StoreError } from './store.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../rooms/clock.ts';
 
 export interface BufferedStoreOptions {
   readonly clock: Clock;
