@@ -6,6 +6,7 @@ import { BufferedStore } from './storage/buffered-store.ts';
 import { systemClock } from './rooms/clock.ts';
 import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';
+import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 
 const log = pino({ name: 'clusterclass', level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -32,6 +33,13 @@ const port = parsePort(process.env.PORT ?? '3000');
 const replayTtlDays = process.env.REPLAY_TTL_DAYS ? Number(process.env.REPLAY_TTL_DAYS) : undefined;
 if (replayTtlDays !== undefined && !(replayTtlDays > 0)) {
   console.error(`clusterclass: REPLAY_TTL_DAYS must be a positive number of days, not "${process.env.REPLAY_TTL_DAYS}"`);
+  process.exit(2);
+}
+let trustProxy: TrustProxy;
+try {
+  trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+} catch (error) {
+  console.error(`clusterclass: ${(error as Error).message}`);
   process.exit(2);
 }
 // 0.0.0.0 by default: students join from their own devices over the classroom network.
@@ -67,7 +75,7 @@ const running = await startServer({
   replayTtlDays,
   durable: Boolean(redisUrl),
   teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
-  trustProxy: process.env.TRUST_PROXY === '1',
+  trustProxy,
 }).catch((error: NodeJS.ErrnoException) => {
   log.fatal({ err: error }, `cannot listen on ${host}:${port}`);
   process.exit(1);

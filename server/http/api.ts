@@ -11,13 +11,14 @@ import type { RoomStore } from '../storage/store.ts';
 import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
 import { publicReplay, publicSnapshot } from '../replays/public-replay.ts';
 import { RoomLimitError } from '../rooms/registry.ts';
+import { clientAddressResolver, type TrustProxy } from './client-address.ts';
 
 export interface ApiOptions {
   readonly registry: RoomRegistry;
   readonly store: RoomStore;
   /** When set, creating a room requires it (TEACHER_PASSCODE). */
   readonly teacherPasscode?: string;
-  readonly trustProxy?: boolean;
+  readonly trustProxy?: TrustProxy;
 }
 
 /** An uploaded scenario is bounded: a real one is a few kilobytes. */
@@ -37,7 +38,7 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiO
   const router = Router();
   const creates = new RateLimiterMemory({ points: 30, duration: 600 });
   const lookups = new RateLimiterMemory({ points: 60, duration: 60 });
-  const address = (req: Request) => (trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '') || req.socket.remoteAddress || 'unknown';
+  const address = clientAddressResolver(trustProxy ?? null);
 
   router.get('/config', (_req, res) => {
     res.json({ protocol: PROTOCOL_VERSION, teacherPasscodeRequired: Boolean(teacherPasscode) });

@@ -15,6 +15,7 @@ import { InMemoryRoomStore, type RoomStore } from '../storage/store.ts';
 import { systemClock, type Clock } from '../rooms/clock.ts';
 import { attachRealtime, socketTransport } from '../realtime/socket-server.ts';
 import { BufferedStore } from '../storage/buffered-store.ts';
+import { clientAddressResolver, trustFunction, type TrustProxy } from './client-address.ts';
 
 /** Where `npm run build:client` puts the Lit clients. */
 export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));
@@ -29,7 +30,7 @@ export interface AppOptions {
   readonly metrics: Metrics;
   readonly now?: () => number;
   readonly teacherPasscode?: string;
-  readonly trustProxy?: boolean;
+  readonly trustProxy?: TrustProxy;
   readonly clientDir?: string;
 }
 
@@ -39,7 +40,8 @@ export function createApp(options: AppOptions): express.Express {
   const startedAt = now();
   const app = express();
   app.disable('x-powered-by');
-  if (options.trustProxy) app.set('trust proxy', true);
+  // req.ip follows the same rule as clientAddressResolver (hops or a list; never the client's own claim).
+  if (options.trustProxy) app.set('trust proxy', trustFunction(options.trustProxy));
 
   app.get('/health', async (_req, res) => {
     // Degraded, not down: rooms play on from memory while the store is away (see BufferedStore).
@@ -79,7 +81,7 @@ export interface ServerOptions {
   readonly store?: RoomStore;
   readonly log?: Logger;
   readonly teacherPasscode?: string;
-  readonly trustProxy?: boolean;
+  readonly trustProxy?: TrustProxy;
   readonly clientDir?: string;
   readonly storeName?: 'memory' | 'redis';
   /** How long finished sessions stay available as replays (REPLAY_TTL_DAYS, default 30). */
@@ -122,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
   if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
   const server = createServer(createApp({ ...options, registry, metrics, store }));
-  io = attachRealtime(server, { registry, log, trustProxy: options.trustProxy });
+  io = attachRealtime(server, { registry, log, clientAddress: clientAddressResolver(options.trustProxy ?? null) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port, host: options.host }, () => {

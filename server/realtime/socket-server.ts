@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -8,6 +8,7 @@ import { INBOUND_EVENTS, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, inboundSchemas } f
 import { formatIssues } from '../../shared/scenario/errors.ts';
 import type { Room, RoomTransport } from '../rooms/room.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
+import { clientAddressResolver } from '../http/client-address.ts';
 
 interface SocketData {
   code?: string;
@@ -51,13 +52,14 @@ export function socketTransport(getIo: () => IoServer | null): RoomTransport {
 export interface RealtimeOptions {
   readonly registry: RoomRegistry;
   readonly log: Logger;
-  /** Trust X-Forwarded-For for the client's address (behind a load balancer). */
-  readonly trustProxy?: boolean;
+  /** The client's address from its handshake request: the same rule as the HTTP routes (see client-address.ts). */
+  readonly clientAddress?: (req: IncomingMessage) => string;
   readonly onIo?: (io: IoServer) => void;
 }
 
 export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoServer {
   const { registry, log } = options;
+  const clientAddress = options.clientAddress ?? clientAddressResolver(null);
   const io: IoServer = new Server(http, {
     // Off so socket.io can encode a broadcast once for all recipients (see STACK.md).
     perMessageDeflate: false,
@@ -114,8 +116,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
   };
 
   io.on('connection', (socket: IoSocket) => {
-    const forwarded = options.trustProxy ? String(socket.handshake.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-    socket.data.address = forwarded || socket.handshake.address;
+    socket.data.address = clientAddress(socket.request);
 
     // Malformed network input is answered (when it can be) and dropped, never thrown.
     socket.onAny((event: string, ...args: unknown[]) => {
