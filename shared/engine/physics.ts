@@ -64,14 +64,27 @@ type Widen<T> = T extends number ? number : T extends object ? { -readonly [K in
 export type Physics = Widen<typeof DEFAULT_PHYSICS>;
 export type PhysicsOverrides = { [K in keyof Physics]?: Physics[K] extends object ? Partial<Physics[K]> : Physics[K] };
 
+/**
+ * The defaults with a scenario's overrides on top. It walks the known figures, not the overrides'
+ * keys: an override object from JSON may carry `__proto__` or `constructor`, and copying those
+ * onto the table would reach Object's prototype.
+ */
 export function mergePhysics(overrides: PhysicsOverrides | undefined): Physics {
   const merged = structuredClone(DEFAULT_PHYSICS) as Physics;
   if (!overrides) return merged;
-  for (const key of Object.keys(overrides) as (keyof Physics)[]) {
-    const value = overrides[key];
-    if (value === undefined) continue;
-    if (typeof value === 'object') Object.assign(merged[key] as object, value);
-    else (merged as Record<string, unknown>)[key] = value;
+  const table = merged as unknown as Record<string, unknown>;
+  const given = overrides as Record<string, unknown>;
+  for (const key of Object.keys(table)) {
+    if (!Object.hasOwn(given, key) || given[key] === undefined) continue;
+    const value = given[key];
+    const current = table[key];
+    if (typeof current === 'object' && current !== null && typeof value === 'object' && value !== null) {
+      const inner = current as Record<string, unknown>;
+      const parts = value as Record<string, unknown>;
+      for (const part of Object.keys(inner)) if (Object.hasOwn(parts, part) && parts[part] !== undefined) inner[part] = parts[part];
+    } else if (typeof current === typeof value) {
+      table[key] = value;
+    }
   }
   return merged;
 }

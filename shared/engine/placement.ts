@@ -1,5 +1,6 @@
-import type { App, ClusterState, HostState, InstanceState, Os, PlayerAction, Rejection, Runtime, SimState, VmState } from './types.ts';
+import type { App, ClusterState, Created, HostState, InstanceState, Os, PlayerAction, Rejection, Runtime, SimState, VmState } from './types.ts';
 import { draft, withIncident } from './incidents.ts';
+import { LIMITS } from './limits.ts';
 import { fmtMiB, fmtS, reject } from './rejection.ts';
 import {
   containerMiB,
@@ -10,6 +11,7 @@ import {
   findInstance,
   findVm,
   hostUsage,
+  imageAt,
   isEmptyHost,
   microvmMiB,
   vcpusFor,
@@ -17,8 +19,12 @@ import {
   vmUsage,
 } from './topology.ts';
 
-type Outcome = { cluster: ClusterState } | { rejection: Rejection };
+type Outcome = { cluster: ClusterState; created?: Created } | { rejection: Rejection };
 const OS_NAME: Record<Os, string> = { linux: 'Linux', windows: 'Windows' };
+// Actions may come from callers that skipped the protocol's schema; an unknown OS or platform would
+// look up undefined figures and turn into NaN.
+const OSES: readonly string[] = ['linux', 'windows'];
+const PLATFORMS: readonly string[] = ['linux', 'windows', 'hypervisor'];
 const MAX_ID = 40;
 
 /** Applies one player action to its cluster. Pure: returns a new cluster or a reason why not. */
@@ -60,6 +66,7 @@ function configureHost(state: SimState, cluster: ClusterState, hostId: string, p
   if (!state.scenario.allow.changePlatform) {
     return { rejection: reject('platform-change-not-allowed', null, 'This scenario fixes what runs on each host; place your apps on the platforms given.') };
   }
+  if (!PLATFORMS.includes(platform)) return { rejection: reject('bad-value', null, `A host runs "linux", "windows" or "hypervisor", not ${JSON.stringify(platform)}.`) };
   const host = hostFor(cluster, hostId, state.timeS);
   if (isRejection(host)) return { rejection: host };
   if (host.platform === platform) return { cluster };
@@ -77,8 +84,17 @@ function configureHost(state: SimState, cluster: ClusterState, hostId: string, p
   return { cluster: { ...cluster, images, hosts: cluster.hosts.map((h) => (h.id === host.id ? { ...h, platform } : h)) } };
 }
 
+// Every instance a run ever had stays in `retired`, thousands after a few host failures: their
+// ids are kept in a set per (immutable) array rather than searched for every new name.
+const retiredIdsCache = new WeakMap<ClusterState['retired'], Set<string>>();
+function retiredIds(cluster: ClusterState): Set<string> {
+  let ids = retiredIdsCache.get(cluster.retired);
+  if (!ids) retiredIdsCache.set(cluster.retired, (ids = new Set(cluster.retired.map((r) => r.id))));
+  return ids;
+}
+
 const isTaken = (cluster: ClusterState, id: string): boolean =>
-  cluster.vms.some((v) => v.id === id) || cluster.instances.some((i) => i.id === id) || cluster.retired.some((r) => r.id === id);
+  cluster.vms.some((v) => v.id === id) || cluster.instances.some((i) => i.id === id) || retiredIds(cluster).has(id);
 
 /** The id a generated name would get next: the cluster's own sequence, skipping ids taken by hand. */
 export function freshSeq(cluster: ClusterState, prefix: string): number {
@@ -104,11 +120,12 @@ function createVm(state: SimState, cluster: ClusterState, action: Extract<Player
   if (!scenario.allow.runtimes.includes('vm')) return { rejection: notAllowed('vm') };
   const host = hostFor(cluster, action.hostId, t);
   if (isRejection(host)) return { rejection: host };
-  if (!Number.isInteger(action.vcpu) || action.vcpu < 1 || action.vcpu > 256) {
-    return { rejection: reject('bad-value', null, 'A VM needs a whole number of vCPUs, at least 1.') };
+  if (!OSES.includes(action.guestOs)) return { rejection: reject('bad-value', null, `A guest OS is "linux" or "windows", not ${JSON.stringify(action.guestOs)}.`) };
+  if (!Number.isInteger(action.vcpu) || action.vcpu < 1 || action.vcpu > LIMITS.maxVcpu) {
+    return { rejection: reject('bad-value', null, `A VM needs a whole number of vCPUs, from 1 to ${LIMITS.maxVcpu}.`) };
   }
-  if (!Number.isFinite(action.memoryMiB) || action.memoryMiB <= 0) {
-    return { rejection: reject('bad-value', null, 'A VM needs a positive amount of memory.') };
+  if (!Number.isFinite(action.memoryMiB) || action.memoryMiB <= 0 || action.memoryMiB > LIMITS.maxVmMemoryMiB) {
+    return { rejection: reject('bad-value', null, `A VM needs a positive amount of memory, at most ${fmtMiB(LIMITS.maxVmMemoryMiB)}.`) };
   }
   const engine = action.containerEngine ?? false;
   const minMiB = physics.guestOsMiB[action.guestOs] + (engine ? physics.containerEngineMiB : 0) + physics.vmMinFreeMiB;
@@ -136,7 +153,7 @@ function createVm(state: SimState, cluster: ClusterState, action: Extract<Player
     createdAtS: t,
     upAtS: t + vmBootS(physics, action.guestOs, host),
   };
-  return { cluster: { ...named.cluster, vms: [...named.cluster.vms, vm] } };
+  return { cluster: { ...named.cluster, vms: [...named.cluster.vms, vm] }, created: { kind: 'vm', id: vm.id } };
 }
 
 function fitsOnHost(state: SimState, cluster: ClusterState, host: HostState, needMiB: number, needCpu: number, what: string, containerMiBAlt?: number): Rejection | null {
@@ -211,8 +228,8 @@ function setLimits(cluster: ClusterState, instanceId: string, cpu: number | null
       rejection: reject('not-a-container', 'noisy-neighbour', `${inst.id} is a ${inst.runtime === 'vm' ? 'VM' : 'microVM'}: its vCPUs are already its own. CPU limits (cgroups) matter for containers that share a kernel.`),
     };
   }
-  if (cpu !== null && (!Number.isFinite(cpu) || cpu <= 0 || cpu > 256)) {
-    return { rejection: reject('bad-value', null, 'A CPU limit is a positive number of cores, or null to remove it.') };
+  if (cpu !== null && (typeof cpu !== 'number' || !Number.isFinite(cpu) || cpu < LIMITS.minCpuLimit || cpu > LIMITS.maxCpuLimit)) {
+    return { rejection: reject('bad-value', null, `A CPU limit is from ${LIMITS.minCpuLimit} to ${LIMITS.maxCpuLimit} cores, or null to remove it.`) };
   }
   return { cluster: { ...cluster, instances: cluster.instances.map((i) => (i.id === inst.id ? { ...i, cpuLimit: cpu } : i)) } };
 }
@@ -269,7 +286,7 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
   const named = takeId(cluster, action.id, app.id);
   if (isRejection(named)) return { rejection: named };
   // A new VM always pulls; a container or microVM pulls only if its engine lacks the image.
-  const freshPull = vmToAdd !== null || cluster.images[engineKey(placed)]?.[app.id] === undefined;
+  const freshPull = vmToAdd !== null || imageAt(cluster, engineKey(placed), app.id) === undefined;
   let next = named.cluster;
   let inst: InstanceState = { ...placed, id: named.id };
   if (vmToAdd) {
@@ -282,13 +299,15 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
   } else {
     // Record the image on its engine so later deploys there reuse the layers.
     const key = engineKey(inst);
-    const have = next.images[key]?.[app.id];
+    const have = imageAt(next, key, app.id);
     if (have === undefined || have > inst.pulledAtS) {
-      next = { ...next, images: { ...next.images, [key]: { ...next.images[key], [app.id]: inst.pulledAtS } } };
+      const onEngine = Object.hasOwn(next.images, key) ? next.images[key] : {};
+      // Computed keys define own properties, so even an id like `__proto__` is stored as data.
+      next = { ...next, images: { ...next.images, [key]: { ...onEngine, [app.id]: inst.pulledAtS } } };
     }
   }
   next = { ...next, instances: [...next.instances, inst] };
-  return { cluster: freshPull ? slowPullNotice(state, next, inst, app) : next };
+  return { cluster: freshPull ? slowPullNotice(state, next, inst, app) : next, created: { kind: 'instance', id: inst.id } };
 }
 
 /** A first pull this slow is worth telling the player about: it is image size they chose. */
@@ -312,7 +331,7 @@ function slowPullNotice(state: SimState, cluster: ClusterState, inst: InstanceSt
 
 /** When an image is on an engine: already there, arriving, or pulled from `startS` on. */
 function imageArrival(state: SimState, cluster: ClusterState, key: string, app: App, startS: number): number {
-  const have = cluster.images[key]?.[app.id];
+  const have = imageAt(cluster, key, app.id);
   if (have !== undefined) return Math.max(startS, have);
   return startS + app.imageMiB / state.physics.imagePullMiBPerS;
 }

@@ -1,7 +1,11 @@
-import type { App, ClusterState, PlayerAction, Rejection, SimState } from './types.ts';
+import type { App, ClusterState, InstanceState, PlayerAction, Rejection, SimState } from './types.ts';
+import type { Physics } from './physics.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { LIMITS } from './limits.ts';
 import { freshSeq } from './placement.ts';
 import { reduce } from './reducer.ts';
-import { capacityPerReplica, containerMiB, hostUsage, isEmptyHost } from './topology.ts';
+import { clusterOf } from './state.ts';
+import { capacityPerReplica, containerMiB, findApp, hostUsage, isEmptyHost } from './topology.ts';
 
 export const POLICIES = ['all-vm', 'all-container', 'greedy'] as const;
 export type PolicyName = (typeof POLICIES)[number];
@@ -23,6 +27,7 @@ const SCALE_DOWN_AFTER_S = 60;
  * policy can never disagree with the rules.
  */
 export function policyStep(state: SimState, clusterId: string, policy: PolicyName): PolicyStep {
+  if (!clusterOf(state, clusterId)) return { state, actions: [], unplaced: [] };
   let s = state;
   const actions: PlayerAction[] = [];
   const unplaced: { appId: string; action: PlayerAction; rejection: Rejection }[] = [];
@@ -42,14 +47,25 @@ export function policyStep(state: SimState, clusterId: string, policy: PolicyNam
   // A careful operator places the hardest apps first: Windows, own-kernel, then the largest.
   if (policy === 'greedy') apps.sort(([a], [b]) => difficulty(b) - difficulty(a) || b.memoryMiB - a.memoryMiB);
   for (const [app, ai] of apps) {
-    const cluster = s.clusters[clusterId]!;
+    const cluster = clusterOf(s, clusterId)!;
     const mine = cluster.instances.filter((i) => i.appId === app.id);
     const wanted = Math.max(app.replicas, Math.ceil(state.demand[ai]! / capacityPerReplica(app)));
     for (let k = mine.length; k < wanted; k++) {
-      const options = candidates(s, s.clusters[clusterId]!, app, policy);
-      if (!options.some(apply)) {
+      const now = clusterOf(s, clusterId)!;
+      const key = placementKey(s, now, app, policy);
+      const known = knownFailure(s, now, key);
+      if (known) {
+        if (known.refused) unplaced.push({ appId: app.id, ...known.refused });
+        break;
+      }
+      const options = candidates(s, now, app, policy);
+      // Every option ends in a deploy, which the cluster's instance limit refuses: trying them all
+      // every second would only cost time.
+      const full = now.instances.length >= LIMITS.instancesPerCluster;
+      if (full || !options.some(apply)) {
         const first = options[0];
         const refused = first ? firstRejection(s, first) : null;
+        rememberFailure(s, now, key, refused);
         if (refused) unplaced.push({ appId: app.id, ...refused });
         break;
       }
@@ -63,6 +79,44 @@ export function policyStep(state: SimState, clusterId: string, policy: PolicyNam
     }
   }
   return { state: s, actions, unplaced };
+}
+
+type Refused = { action: PlayerAction; rejection: Rejection } | null;
+
+/** A placement that failed, with everything its outcome depends on besides the instances. */
+interface Failure {
+  readonly scenario: Scenario;
+  readonly physics: Physics;
+  readonly hosts: ClusterState['hosts'];
+  readonly vms: ClusterState['vms'];
+  readonly retired: ClusterState['retired'];
+  readonly refused: Refused;
+}
+
+/**
+ * A replica that fits nowhere is retried every second, each try walking the whole cluster: the
+ * bulk of a big scenario's cost. While nothing the placement depends on has changed, the answer
+ * is the same, so it is kept per (immutable) instances array, as topology.ts keeps its layouts.
+ */
+const failures = new WeakMap<readonly InstanceState[], Map<string, Failure>>();
+
+function placementKey(state: SimState, cluster: ClusterState, app: App, policy: PolicyName): string {
+  // The clock enters a placement's outcome only through which hosts are down.
+  let down = '';
+  for (const h of cluster.hosts) down += h.downUntilS > state.timeS ? '1' : '0';
+  return `${policy}|${app.id}|${state.phase}|${cluster.kicked}|${cluster.nextSeq}|${down}`;
+}
+
+function knownFailure(state: SimState, cluster: ClusterState, key: string): Failure | undefined {
+  const f = failures.get(cluster.instances)?.get(key);
+  const same = f && f.scenario === state.scenario && f.physics === state.physics && f.hosts === cluster.hosts && f.vms === cluster.vms && f.retired === cluster.retired;
+  return same ? f : undefined;
+}
+
+function rememberFailure(state: SimState, cluster: ClusterState, key: string, refused: Refused): void {
+  let known = failures.get(cluster.instances);
+  if (!known) failures.set(cluster.instances, (known = new Map()));
+  known.set(key, { scenario: state.scenario, physics: state.physics, hosts: cluster.hosts, vms: cluster.vms, retired: cluster.retired, refused });
 }
 
 const difficulty = (app: App): number => (app.os === 'windows' ? 4 : 0) + (app.needsCustomKernel ? 2 : 0) + (app.trust === 'untrusted' || app.data === 'regulated' ? 1 : 0);
@@ -112,20 +166,25 @@ function greedyCandidates(state: SimState, cluster: ClusterState, app: App): Pla
   const clusterId = cluster.id;
   const deploy = (runtime: 'vm' | 'container' | 'microvm', target: string): PlayerAction => ({ type: 'deploy', clusterId, appId: app.id, runtime, target });
   const ownKernel = app.trust === 'untrusted' || app.data === 'regulated' || app.needsCustomKernel;
-  const powered = (hostId: string) => !isEmptyHost(cluster, hostId);
-  const free = (hostId: string) => {
-    const h = cluster.hosts.find((x) => x.id === hostId)!;
-    const u = hostUsage(state.scenario, state.physics, cluster, h);
-    return u.memoryMiB - u.usedMiB;
-  };
+  // Per host, once: the sort below compares each host several times, and each figure walks the cluster.
+  const inUse = new Set([...cluster.vms.map((v) => v.hostId), ...cluster.instances.map((i) => i.hostId)]);
+  const mine = new Map<string, number>();
+  for (const i of cluster.instances) if (i.appId === app.id) mine.set(i.hostId, (mine.get(i.hostId) ?? 0) + 1);
+  const facts = new Map(
+    cluster.hosts.map((h) => {
+      const u = hostUsage(state.scenario, state.physics, cluster, h);
+      return [h.id, { powered: inUse.has(h.id), countOn: mine.get(h.id) ?? 0, free: u.memoryMiB - u.usedMiB }] as const;
+    }),
+  );
+  const fact = (hostId: string) => facts.get(hostId)!;
+  const powered = (hostId: string) => fact(hostId).powered;
   // Best fit: hosts already running first (no new host to pay for); among those, the one with the
   // fewest replicas of this app (so one failure or reboot is not all of them), then the tightest
   // fit; if a host must be switched on, the cheapest.
-  const countOn = (hostId: string) => cluster.instances.filter((i) => i.appId === app.id && i.hostId === hostId).length;
   const spread = [...cluster.hosts].sort(
     (a, b) =>
       Number(powered(b.id)) - Number(powered(a.id)) ||
-      (powered(a.id) ? countOn(a.id) - countOn(b.id) || free(a.id) - free(b.id) : a.costPerHour - b.costPerHour),
+      (powered(a.id) ? fact(a.id).countOn - fact(b.id).countOn || fact(a.id).free - fact(b.id).free : a.costPerHour - b.costPerHour),
   );
   const out: PlayerAction[][] = [];
   const vmOptions = spread.map((h) => [deploy('vm', h.id)]);
@@ -139,21 +198,23 @@ function greedyCandidates(state: SimState, cluster: ClusterState, app: App): Pla
     const instanceId = `${app.id}-${freshSeq(cluster, app.id)}`;
     const named = (a: PlayerAction): PlayerAction => (a.type === 'deploy' ? { ...a, id: instanceId } : a);
     const withLimit = (first: PlayerAction[]): PlayerAction[] => [...first.map(named), { type: 'setLimits', clusterId, instanceId, cpu: app.cpu }];
-    const untrustedHere = (hostId: string) => cluster.instances.some((i) => i.hostId === hostId && !i.vmId && i.runtime === 'container' && state.scenario.apps.find((a) => a.id === i.appId)?.trust === 'untrusted');
-    for (const h of spread) if (h.platform === app.os && !untrustedHere(h.id)) out.push(withLimit([deploy('container', h.id)]));
+    const untrustedHere = new Set(
+      cluster.instances.filter((i) => !i.vmId && i.runtime === 'container' && findApp(state.scenario, i.appId)?.trust === 'untrusted').map((i) => i.hostId),
+    );
+    for (const h of spread) if (h.platform === app.os && !untrustedHere.has(h.id)) out.push(withLimit([deploy('container', h.id)]));
     // Reinstall an empty host only away from a platform no app in the scenario needs.
     const needed = new Set<string>(state.scenario.apps.map((a) => a.os));
     for (const h of spread) {
-      if (h.platform !== app.os && !needed.has(h.platform) && allow.changePlatform && isEmptyHost(cluster, h.id)) {
+      if (h.platform !== app.os && !needed.has(h.platform) && allow.changePlatform && !powered(h.id)) {
         out.push(withLimit([{ type: 'configureHost', clusterId, hostId: h.id, platform: app.os }, deploy('container', h.id)]));
       }
     }
     // Containers inside an existing VM with an engine, or in a new one on a bare-metal host.
     for (const vm of cluster.vms) if (vm.containerEngine && vm.guestOs === app.os) out.push(withLimit([deploy('container', vm.id)]));
     if (allow.runtimes.includes('vm')) {
+      const memoryMiB = state.physics.guestOsMiB[app.os] + state.physics.containerEngineMiB + 4 * containerMiB(state.physics, app);
+      const vmId = `shared-${app.os}-${freshSeq(cluster, `shared-${app.os}`)}`;
       for (const h of spread) {
-        const memoryMiB = state.physics.guestOsMiB[app.os] + state.physics.containerEngineMiB + 4 * containerMiB(state.physics, app);
-        const vmId = `shared-${app.os}-${freshSeq(cluster, `shared-${app.os}`)}`;
         out.push(
           withLimit([
             { type: 'createVm', clusterId, id: vmId, hostId: h.id, guestOs: app.os, vcpu: Math.max(2, Math.ceil(app.cpu * 2)), memoryMiB, containerEngine: true },

@@ -1,14 +1,14 @@
-import type { Action, ClusterState, Phase, PlayerAction, SimState, StepResult, TeacherAction } from './types.ts';
+import type { Action, ClusterState, Phase, PlayerAction, Rejection, SimState, StepResult, TeacherAction } from './types.ts';
 import { scenarioEventSchema } from '../scenario/schema.ts';
+import { LIMITS } from './limits.ts';
 import { applyPlayerAction } from './placement.ts';
-import { reject } from './rejection.ts';
-import { newCluster } from './state.ts';
+import { reject, type RejectionCode } from './rejection.ts';
+import { clusterOf, newCluster } from './state.ts';
 import { tick } from './tick.ts';
 
-export const LIMITS = { clusters: 500, instancesPerCluster: 300, vmsPerCluster: 100, injectedEvents: 500, minSpeed: 0.25, maxSpeed: 20 } as const;
-
-const ok = (state: SimState): StepResult => ({ state, rejection: null });
-const no = (state: SimState, code: string, message: string): StepResult => ({ state, rejection: reject(code, null, message) });
+const ok = (state: SimState): StepResult => ({ state, rejection: null, created: null });
+const refuse = (state: SimState, rejection: Rejection): StepResult => ({ state, rejection, created: null });
+const no = (state: SimState, code: RejectionCode, message: string): StepResult => refuse(state, reject(code, null, message));
 
 /**
  * The whole simulation: `(state, action) -> state`. Pure and deterministic; a refused action
@@ -20,6 +20,8 @@ export function reduce(state: SimState, action: Action): StepResult {
       return tick(state);
     case 'addCluster':
       return addCluster(state, action.clusterId, action.name);
+    case 'removeCluster':
+      return removeCluster(state, action.clusterId);
     case 'start':
     case 'pause':
     case 'resume':
@@ -49,14 +51,27 @@ function addCluster(state: SimState, clusterId: string, name: string | undefined
   if (state.phase === 'debrief' || state.phase === 'ended') return no(state, 'bad-phase', 'This session has finished; no one can join it now.');
   if (state.locked) return no(state, 'room-locked', 'The teacher has locked this session; ask them to unlock it.');
   if (typeof clusterId !== 'string' || clusterId.length === 0 || clusterId.length > 64) return no(state, 'bad-value', 'A cluster id is 1 to 64 characters.');
-  if (state.clusters[clusterId]) return no(state, 'cluster-exists', `There is already a cluster "${clusterId}".`);
+  if (clusterOf(state, clusterId)) return no(state, 'cluster-exists', `There is already a cluster "${clusterId}".`);
   if (state.clusterOrder.length >= LIMITS.clusters) return no(state, 'room-full', `A session holds at most ${LIMITS.clusters} clusters.`);
   const cluster = newCluster(state, clusterId, name ?? clusterId);
   return ok({ ...state, clusters: { ...state.clusters, [clusterId]: cluster }, clusterOrder: [...state.clusterOrder, clusterId] });
 }
 
+/**
+ * Takes an untouched cluster out again, in the lobby only (a seat that was never used is freed):
+ * nothing was simulated on it, so no score or history is lost.
+ */
+function removeCluster(state: SimState, clusterId: string): StepResult {
+  const cluster = clusterOf(state, clusterId);
+  if (!cluster) return no(state, 'unknown-cluster', `There is no cluster "${clusterId}" in this session.`);
+  if (state.phase !== 'lobby') return no(state, 'bad-phase', 'A cluster can be taken out only in the lobby.');
+  if (cluster.instances.length > 0 || cluster.vms.length > 0 || cluster.retired.length > 0) return no(state, 'bad-value', `Cluster "${clusterId}" has been played on; it stays.`);
+  const { [clusterId]: _removed, ...clusters } = state.clusters;
+  return ok({ ...state, clusters, clusterOrder: state.clusterOrder.filter((id) => id !== clusterId) });
+}
+
 function player(state: SimState, action: PlayerAction): StepResult {
-  const cluster = state.clusters[action.clusterId];
+  const cluster = clusterOf(state, action.clusterId);
   if (!cluster) return no(state, 'unknown-cluster', `There is no cluster "${action.clusterId}" in this session.`);
   if (cluster.kicked) return no(state, 'cluster-kicked', 'This cluster was removed from the session by the teacher.');
   // Players may plan in the lobby and think while paused: the clock, not the mouse, is the game.
@@ -64,15 +79,15 @@ function player(state: SimState, action: PlayerAction): StepResult {
     return no(state, 'not-running', state.phase === 'debrief' ? 'The scenario is over: time for the debrief.' : 'The session has ended.');
   }
   if (action.type === 'deploy' && cluster.instances.length >= LIMITS.instancesPerCluster) {
-    return { state, rejection: reject('too-many-instances', 'capacity', `A cluster holds at most ${LIMITS.instancesPerCluster} instances; remove some first.`) };
+    return refuse(state, reject('too-many-instances', 'capacity', `A cluster holds at most ${LIMITS.instancesPerCluster} instances; remove some first.`));
   }
   if (action.type === 'createVm' && cluster.vms.length >= LIMITS.vmsPerCluster) {
-    return { state, rejection: reject('too-many-vms', 'capacity', `A cluster holds at most ${LIMITS.vmsPerCluster} VMs; delete some first.`) };
+    return refuse(state, reject('too-many-vms', 'capacity', `A cluster holds at most ${LIMITS.vmsPerCluster} VMs; delete some first.`));
   }
   const outcome = applyPlayerAction(state, cluster, action);
-  if ('rejection' in outcome) return { state, rejection: outcome.rejection };
+  if ('rejection' in outcome) return refuse(state, outcome.rejection);
   if (outcome.cluster === cluster) return ok(state);
-  return ok(withCluster(state, outcome.cluster));
+  return { state: withCluster(state, outcome.cluster), rejection: null, created: outcome.created ?? null };
 }
 
 const withCluster = (state: SimState, cluster: ClusterState): SimState => ({ ...state, clusters: { ...state.clusters, [cluster.id]: cluster } });
@@ -105,7 +120,7 @@ function teacher(state: SimState, action: TeacherAction): StepResult {
     case 'lock':
       return ok({ ...state, locked: action.locked ?? true });
     case 'kick': {
-      const cluster = state.clusters[action.clusterId];
+      const cluster = clusterOf(state, action.clusterId);
       if (!cluster) return no(state, 'unknown-cluster', `There is no cluster "${action.clusterId}" in this session.`);
       if (cluster.kicked) return ok(state);
       return ok(withCluster(state, { ...cluster, kicked: true }));

@@ -1,6 +1,7 @@
 import type { SimState } from './types.ts';
 import type { RecordedRejection } from './run.ts';
 import { computeScore } from './score.ts';
+import { clusterOf } from './state.ts';
 
 const round = (x: number, places = 2): number => {
   const f = 10 ** places;
@@ -9,7 +10,7 @@ const round = (x: number, places = 2): number => {
 
 /** The CLI's `--json` report for one cluster: the contract documented in README.md. */
 export function buildReport(state: SimState, clusterId: string, rejections: readonly RecordedRejection[]) {
-  const cluster = state.clusters[clusterId];
+  const cluster = clusterOf(state, clusterId);
   if (!cluster) throw new Error(`no cluster ${clusterId}`);
   const score = computeScore(state, cluster);
   const breached = new Set(cluster.instances.filter((i) => i.breached).map((i) => i.appId));

@@ -44,7 +44,8 @@ export function computeScore(state: SimState, cluster: ClusterState): Score {
   const spend = parts.hosts + parts.licences + parts.patching;
   const budget = (state.budget * ticks) / scenario.durationS;
   // Full marks within budget, falling to nothing at twice the budget.
-  const costEfficiency = spend <= budget ? 1 : budget <= 0 ? 0 : clamp01(2 - spend / budget);
+  // Compared before dividing: spend over a tiny budget would overflow to Infinity.
+  const costEfficiency = spend <= budget ? 1 : spend >= 2 * budget ? 0 : clamp01(2 - spend / budget);
   const securityShare = clamp01(1 - securityPenalty / 100);
   const availability = weights.availability * servedShare;
   const cost = weights.cost * servedShare * costEfficiency;

@@ -30,6 +30,12 @@ export function createSimulation(scenario: Scenario, seed: number): SimState {
   };
 }
 
+/**
+ * The cluster with this id, or undefined. Ids come from the network, and `clusters` is a plain
+ * object: `clusters['constructor']` would be Object's own constructor, not a missing cluster.
+ */
+export const clusterOf = (state: SimState, id: string): ClusterState | undefined => (Object.hasOwn(state.clusters, id) ? state.clusters[id] : undefined);
+
 export function newCluster(state: SimState, id: string, name: string): ClusterState {
   const { scenario } = state;
   return {

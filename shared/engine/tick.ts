@@ -3,12 +3,13 @@ import { applyEventToCluster, runPatchQueue } from './events.ts';
 import { draft, withIncident } from './incidents.ts';
 import { nextRandom } from './prng.ts';
 import { reject } from './rejection.ts';
-import { clusterLoad, noisyFactors } from './topology.ts';
+import { clusterOf } from './state.ts';
+import { MAX_COMBINED_FACTOR, clusterLoad, noisyFactors } from './topology.ts';
 
 /** One simulated second for the whole room: fire due events, draw demand, run every cluster. */
 export function tick(state: SimState): StepResult {
   if (state.phase !== 'running') {
-    return { state, rejection: reject('not-running', null, `The clock only runs while the session is running (it is ${state.phase}).`) };
+    return { state, rejection: reject('not-running', null, `The clock only runs while the session is running (it is ${state.phase}).`), created: null };
   }
   const t = state.timeS;
   const { scenario, physics } = state;
@@ -35,6 +36,8 @@ export function tick(state: SimState): StepResult {
   const demand = scenario.apps.map((app) => {
     let base = app.demand;
     for (const e of effects) if (e.type === 'trafficSpike' && e.appId === app.id) base *= e.factor;
+    // Hundreds of overlapping spikes would multiply past Infinity.
+    base = Math.min(base, app.demand * MAX_COMBINED_FACTOR);
     const [u, next] = nextRandom(rng);
     rng = next;
     return base * (1 + physics.demandJitter * (2 * u - 1));
@@ -50,18 +53,20 @@ export function tick(state: SimState): StepResult {
     fired: due.length ? [...state.fired, ...due] : state.fired,
   };
   const noisy = noisyFactors(mid);
-  const clusters: Record<string, ClusterState> = {};
+  const entries: [string, ClusterState][] = [];
   for (const id of state.clusterOrder) {
-    let cluster = state.clusters[id]!;
+    let cluster = clusterOf(state, id)!;
     if (!cluster.kicked) {
       cluster = runPatchQueue(mid, cluster, t);
       for (const { event } of due) cluster = applyEventToCluster(mid, cluster, event as ScenarioEvent);
       cluster = runSecond(mid, cluster, t, noisy);
     }
-    clusters[id] = cluster;
+    entries.push([id, cluster]);
   }
+  // fromEntries defines own properties: assigning `clusters['__proto__'] = …` would set the prototype.
+  const clusters = Object.fromEntries(entries);
   const timeS = t + 1;
-  return { state: { ...mid, clusters, timeS, phase: timeS >= scenario.durationS ? 'debrief' : 'running' }, rejection: null };
+  return { state: { ...mid, clusters, timeS, phase: timeS >= scenario.durationS ? 'debrief' : 'running' }, rejection: null, created: null };
 }
 
 /** Serves this second's demand with what is up, and pays for what is powered. */
@@ -113,8 +118,11 @@ function overBudget(state: SimState, cluster: ClusterState, t: number): ClusterS
   const total = spend.hosts + spend.licences + spend.patching;
   if (ticks < 60 || total <= OVER_BUDGET * budgetSoFar || cluster.incidents.some((i) => i.type === 'overBudget')) return cluster;
   const powered = cluster.hosts.filter((h) => cluster.vms.some((v) => v.hostId === h.id) || cluster.instances.some((i) => i.hostId === h.id)).length;
+  // A budget of (almost) nothing makes the ratio meaningless, or Infinity.
+  const times = total / budgetSoFar;
+  const spending = times < 1000 ? `${times.toFixed(1)}× your budget so far` : 'far more than your budget so far';
   const message =
-    `You are spending ${(total / budgetSoFar).toFixed(1)}× your budget so far, with ${powered} host${powered === 1 ? '' : 's'} switched on` +
+    `You are spending ${spending}, with ${powered} host${powered === 1 ? '' : 's'} switched on` +
     (spend.licences > 0 ? ` and ${Math.round((100 * spend.licences) / total)} % of it on Windows licences` : '') +
     '. Every host with anything on it costs money every second: pack more onto fewer hosts (containers need no guest OS) to cut the bill.';
   return withIncident(cluster, draft('overBudget', 'cost', t, [], message));

@@ -106,6 +106,17 @@ export function kernelOf(cluster: ClusterState, inst: InstanceState): Kernel {
   return { id: `host:${inst.hostId}`, os, kind: 'host', hostId: inst.hostId };
 }
 
+/**
+ * When an app's image finished arriving on an engine, if it is there. Own keys only: app ids such
+ * as `constructor` or `toString` are valid, and on a plain object they would find Object's methods.
+ */
+export function imageAt(cluster: ClusterState, engine: string, appId: string): number | undefined {
+  const { images } = cluster;
+  if (!Object.hasOwn(images, engine)) return undefined;
+  const onEngine = images[engine]!;
+  return Object.hasOwn(onEngine, appId) ? onEngine[appId] : undefined;
+}
+
 /** The engine whose image store a deploy uses: the host's, or the VM's own. */
 export const engineKey = (inst: { hostId: string; vmId: string | null; runtime: string }): string =>
   inst.vmId ? `vm:${inst.vmId}` : `host:${inst.hostId}`;
@@ -133,17 +144,31 @@ export interface ClusterLoad {
   readonly capacity: readonly number[];
 }
 
+/**
+ * Overlapping effects on one app multiply. Hundreds of them (a teacher may inject 500) would reach
+ * Infinity, or 0, and Infinity × 0 is NaN; a combined factor is kept within this many times.
+ */
+export const MAX_COMBINED_FACTOR = 10_000;
+
 export function noisyFactors(state: SimState): Map<string, number> {
   const factors = new Map<string, number>();
   for (const e of state.effects) {
     if (e.type === 'noisyNeighbour') factors.set(e.appId, (factors.get(e.appId) ?? 1) * e.factor);
   }
+  for (const [appId, f] of factors) factors.set(appId, Math.min(MAX_COMBINED_FACTOR, Math.max(1 / MAX_COMBINED_FACTOR, f)));
   return factors;
 }
 
-/** Without a figure from the author, the desired replicas serve normal demand with 25 % headroom. */
+/** The least capacity an author may give a replica (the scenario schema's minimum). */
+const MIN_CAPACITY_PER_REPLICA = 0.01;
+
+/**
+ * Without a figure from the author, the desired replicas serve normal demand with 25 % headroom,
+ * and never less than an author may give: a tiny demand's share would underflow to 0, and demand
+ * over capacity would be Infinity.
+ */
 export function capacityPerReplica(app: App): number {
-  return app.capacityPerReplica ?? (app.demand > 0 ? (1.25 * app.demand) / app.replicas : 1);
+  return app.capacityPerReplica ?? (app.demand > 0 ? Math.max(MIN_CAPACITY_PER_REPLICA, (1.25 * app.demand) / app.replicas) : 1);
 }
 
 /**

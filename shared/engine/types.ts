@@ -1,4 +1,5 @@
 import type { Concept } from './concepts.ts';
+import type { RejectionCode } from './rejection.ts';
 import type { Physics } from './physics.ts';
 import type { App, Host, Os, Platform, Runtime, Scenario, ScenarioEvent } from '../scenario/schema.ts';
 
@@ -175,7 +176,11 @@ export type TeacherAction =
   | { type: 'lock'; locked?: boolean }
   | { type: 'end' };
 
-export type SystemAction = { type: 'addCluster'; clusterId: string; name?: string } | { type: 'tick' };
+export type SystemAction =
+  | { type: 'addCluster'; clusterId: string; name?: string }
+  /** An unused cluster taken out of the lobby again (a seat freed). */
+  | { type: 'removeCluster'; clusterId: string }
+  | { type: 'tick' };
 
 export type Action = PlayerAction | TeacherAction | SystemAction;
 
@@ -183,13 +188,21 @@ export const PLAYER_ACTION_TYPES = ['configureHost', 'createVm', 'deleteVm', 'de
 export const TEACHER_ACTION_TYPES = ['start', 'pause', 'resume', 'setSpeed', 'injectEvent', 'nextPhase', 'kick', 'lock', 'end'] as const;
 
 export interface Rejection {
-  readonly code: string;
+  readonly code: RejectionCode;
   /** The idea the refusal teaches; null when it is about the game, not the cluster (wrong phase, unknown id). */
   readonly concept: Concept | null;
   readonly message: string;
 }
 
+/** What an accepted action made, so a caller can name it without comparing states. */
+export interface Created {
+  readonly kind: 'instance' | 'vm';
+  readonly id: string;
+}
+
 export interface StepResult {
   readonly state: SimState;
   readonly rejection: Rejection | null;
+  /** The instance a `deploy` made (its dedicated VM, if any, goes with it) or the VM a `createVm` made; null otherwise and on a refusal. */
+  readonly created: Created | null;
 }

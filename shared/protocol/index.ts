@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { liveEventSchema, osSchema, platformSchema, runtimeSchema } from '../scenario/schema.ts';
 import type { Concept } from '../engine/concepts.ts';
+import type { RejectionCode } from '../engine/rejection.ts';
 import type { ClusterDetail, ProjectorView, StudentView, TeacherView, RoomStatic, ViewPatch } from '../views/types.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -30,12 +31,17 @@ export const ERROR_CODES = [
   'not-joined',
   'forbidden',
   'rejected',
+  'not-saved',
   'internal',
 ] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Failures a client makes up itself, never sent by the server: no connection, no answer in time, a failed download. */
+export const CLIENT_ERROR_CODES = ['offline', 'timeout', 'report'] as const;
+
+/** A refusal's code: the protocol's own, the engine's for a refused game action, or the client's own. */
+export type ErrorCode = (typeof ERROR_CODES)[number] | RejectionCode | (typeof CLIENT_ERROR_CODES)[number];
 
 export interface ProtocolError {
-  readonly code: ErrorCode | string;
+  readonly code: ErrorCode;
   readonly message: string;
   /** For a refused game action: the idea behind the refusal. */
   readonly concept?: Concept | null;
@@ -43,6 +49,11 @@ export interface ProtocolError {
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
 export type AckFn<T extends object = object> = (response: Ack<T>) => void;
+
+/** The one way to build a refusal: the ack every handler answers a bad request with. */
+export function errorReply(code: ErrorCode, message: string, concept?: Concept | null): { ok: false; error: ProtocolError } {
+  return { ok: false, error: concept === undefined ? { code, message } : { code, message, concept } };
+}
 
 // ---- inbound schemas --------------------------------------------------------------------------
 
@@ -66,13 +77,13 @@ export const playerActionSchema = z.discriminatedUnion('type', [
     hostId: ref,
     guestOs: osSchema,
     vcpu: z.number().int().min(1).max(256),
-    memoryMiB: z.number().positive().max(1_048_576),
+    memoryMiB: z.number().min(1).max(4_194_304),
     containerEngine: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('deleteVm'), vmId: ref }),
   z.strictObject({ type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref }),
   z.strictObject({ type: z.literal('remove'), instanceId: ref }),
-  z.strictObject({ type: z.literal('setLimits'), instanceId: ref, cpu: z.number().positive().max(256).nullable() }),
+  z.strictObject({ type: z.literal('setLimits'), instanceId: ref, cpu: z.number().min(0.05).max(256).nullable() }),
   z.strictObject({ type: z.literal('ready'), ready: z.boolean().optional() }),
 ]);
 export type PlayerActionInput = z.output<typeof playerActionSchema>;

@@ -18,7 +18,9 @@ export function formatIssues(error: z.core.$ZodError): string[] {
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return `is required (${issue.expected})`;
+      // zod leaves `input` out of issues unless asked (reportInput), so a wrong type would read as
+      // a missing field; its own message says what it received.
+      if ('input' in issue ? issue.input === undefined : /received undefined$/.test(issue.message)) return `is required (${issue.expected})`;
       // A schema's own wording (`.int({ error: 'must be a whole number' })`) beats zod's generic one.
       return issue.message.startsWith('Invalid input') ? `must be ${article(issue.expected)}` : issue.message;
     case 'unrecognized_keys':

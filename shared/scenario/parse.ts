@@ -1,6 +1,7 @@
 import type { Scenario } from './schema.ts';
 import type { Plan } from './plan.ts';
 import { crossCheckScenario, scenarioSchema } from './schema.ts';
+import { costProblem } from './cost.ts';
 import { planSchema } from './plan.ts';
 import { formatIssues, formatPath } from './errors.ts';
 
@@ -13,7 +14,10 @@ export function parseScenario(input: unknown): Parsed<Scenario> {
   const result = scenarioSchema.safeParse(input, { reportInput: true });
   const cross = crossCheckScenario(input).map((p) => `${formatPath(p.path)}: ${p.message}`);
   const errors = [...(result.success ? [] : formatIssues(result.error)), ...cross];
-  return result.success && errors.length === 0 ? { ok: true, value: result.data } : { ok: false, errors };
+  if (!result.success || errors.length > 0) return { ok: false, errors };
+  // Only a valid scenario has a size worth measuring; the debrief simulates it three times over.
+  const tooBig = costProblem(result.data);
+  return tooBig ? { ok: false, errors: [`scenario: ${tooBig}`] } : { ok: true, value: result.data };
 }
 
 /** Validates a plan file's shape. Ids are checked when it runs: a bad one is a rejection in the report. */

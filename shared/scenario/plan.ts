@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { LIMITS } from '../engine/limits.ts';
 import { osSchema, platformSchema, runtimeSchema } from './schema.ts';
 
 const ref = z.string().min(1, { error: 'must not be empty' }).max(64);
-const at = { atS: z.number().nonnegative({ error: 'must not be negative' }) };
+const atMost = (max: number) => ({ error: `must be at most ${max}` });
+// The same bounds as the protocol's: beyond them a number is no VM or limit anyone means.
+const at = { atS: z.number().nonnegative({ error: 'must not be negative' }).max(7200, atMost(7200)) };
 
 /** One timed player action in a plan file; the plan is for one cluster, so no clusterId. */
 export const planActionSchema = z.discriminatedUnion('type', [
@@ -13,14 +16,28 @@ export const planActionSchema = z.discriminatedUnion('type', [
     id: ref.optional(),
     hostId: ref,
     guestOs: osSchema,
-    vcpu: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }),
-    memoryMiB: z.number().positive({ error: 'must be positive' }),
+    vcpu: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(LIMITS.maxVcpu, atMost(LIMITS.maxVcpu)),
+    memoryMiB: z
+      .number()
+      .positive({ error: 'must be positive', abort: true })
+      .min(1, { error: 'must be at least 1' })
+      .max(LIMITS.maxVmMemoryMiB, atMost(LIMITS.maxVmMemoryMiB)),
     containerEngine: z.boolean().optional(),
   }),
   z.strictObject({ ...at, type: z.literal('deleteVm'), vmId: ref }),
   z.strictObject({ ...at, type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref }),
   z.strictObject({ ...at, type: z.literal('remove'), instanceId: ref }),
-  z.strictObject({ ...at, type: z.literal('setLimits'), instanceId: ref, cpu: z.number().positive({ error: 'must be positive' }).nullable() }),
+  z.strictObject({
+    ...at,
+    type: z.literal('setLimits'),
+    instanceId: ref,
+    cpu: z
+      .number()
+      .positive({ error: 'must be positive', abort: true })
+      .min(LIMITS.minCpuLimit, { error: `must be at least ${LIMITS.minCpuLimit}` })
+      .max(LIMITS.maxCpuLimit, atMost(LIMITS.maxCpuLimit))
+      .nullable(),
+  }),
   z.strictObject({ ...at, type: z.literal('ready'), ready: z.boolean().optional() }),
 ]);
 

@@ -5,8 +5,17 @@ const id = z
   .min(1, { error: 'must not be empty' })
   .max(40, { error: 'must be at most 40 characters' })
   .regex(/^[a-z0-9][a-z0-9_-]*$/i, { error: 'must be letters, digits, - or _' });
-const positive = () => z.number().positive({ error: 'must be positive' });
-const nonNegative = () => z.number().nonnegative({ error: 'must not be negative' });
+// Every figure has a finite range. A run sums and multiplies them over up to 7200 seconds, and
+// one left open (1e308, 5e-324) ends as Infinity, NaN or a division by almost nothing.
+const atMost = (max: number) => ({ error: `must be at most ${max}` });
+/** Above zero, at least `min` (so nothing divides by a crumb) and at most `max`. */
+const positive = (min: number, max: number) =>
+  z
+    .number()
+    .positive({ error: 'must be positive', abort: true })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, atMost(max));
+const nonNegative = (max: number) => z.number().nonnegative({ error: 'must not be negative' }).max(max, atMost(max));
 
 export const osSchema = z.enum(['linux', 'windows']);
 export const platformSchema = z.enum(['linux', 'windows', 'hypervisor']);
@@ -15,11 +24,11 @@ export const runtimeSchema = z.enum(['container', 'vm', 'microvm']);
 export const hostSchema = z.strictObject({
   id,
   name: z.string().max(60).optional(),
-  cpu: z.number().int({ error: 'must be a whole number of cores' }).positive({ error: 'must be positive' }).max(256),
-  memoryGiB: positive().max(4096),
+  cpu: z.number().int({ error: 'must be a whole number of cores' }).positive({ error: 'must be positive' }).max(256, atMost(256)),
+  memoryGiB: positive(0.25, 4096),
   platform: platformSchema.default('linux'),
   kvm: z.boolean().default(true),
-  costPerHour: nonNegative().default(1),
+  costPerHour: nonNegative(10_000).default(1),
 });
 
 export const appSchema = z.strictObject({
@@ -27,20 +36,21 @@ export const appSchema = z.strictObject({
   name: z.string().min(1).max(60),
   description: z.string().max(400).optional(),
   os: osSchema.default('linux'),
-  cpu: positive().max(64),
-  memoryMiB: positive().max(262144),
-  imageMiB: positive().max(65536).default(100),
-  replicas: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(50).default(1),
-  demand: nonNegative().default(100),
-  capacityPerReplica: positive().optional(),
+  cpu: positive(0.05, 64),
+  memoryMiB: positive(1, 262_144),
+  imageMiB: positive(1, 65_536).default(100),
+  replicas: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(50, atMost(50)).default(1),
+  /** Requests per second. */
+  demand: nonNegative(1_000_000).default(100),
+  capacityPerReplica: positive(0.01, 1_000_000).optional(),
   trust: z.enum(['trusted', 'untrusted']).default('trusted'),
   data: z.enum(['public', 'confidential', 'regulated']).default('public'),
   needsCustomKernel: z.boolean().default(false),
 });
 
-const at = { atS: nonNegative() };
-const factor = positive().max(100);
-const durationS = positive().max(86400);
+const at = { atS: nonNegative(7200) };
+const factor = positive(0.01, 100);
+const durationS = positive(1, 7200);
 export const scenarioEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...at, type: z.literal('trafficSpike'), appId: id, factor, durationS }),
   z.strictObject({ ...at, type: z.literal('noisyNeighbour'), appId: id, factor, durationS }),
@@ -63,39 +73,36 @@ export const liveEventSchema = z.discriminatedUnion('type', [
 ]);
 
 const partial = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).partial();
-const byOs = partial({ linux: nonNegative(), windows: nonNegative() });
+const byOs = (max: number) => partial({ linux: nonNegative(max), windows: nonNegative(max) });
+const overhead = () => nonNegative(0.9);
+/** Seconds, MiB, cost units and points: generous for teaching, finite over any run. */
 export const physicsOverridesSchema = z
   .strictObject({
-    vmBootS: byOs,
-    type2BootFactor: z.number().min(1),
-    containerStartS: byOs,
-    microvmBootS: nonNegative(),
-    imagePullMiBPerS: positive(),
-    hostRebootS: byOs,
-    patchSettleS: nonNegative(),
-    hostRepairS: nonNegative(),
-    guestOsMiB: byOs,
-    vmMinFreeMiB: nonNegative(),
-    hostReservedMiB: partial({ linux: nonNegative(), windows: nonNegative(), hypervisor: nonNegative() }),
-    containerOverheadMiB: nonNegative(),
-    containerEngineMiB: nonNegative(),
-    microvmVmmMiB: nonNegative(),
-    microvmKernelMiB: nonNegative(),
-    microvmMinGuestMiB: nonNegative(),
-    cpuOverhead: partial({
-      vmType1: z.number().min(0).max(0.9),
-      vmType2: z.number().min(0).max(0.9),
-      container: z.number().min(0).max(0.9),
-      microvm: z.number().min(0).max(0.9),
-    }),
-    windowsLicencePerCoreHour: nonNegative(),
-    patchCostPerKernel: nonNegative(),
-    imageRebuildCost: nonNegative(),
-    defaultBudgetShare: positive(),
-    breachPenalty: partial({ public: nonNegative(), confidential: nonNegative(), regulated: nonNegative() }),
-    auditPenalty: nonNegative(),
-    demandJitter: z.number().min(0).max(0.5),
-    scoreWeights: partial({ availability: nonNegative(), cost: nonNegative(), security: nonNegative() }),
+    vmBootS: byOs(3600),
+    type2BootFactor: z.number().min(1, { error: 'must be at least 1' }).max(10, atMost(10)),
+    containerStartS: byOs(600),
+    microvmBootS: nonNegative(60),
+    imagePullMiBPerS: positive(1, 100_000),
+    hostRebootS: byOs(3600),
+    patchSettleS: nonNegative(3600),
+    hostRepairS: nonNegative(7200),
+    guestOsMiB: byOs(65_536),
+    vmMinFreeMiB: nonNegative(65_536),
+    hostReservedMiB: partial({ linux: nonNegative(65_536), windows: nonNegative(65_536), hypervisor: nonNegative(65_536) }),
+    containerOverheadMiB: nonNegative(4096),
+    containerEngineMiB: nonNegative(16_384),
+    microvmVmmMiB: nonNegative(4096),
+    microvmKernelMiB: nonNegative(4096),
+    microvmMinGuestMiB: nonNegative(65_536),
+    cpuOverhead: partial({ vmType1: overhead(), vmType2: overhead(), container: overhead(), microvm: overhead() }),
+    windowsLicencePerCoreHour: nonNegative(1000),
+    patchCostPerKernel: nonNegative(10_000),
+    imageRebuildCost: nonNegative(10_000),
+    defaultBudgetShare: positive(0.01, 100),
+    breachPenalty: partial({ public: nonNegative(100), confidential: nonNegative(100), regulated: nonNegative(100) }),
+    auditPenalty: nonNegative(100),
+    demandJitter: nonNegative(0.5),
+    scoreWeights: partial({ availability: nonNegative(1000), cost: nonNegative(1000), security: nonNegative(1000) }),
   })
   .partial();
 
@@ -105,10 +112,10 @@ export const scenarioSchema = z
     id,
     title: z.string().min(1, { error: 'must not be empty' }).max(80),
     summary: z.string().min(1, { error: 'must not be empty' }).max(400),
-    version: z.union([z.string().max(20), z.number()]).default(1),
+    version: z.union([z.string().max(20), nonNegative(1_000_000)]).default(1),
     durationS: z.number().int({ error: 'must be a whole number of seconds' }).min(30, { error: 'must be at least 30' }).max(7200, { error: 'must be at most 7200 (two hours)' }),
     debrief: z.string().min(1, { error: 'must not be empty' }).max(4000),
-    budget: positive().optional(),
+    budget: positive(0.01, 10_000_000).optional(),
     hosts: z.array(hostSchema).min(1, { error: 'needs at least one host' }).max(32, { error: 'at most 32 hosts' }),
     apps: z.array(appSchema).min(1, { error: 'needs at least one app' }).max(24, { error: 'at most 24 apps' }),
     events: z.array(scenarioEventSchema).max(200).default([]),

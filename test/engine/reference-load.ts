@@ -1,5 +1,6 @@
 import type { ClusterState, SimState } from '../../shared/engine/index.ts';
 import { capacityPerReplica, findApp } from '../../shared/engine/index.ts';
+import { MAX_COMBINED_FACTOR } from '../../shared/engine/topology.ts';
 
 /**
  * The engine's CPU sharing written the obvious way (string-keyed pools, linear lookups), as it was
@@ -10,6 +11,7 @@ export function referenceLoad(state: SimState, cluster: ClusterState, t: number)
   const { scenario, physics } = state;
   const noisy = new Map<string, number>();
   for (const e of state.effects) if (e.type === 'noisyNeighbour') noisy.set(e.appId, (noisy.get(e.appId) ?? 1) * e.factor);
+  for (const [appId, f] of noisy) noisy.set(appId, Math.min(MAX_COMBINED_FACTOR, Math.max(1 / MAX_COMBINED_FACTOR, f)));
   const host = (id: string) => cluster.hosts.find((h) => h.id === id);
   const n = cluster.instances.length;
   const need: number[] = [];

@@ -1,0 +1,18 @@
+/**
+ * What one room and one action may hold. The protocol and plan schemas use the same bounds, so a
+ * value the network lets through is one the engine accepts (or refuses with a teaching reason).
+ */
+export const LIMITS = {
+  clusters: 500,
+  instancesPerCluster: 300,
+  vmsPerCluster: 100,
+  injectedEvents: 500,
+  minSpeed: 0.25,
+  maxSpeed: 20,
+  /** A VM's size, as big as the biggest host; one too small for its guest OS is refused by the rules, with the reason. */
+  maxVcpu: 256,
+  maxVmMemoryMiB: 4096 * 1024,
+  /** A cgroup CPU limit in cores: below a twentieth of a core nothing useful runs. */
+  minCpuLimit: 0.05,
+  maxCpuLimit: 256,
+} as const;
