@@ -1,4 +1,4 @@
-import type { LogEntry, Replay, RoomMeta, RoomStore, Snapshot, SnapshotInfo } from './store.ts';
+import type { LogEntry, Replay, RoomMeta, RoomStore, Snapshot, SnapshotInfo, StoreStatus } from './store.ts';
 import { StoreError } from './store.ts';
 import type { Clock, TimerHandle } from '../rooms/clock.ts';
 
@@ -7,13 +7,32 @@ export interface BufferedStoreOptions {
   /** Entries held while the store is unreachable, across all rooms; past it, rooms stop being saved. */
   readonly maxQueued?: number;
   readonly retryMs?: number;
+  /**
+   * An append the store has not answered within this long is acknowledged from the queue instead
+   * (a slow or hung store never holds a room's clock); it is written, in order, when it answers.
+   */
+  readonly ackWithinMs?: number;
   readonly onEvent?: (event: BufferEvent) => void;
+}
+
+/** The store's own status, and what waits in the queue in front of it. */
+export interface BufferedStoreStatus extends StoreStatus {
+  /** Writes are waiting (the store was unreachable), or the store is unreachable now. */
+  readonly degraded: boolean;
+  /** Log entries waiting to be written. */
+  readonly queued: number;
+  /** Log entries given up on because the queue was full. */
+  readonly dropped: number;
+  /** Rooms no longer saved since the queue filled: they would not survive a restart. */
+  readonly unsavedRooms: number;
 }
 
 export type BufferEvent =
   | { kind: 'degraded'; error: unknown }
   | { kind: 'recovered'; flushed: number }
-  | { kind: 'room-unsaved'; code: string; queued: number };
+  | { kind: 'room-unsaved'; code: string; queued: number }
+  /** The store no longer has this room (FLUSHALL, eviction, an empty replica): its room must write its keys again. */
+  | { kind: 'room-lost'; code: string; dropped: number };
 
 /**
  * Keeps rooms playing when the durable store goes away. While the store answers, an append is
@@ -24,14 +43,19 @@ export type BufferEvent =
  * log that cannot be replayed.
  */
 export class BufferedStore implements RoomStore {
-  /** `tried`: the store was asked to keep it at least once, so it may have kept it already. */
-  private readonly queue: { code: string; entries: readonly LogEntry[]; tried: boolean }[] = [];
+  /**
+   * `tried`: the store was asked to keep it at least once, so it may have kept it already.
+   * `pending`: that request is still in flight (it was acknowledged from the queue when slow).
+   */
+  private readonly queue: { code: string; entries: readonly LogEntry[]; tried: boolean; pending?: Promise<void> | undefined }[] = [];
   private queued = 0;
   private readonly unsaved = new Set<string>();
   private timer: TimerHandle | null = null;
   private flushing: Promise<void> | null = null;
   private readonly maxQueued: number;
   private readonly retryMs: number;
+  private readonly ackWithinMs: number;
+  private readonly lostListeners = new Set<(code: string) => void>();
   dropped = 0;
 
   constructor(
@@ -40,11 +64,19 @@ export class BufferedStore implements RoomStore {
   ) {
     this.maxQueued = options.maxQueued ?? 200_000;
     this.retryMs = options.retryMs ?? 500;
+    this.ackWithinMs = options.ackWithinMs ?? 250;
   }
 
-  /** For /health and /metrics. */
-  status(): { degraded: boolean; queued: number; dropped: number; unsavedRooms: number } {
-    return { degraded: this.queue.length > 0, queued: this.queued, dropped: this.dropped, unsavedRooms: this.unsaved.size };
+  /** Calls `listener` with the code of every room the store turns out to have lost while writes waited. */
+  onRoomLost(listener: (code: string) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /** For /health and /metrics: synchronous, from what the store and the queue already know. */
+  status(): BufferedStoreStatus {
+    const inner = this.inner.status();
+    return { ...inner, degraded: this.queue.length > 0 || !inner.reachable, queued: this.queued, dropped: this.dropped, unsavedRooms: this.unsaved.size };
   }
 
   async append(code: string, entries: readonly LogEntry[]): Promise<void> {
@@ -54,18 +86,41 @@ export class BufferedStore implements RoomStore {
       return;
     }
     if (this.queue.length === 0) {
-      try {
-        await this.inner.append(code, entries);
-        return;
-      } catch (error) {
-        // A refusal on first try (bad-seq, no-room) is a bug to surface, not an outage to ride out.
-        if (error instanceof StoreError && error.code !== 'store-unavailable') throw error;
-        this.options.onEvent?.({ kind: 'degraded', error });
-        this.enqueue(code, entries, true);
+      const writing = this.inner.append(code, entries);
+      const answer = await this.within(writing);
+      if (answer === 'late') {
+        // Still in flight: it heads the queue, so what comes after waits behind it, in order.
+        this.queue.push({ code, entries, tried: true, pending: writing });
+        this.queued += entries.length;
+        void this.flush();
         return;
       }
+      if (answer.ok) return;
+      const { error } = answer;
+      // A refusal on first try (bad-seq, no-room) is for the caller, not an outage to ride out.
+      if (error instanceof StoreError && error.code !== 'store-unavailable') throw error;
+      this.options.onEvent?.({ kind: 'degraded', error });
+      this.enqueue(code, entries, true);
+      return;
     }
     this.enqueue(code, entries, false);
+  }
+
+  /** How a write went, or 'late' if the store has not answered within ackWithinMs. */
+  private within(writing: Promise<void>): Promise<{ ok: true } | { ok: false; error: unknown } | 'late'> {
+    return new Promise((resolve) => {
+      const timer = this.options.clock.setTimeout(() => resolve('late'), this.ackWithinMs);
+      writing.then(
+        () => {
+          this.options.clock.clear(timer);
+          resolve({ ok: true });
+        },
+        (error: unknown) => {
+          this.options.clock.clear(timer);
+          resolve({ ok: false, error });
+        },
+      );
+    });
   }
 
   private enqueue(code: string, entries: readonly LogEntry[], tried: boolean): void {
@@ -92,6 +147,16 @@ export class BufferedStore implements RoomStore {
     this.options.onEvent?.({ kind: 'room-unsaved', code, queued: this.queued });
   }
 
+  /** Drops a room's waiting entries; if the store lost the room, tells its room to write it again. */
+  private forget(code: string, lost: boolean): void {
+    const mine = this.queue.filter((q) => q.code === code).reduce((n, q) => n + q.entries.length, 0);
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((q) => q.code !== code));
+    this.queued -= mine;
+    if (!lost) return;
+    this.options.onEvent?.({ kind: 'room-lost', code, dropped: mine });
+    for (const listener of this.lostListeners) listener(code);
+  }
+
   private schedule(): void {
     if (this.timer) return;
     this.timer = this.options.clock.setTimeout(() => {
@@ -107,13 +172,22 @@ export class BufferedStore implements RoomStore {
       while (this.queue.length > 0) {
         const head = this.queue[0]!;
         try {
-          await this.inner.append(head.code, head.entries);
+          // A write acknowledged while slow is awaited, not sent again.
+          const writing = head.pending ?? this.inner.append(head.code, head.entries);
+          head.pending = undefined;
+          await writing;
         } catch (error) {
           // A batch tried before may have been written with its reply lost: then it is kept.
           const kept = head.tried && error instanceof StoreError && error.code === 'bad-seq';
           if (!kept) {
+            if (error instanceof StoreError && error.code === 'no-room') {
+              // The store lost the room: what waits for it is in the room's memory, which writes
+              // its keys again (meta and a snapshot of all of it) before its next entry.
+              this.forget(head.code, true);
+              continue;
+            }
             if (error instanceof StoreError && error.code !== 'store-unavailable') {
-              // Not an outage (the room is gone from the store, say): waiting will not help.
+              // Not an outage: waiting will not help.
               this.giveUp(head.code);
               continue;
             }
@@ -129,13 +203,17 @@ export class BufferedStore implements RoomStore {
       if (this.queue.length === 0 && flushed > 0) this.options.onEvent?.({ kind: 'recovered', flushed });
     })().finally(() => {
       this.flushing = null;
+      // An entry queued while this flush was finishing would otherwise wait for the next append.
+      if (this.queue.length > 0) this.schedule();
     });
     return this.flushing;
   }
 
   // Everything else goes straight to the store: these are rare, and a failure is answered.
-  createRoom(meta: RoomMeta): Promise<void> {
-    return this.inner.createRoom(meta);
+  async createRoom(meta: RoomMeta): Promise<void> {
+    await this.inner.createRoom(meta);
+    // A room written again from its own state is whole in the store again.
+    this.unsaved.delete(meta.code);
   }
   getRoom(code: string): Promise<RoomMeta | null> {
     return this.inner.getRoom(code);
@@ -153,12 +231,14 @@ export class BufferedStore implements RoomStore {
   latestSnapshot(code: string): Promise<Snapshot | null> {
     return this.inner.latestSnapshot(code);
   }
+  getSnapshot(code: string, seq: number): Promise<Snapshot | null> {
+    return this.inner.getSnapshot(code, seq);
+  }
   listSnapshots(code: string): Promise<SnapshotInfo[]> {
     return this.inner.listSnapshots(code);
   }
   deleteRoom(code: string): Promise<void> {
-    this.queue.splice(0, this.queue.length, ...this.queue.filter((q) => q.code !== code));
-    this.queued = this.queue.reduce((n, q) => n + q.entries.length, 0);
+    this.forget(code, false);
     this.unsaved.delete(code);
     return this.inner.deleteRoom(code);
   }
@@ -170,6 +250,9 @@ export class BufferedStore implements RoomStore {
   }
   getReplay(replayId: string): Promise<Replay | null> {
     return this.inner.getReplay(replayId);
+  }
+  getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null> {
+    return this.inner.getReplaySnapshot(replayId, seq);
   }
   async ping(): Promise<boolean> {
     return this.queue.length === 0 && (await this.inner.ping());

@@ -1,4 +1,5 @@
 import { createClient, ErrorReply } from 'redis';
+import { systemClock, type Clock, type TimerHandle } from '../rooms/clock.ts';
 import {
   checkBatch,
   checkSnapshot,
@@ -10,6 +11,7 @@ import {
   type RoomStore,
   type Snapshot,
   type SnapshotInfo,
+  type StoreStatus,
 } from './store.ts';
 
 /*
@@ -116,6 +118,12 @@ export interface RedisRoomStoreOptions {
   /** Connection errors, including each failed reconnect; without a listener they would crash the process. */
   readonly onError?: (error: Error) => void;
   readonly now?: () => number;
+  /** How often the background probe PINGs Redis, so status() notices a hung server (default 2 s). */
+  readonly probeIntervalMs?: number;
+  /** A probe not answered within this long marks the store unreachable (default 1 s). */
+  readonly probeTimeoutMs?: number;
+  /** The probe's and the operations' deadline timers (tests may pass a fake one). */
+  readonly clock?: Clock;
 }
 
 function newClient(url: string, connectTimeoutMs: number) {
@@ -140,13 +148,33 @@ type Client = ReturnType<typeof newClient>;
  */
 export class RedisRoomStore implements RoomStore {
   private closed = false;
+  private health: StoreStatus;
+  private probing = false;
+  private readonly probeTimer: TimerHandle;
+  private readonly operationTimeoutMs: number;
+  private readonly probeTimeoutMs: number;
+  private readonly now: () => number;
+  private readonly clock: Clock;
 
   private constructor(
     private readonly client: Client,
     private readonly keys: Keys,
-    private readonly operationTimeoutMs: number,
-    private readonly now: () => number,
-  ) {}
+    options: RedisRoomStoreOptions,
+  ) {
+    this.operationTimeoutMs = options.operationTimeoutMs ?? 5000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 1000;
+    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.health = { reachable: true, checkedAtMs: this.now() };
+    // The connection's own events say at once when it drops and when it is back.
+    client.on('ready', () => this.learn(true));
+    client.on('end', () => this.learn(false, 'the connection to Redis is closed'));
+    client.on('reconnecting', () => this.learn(false, 'reconnecting to Redis'));
+    client.on('error', (error: Error) => this.learn(false, error.message));
+    // A hung Redis keeps its connection open and sends no event: only an unanswered PING tells.
+    this.probeTimer = this.clock.setInterval(() => void this.probe(), options.probeIntervalMs ?? 2000);
+    unref(this.probeTimer);
+  }
 
   static async connect(options: RedisRoomStoreOptions): Promise<RedisRoomStore> {
     const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
@@ -156,12 +184,12 @@ export class RedisRoomStore implements RoomStore {
     // destroy() below makes a pending connect() reject later: that is expected, not unhandled.
     connecting.catch(() => {});
     try {
-      await deadline(connecting, connectTimeoutMs, `connecting to Redis at ${where(options.url)}`);
+      await deadline(connecting, connectTimeoutMs, `connecting to Redis at ${where(options.url)}`, options.clock);
     } catch (error) {
       client.destroy();
       throw error instanceof StoreError ? error : new StoreError('store-unavailable', `cannot reach Redis at ${where(options.url)}`, { cause: error });
     }
-    return new RedisRoomStore(client, redisKeys(options.prefix), options.operationTimeoutMs ?? 5000, options.now ?? Date.now);
+    return new RedisRoomStore(client, redisKeys(options.prefix), options);
   }
 
   async createRoom(meta: RoomMeta): Promise<void> {
@@ -211,6 +239,12 @@ export class RedisRoomStore implements RoomStore {
     });
   }
 
+  async getSnapshot(code: string, seq: number): Promise<Snapshot | null> {
+    if (!Number.isSafeInteger(seq) || seq < 0) return null;
+    const json = await this.op('getSnapshot', () => this.client.hGet(this.keys.snap(code), String(seq)));
+    return json === null ? null : (JSON.parse(json) as Snapshot);
+  }
+
   async listSnapshots(code: string): Promise<SnapshotInfo[]> {
     const members = await this.op('listSnapshots', () => this.client.zRange(this.keys.snapIndex(code), 0, -1));
     return members.map(parseInfo);
@@ -252,6 +286,16 @@ export class RedisRoomStore implements RoomStore {
     });
   }
 
+  async getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null> {
+    if (!Number.isSafeInteger(seq) || seq < 0) return null;
+    return this.op('getReplaySnapshot', async () => {
+      // The index entry says whether the replay is still kept; the snapshot is one hash field.
+      if ((await this.client.exists(this.keys.replay(replayId))) === 0) return null;
+      const json = await this.client.hGet(this.keys.archive(replayId).snap, String(seq));
+      return json === null ? null : (JSON.parse(json) as Snapshot);
+    });
+  }
+
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {
@@ -261,12 +305,38 @@ export class RedisRoomStore implements RoomStore {
     }
   }
 
+  status(): StoreStatus {
+    return this.health;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.clock.clear(this.probeTimer);
+    this.health = { reachable: false, checkedAtMs: this.now(), detail: 'the store is closed' };
     if (!this.client.isReady) return void this.client.destroy();
     // close() waits for replies still due; a hung Redis must not hold shutdown.
-    await deadline(this.client.close(), this.operationTimeoutMs, 'closing').catch(() => this.client.destroy());
+    await deadline(this.client.close(), this.operationTimeoutMs, 'closing', this.clock).catch(() => this.client.destroy());
+  }
+
+  /** One PING against a short deadline; only its outcome within the deadline counts. */
+  private async probe(): Promise<void> {
+    if (this.probing || this.closed) return;
+    this.probing = true;
+    try {
+      await deadline(this.client.ping(), this.probeTimeoutMs, 'health probe', this.clock);
+      this.learn(true);
+    } catch (error) {
+      this.learn(false, translate('health probe', error).message);
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private learn(reachable: boolean, detail?: string): void {
+    // After close() nothing the dying connection says changes the answer.
+    if (this.closed) return;
+    this.health = reachable ? { reachable, checkedAtMs: this.now() } : { reachable, checkedAtMs: this.now(), detail: detail ?? 'Redis is unreachable' };
   }
 
   private async readStream(key: string, fromSeq: number): Promise<LogEntry[]> {
@@ -287,9 +357,14 @@ export class RedisRoomStore implements RoomStore {
   private async op<T>(what: string, run: () => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreError('store-unavailable', `${what}: the store is closed`);
     try {
-      return await deadline(run(), this.operationTimeoutMs, what);
+      const result = await deadline(run(), this.operationTimeoutMs, what, this.clock);
+      this.learn(true);
+      return result;
     } catch (error) {
-      throw translate(what, error);
+      const refused = translate(what, error);
+      // A refusal (bad-seq, no-room…) is Redis answering; only an outage makes it unreachable.
+      this.learn(refused.code !== 'store-unavailable', refused.message);
+      throw refused;
     }
   }
 }
@@ -305,12 +380,17 @@ function translate(what: string, error: unknown): StoreError {
   return new StoreError('store-unavailable', `${what}: ${message}`, { cause: error });
 }
 
-function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+function deadline<T>(promise: Promise<T>, ms: number, what: string, clock: Clock = systemClock): Promise<T> {
+  let timer: TimerHandle | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreError('store-unavailable', `${what}: no answer from Redis within ${ms} ms`)), ms);
+    timer = clock.setTimeout(() => reject(new StoreError('store-unavailable', `${what}: no answer from Redis within ${ms} ms`)), ms);
   });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, late]).finally(() => timer !== undefined && clock.clear(timer));
+}
+
+/** A background timer must not keep the process alive by itself. */
+function unref(handle: TimerHandle): void {
+  (handle as { unref?: () => void }).unref?.();
 }
 
 function parseInfo(member: string): SnapshotInfo {

@@ -54,6 +54,19 @@ export const DEFAULT_REPLAY_TTL_DAYS = 30;
 export const STORE_ERROR_CODES = ['room-exists', 'no-room', 'bad-seq', 'replay-id-taken', 'invalid', 'store-unavailable'] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
+/**
+ * What a store knows of its own health without asking anyone: read synchronously (for /health),
+ * so a hung backend can never make the answer wait.
+ */
+export interface StoreStatus {
+  /** Whether the store could take writes when last checked. */
+  readonly reachable: boolean;
+  /** When that was last learnt (an operation's outcome, a connection event or a probe); null if never. */
+  readonly checkedAtMs: number | null;
+  /** Why it is unreachable, for people reading /health. */
+  readonly detail?: string;
+}
+
 export class StoreError extends Error {
   override readonly name = 'StoreError';
 
@@ -89,6 +102,8 @@ export interface RoomStore {
   saveSnapshot(code: string, snapshot: Snapshot): Promise<void>;
   /** The snapshot with the highest seq, or null. */
   latestSnapshot(code: string): Promise<Snapshot | null>;
+  /** The snapshot kept after entry `seq`, or null (a log that starts after one begins from it). */
+  getSnapshot(code: string, seq: number): Promise<Snapshot | null>;
   /** Every snapshot's seq and game time, in seq order, for a replay to seek; [] for an unknown room. */
   listSnapshots(code: string): Promise<SnapshotInfo[]>;
   /** Removes the live room (meta, log, snapshots, listing); archived replays stay. No-op if unknown. */
@@ -104,8 +119,15 @@ export interface RoomStore {
   archive(code: string, replayId: string, ttlS: number): Promise<void>;
   /** null when unknown or expired. */
   getReplay(replayId: string): Promise<Replay | null>;
-  /** true when the store can take writes now; never throws. For /health. */
+  /**
+   * One snapshot of a replay, without loading the rest of it (a replay viewer seeking); null
+   * when the replay is unknown or expired, or has no snapshot with that seq.
+   */
+  getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null>;
+  /** Asks the store now: true when it can take writes; never throws. */
   ping(): Promise<boolean>;
+  /** What the store last learnt of its health, at once and without I/O; never throws. For /health. */
+  status(): StoreStatus;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -197,6 +219,11 @@ export class InMemoryRoomStore implements RoomStore {
     return JSON.parse(snapshots.get(latest)!.json) as Snapshot;
   }
 
+  async getSnapshot(code: string, seq: number): Promise<Snapshot | null> {
+    const json = this.rooms.get(code)?.snapshots.get(seq)?.json;
+    return json === undefined ? null : (JSON.parse(json) as Snapshot);
+  }
+
   async listSnapshots(code: string): Promise<SnapshotInfo[]> {
     const snapshots = this.rooms.get(code)?.snapshots ?? new Map();
     return [...snapshots.values()].map((s) => ({ ...s.info })).sort((a, b) => a.seq - b.seq);
@@ -232,8 +259,17 @@ export class InMemoryRoomStore implements RoomStore {
     };
   }
 
+  async getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null> {
+    const json = this.unexpired(replayId)?.room.snapshots.get(seq)?.json;
+    return json === undefined ? null : (JSON.parse(json) as Snapshot);
+  }
+
   async ping(): Promise<boolean> {
     return true;
+  }
+
+  status(): StoreStatus {
+    return { reachable: true, checkedAtMs: this.now() };
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BufferedStore, type BufferEvent } from '../../server/storage/buffered-store.ts';
-import { InMemoryRoomStore, StoreError, type LogEntry, type RoomMeta } from '../../server/storage/store.ts';
+import { InMemoryRoomStore, StoreError, type LogEntry, type RoomMeta, type StoreStatus } from '../../server/storage/store.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
 import { FakeClock, settle } from '../support/fake-clock.ts';
 
@@ -18,6 +18,9 @@ class FlakyStore extends InMemoryRoomStore {
   }
   override async ping(): Promise<boolean> {
     return !this.down;
+  }
+  override status(): StoreStatus {
+    return this.down ? { reachable: false, checkedAtMs: 5, detail: 'the store is down' } : super.status();
   }
 }
 
@@ -40,7 +43,21 @@ describe('BufferedStore: rooms keep playing when the store goes away', () => {
     const { inner, store } = await setup();
     await store.append('AAAAAA', [tick(1), tick(2)]);
     expect(await seqs(inner, 'AAAAAA')).toEqual([1, 2]);
-    expect(store.status()).toEqual({ degraded: false, queued: 0, dropped: 0, unsavedRooms: 0 });
+    expect(store.status()).toEqual({ reachable: true, checkedAtMs: expect.any(Number), degraded: false, queued: 0, dropped: 0, unsavedRooms: 0 });
+  });
+
+  it('merges the store’s own status with its queue, synchronously', async () => {
+    const { inner, store } = await setup();
+    inner.down = true;
+    // Unreachable is degraded even before a write has had to wait.
+    expect(store.status()).toEqual({ reachable: false, checkedAtMs: 5, detail: 'the store is down', degraded: true, queued: 0, dropped: 0, unsavedRooms: 0 });
+    await store.append('AAAAAA', [tick(1)]);
+    expect(store.status()).toMatchObject({ reachable: false, degraded: true, queued: 1 });
+    // Back, but with writes still waiting: degraded until they are written.
+    inner.down = false;
+    expect(store.status()).toMatchObject({ reachable: true, degraded: true, queued: 1 });
+    await store.flush();
+    expect(store.status()).toMatchObject({ reachable: true, degraded: false, queued: 0 });
   });
 
   it('queues in order while the store is down, says degraded, and writes everything when it is back', async () => {
@@ -87,7 +104,7 @@ describe('BufferedStore: rooms keep playing when the store goes away', () => {
     await store.append('BBBBBB', [tick(1)]);
     await store.append('AAAAAA', [tick(3)]);
     expect(events.at(-1)).toEqual({ kind: 'room-unsaved', code: 'AAAAAA', queued: 1 });
-    expect(store.status()).toEqual({ degraded: true, queued: 1, dropped: 3, unsavedRooms: 1 });
+    expect(store.status()).toMatchObject({ reachable: false, degraded: true, queued: 1, dropped: 3, unsavedRooms: 1 });
     await store.append('AAAAAA', [tick(4)]);
     expect(store.status().dropped).toBe(4);
     inner.down = false;
@@ -96,17 +113,55 @@ describe('BufferedStore: rooms keep playing when the store goes away', () => {
     expect(await seqs(inner, 'BBBBBB')).toEqual([1]);
   });
 
-  it('stops saving a room the store no longer knows once it is back, and goes on with the others', async () => {
+  it('tells the room a store that comes back without it has lost it, and goes on with the others', async () => {
     const { inner, store, events } = await setup();
+    const lost: string[] = [];
+    store.onRoomLost((code) => lost.push(code));
     inner.down = true;
     await store.append('AAAAAA', [tick(1)]);
     await store.append('BBBBBB', [tick(1)]);
-    await inner.deleteRoom('AAAAAA');
+    await inner.deleteRoom('AAAAAA'); // back from a failover to an empty replica, say
     inner.down = false;
     await store.flush();
-    expect(events.at(-2)).toEqual({ kind: 'room-unsaved', code: 'AAAAAA', queued: 1 });
+    expect(events).toContainEqual({ kind: 'room-lost', code: 'AAAAAA', dropped: 1 });
+    expect(lost).toEqual(['AAAAAA']);
     expect(await seqs(inner, 'BBBBBB')).toEqual([1]);
-    expect(store.status()).toMatchObject({ degraded: false, queued: 0, unsavedRooms: 1 });
+    // Not given up on: the room writes its keys again, and is saved from then on.
+    expect(store.status()).toMatchObject({ degraded: false, queued: 0, unsavedRooms: 0 });
+    await store.createRoom(meta('AAAAAA'));
+    await store.append('AAAAAA', [tick(2)]);
+    expect(await seqs(inner, 'AAAAAA')).toEqual([2]);
+  });
+
+  it('acknowledges from the queue when the store is slow, so a hung store never holds the clock, and writes in order', async () => {
+    class SlowStore extends FlakyStore {
+      gate: Promise<void> | null = null;
+      open: () => void = () => {};
+      override async append(code: string, entries: readonly LogEntry[]): Promise<void> {
+        if (this.gate) await this.gate;
+        return super.append(code, entries);
+      }
+    }
+    const clock = new FakeClock();
+    const inner = new SlowStore();
+    const store = new BufferedStore(inner, { clock, retryMs: 100, ackWithinMs: 250 });
+    await store.createRoom(meta('AAAAAA'));
+    inner.gate = new Promise((resolve) => (inner.open = resolve));
+    let acked = 0;
+    void store.append('AAAAAA', [tick(1)]).then(() => acked++);
+    await clock.advance(249);
+    expect(acked).toBe(0);
+    await clock.advance(1);
+    expect(acked).toBe(1);
+    // Later entries wait behind the one in flight, acknowledged at once.
+    await store.append('AAAAAA', [tick(2)]);
+    expect(store.status()).toMatchObject({ degraded: true, queued: 2 });
+    expect(await seqs(inner, 'AAAAAA')).toEqual([]);
+    inner.gate = null;
+    inner.open();
+    await clock.advance(200);
+    expect(await seqs(inner, 'AAAAAA')).toEqual([1, 2]);
+    expect(store.status()).toMatchObject({ degraded: false, queued: 0 });
   });
 
   it('surfaces a refusal that is not an outage instead of queueing it', async () => {

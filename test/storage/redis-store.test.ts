@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { RedisRoomStore, redisKeys } from '../../server/storage/redis-store.ts';
 import { StoreError } from '../../server/storage/store.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../server/rooms/clock.ts';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
+import { eventually } from '../integration/helpers.ts';
 import { meta, storeContract, tick } from './store-contract.ts';
 
 // One real redis-server for this file; every store gets keys under a prefix of its own.
@@ -145,6 +147,117 @@ describe('RedisRoomStore when Redis is unreachable', () => {
     } finally {
       process.kill(own.pid, 'SIGCONT');
       await store.close();
+      await own.stop();
+    }
+  });
+});
+
+/** The system clock, remembering which timers are still set. */
+function trackedClock(): Clock & { live: Set<TimerHandle> } {
+  const live = new Set<TimerHandle>();
+  return {
+    live,
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => {
+      const handle: TimerHandle = systemClock.setTimeout(() => {
+        live.delete(handle);
+        fn();
+      }, ms);
+      live.add(handle);
+      return handle;
+    },
+    setInterval: (fn, ms) => {
+      const handle = systemClock.setInterval(fn, ms);
+      live.add(handle);
+      return handle;
+    },
+    clear: (handle) => {
+      live.delete(handle);
+      systemClock.clear(handle);
+    },
+  };
+}
+
+describe('RedisRoomStore: status() says at once what it last learnt, without asking Redis', () => {
+  it('turns unreachable when the connection drops and reachable when it is back', async () => {
+    let own = await startRedisServer();
+    const store = await RedisRoomStore.connect({ url: own.url, onError: () => {} });
+    try {
+      expect(store.status()).toMatchObject({ reachable: true, checkedAtMs: expect.any(Number) });
+      await own.stop();
+      const down = await eventually(() => {
+        const status = store.status();
+        expect(status.reachable).toBe(false);
+        return status;
+      });
+      expect(down.detail).toEqual(expect.any(String));
+      own = await startRedisServer({ port: own.port });
+      await eventually(() => expect(store.status()).toEqual({ reachable: true, checkedAtMs: expect.any(Number) }), 10_000);
+      await store.createRoom(meta('ABCD'));
+    } finally {
+      await store.close();
+      await own.stop();
+    }
+  });
+
+  it('notices a hung Redis by its background probe, with no operation asked, and its return', async () => {
+    const own = await startRedisServer();
+    const store = await RedisRoomStore.connect({ url: own.url, probeIntervalMs: 100, probeTimeoutMs: 200 });
+    try {
+      await store.createRoom(meta('ABCD'));
+      expect(store.status().reachable).toBe(true);
+      process.kill(own.pid, 'SIGSTOP');
+      const started = Date.now();
+      const hung = await eventually(() => {
+        const status = store.status();
+        expect(status.reachable).toBe(false);
+        return status;
+      }, 3000);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(hung.detail).toMatch(/no answer/);
+      process.kill(own.pid, 'SIGCONT');
+      await eventually(() => expect(store.status().reachable).toBe(true), 3000);
+    } finally {
+      process.kill(own.pid, 'SIGCONT');
+      await store.close();
+      await own.stop();
+    }
+  });
+
+  it('learns from its own operations: an outage makes it unreachable, a refusal does not', async () => {
+    const own = await startRedisServer();
+    // No probe in this test's time: only the operations' outcomes count.
+    const store = await RedisRoomStore.connect({ url: own.url, operationTimeoutMs: 300, probeIntervalMs: 60_000 });
+    try {
+      await store.createRoom(meta('ABCD'));
+      await store.append('ABCD', [tick(1)]);
+      expect((await store.append('ABCD', [tick(1)]).catch((e: StoreError) => e))).toMatchObject({ code: 'bad-seq' });
+      expect(store.status().reachable).toBe(true);
+      process.kill(own.pid, 'SIGSTOP');
+      expect(store.status().reachable).toBe(true);
+      expect((await store.getRoom('ABCD').catch((e: StoreError) => e))).toMatchObject({ code: 'store-unavailable' });
+      expect(store.status()).toMatchObject({ reachable: false, detail: expect.stringMatching(/getRoom/) });
+      process.kill(own.pid, 'SIGCONT');
+      expect(await store.getRoom('ABCD')).not.toBeNull();
+      expect(store.status().reachable).toBe(true);
+    } finally {
+      process.kill(own.pid, 'SIGCONT');
+      await store.close();
+      await own.stop();
+    }
+  });
+
+  it('stops probing when closed, and says so', async () => {
+    const own = await startRedisServer();
+    const clock = trackedClock();
+    const store = await RedisRoomStore.connect({ url: own.url, clock, probeIntervalMs: 50 });
+    try {
+      expect(clock.live.size).toBe(1);
+      await new Promise((r) => setTimeout(r, 120));
+      await store.close();
+      expect(clock.live.size).toBe(0);
+      expect(store.status()).toMatchObject({ reachable: false, detail: expect.stringMatching(/closed/) });
+    } finally {
       await own.stop();
     }
   });

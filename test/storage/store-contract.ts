@@ -220,6 +220,14 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         ]);
       });
 
+      it('gives back one snapshot by its seq, and null for a seq or room it does not have', async () => {
+        await store.saveSnapshot('ABCD', { seq: 100, atS: 10, state: state(10) });
+        await store.saveSnapshot('ABCD', { seq: 200, atS: 20, state: state(20) });
+        expect(JSON.stringify(await store.getSnapshot('ABCD', 100))).toBe(JSON.stringify({ seq: 100, atS: 10, state: state(10) }));
+        expect(await store.getSnapshot('ABCD', 150)).toBeNull();
+        expect(await store.getSnapshot('NONE', 100)).toBeNull();
+      });
+
       it('replaces a snapshot with the same seq', async () => {
         await store.saveSnapshot('ABCD', { seq: 100, atS: 10, state: 'first' });
         await store.saveSnapshot('ABCD', { seq: 100, atS: 10.5, state: 'second' });
@@ -289,6 +297,27 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
 
       it('knows no replay it was not given', async () => {
         expect(await store.getReplay('nothing')).toBeNull();
+        expect(await store.getReplaySnapshot('nothing', 2)).toBeNull();
+      });
+
+      it('gives one snapshot of a replay on its own, exactly, as of archiving', async () => {
+        const { snaps } = await session('ABCD');
+        await store.archive('ABCD', 'replay-1', 3600);
+        await store.saveSnapshot('ABCD', { seq: 6, atS: 0.6, state: state(6) });
+        await store.deleteRoom('ABCD');
+        const got = await store.getReplaySnapshot('replay-1', 4);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(snaps[1]));
+        // A copy: changing what came back changes nothing kept.
+        (got!.state as { t: number }).t = 99;
+        expect(await store.getReplaySnapshot('replay-1', 4)).toEqual(snaps[1]);
+        // Only what was there when archived, and only seqs it has.
+        expect(await store.getReplaySnapshot('replay-1', 6)).toBeNull();
+        expect(await store.getReplaySnapshot('replay-1', 3)).toBeNull();
+        expect(await store.getReplaySnapshot('replay-1', -1)).toBeNull();
+        expect(await store.getReplaySnapshot('replay-1', 2.5)).toBeNull();
+        // The live room's own snapshots are not a replay's.
+        await session('EFGH');
+        expect(await store.getReplaySnapshot('EFGH', 2)).toBeNull();
       });
 
       it('expires after its TTL, and its id can then be used again', async () => {
@@ -298,6 +327,8 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         await store.archive('EFGH', 'replay-2', 3600);
         await harness.lapse('replay-1', 60);
         expect(await store.getReplay('replay-1')).toBeNull();
+        expect(await store.getReplaySnapshot('replay-1', 2)).toBeNull();
+        expect(await store.getReplaySnapshot('replay-2', 2)).not.toBeNull();
         expect((await store.getReplay('replay-2'))?.meta.code).toBe('EFGH');
         await store.archive('EFGH', 'replay-1', 60);
         expect((await store.getReplay('replay-1'))?.meta.code).toBe('EFGH');
@@ -307,6 +338,14 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
     describe('health', () => {
       it('answers ping while it works', async () => {
         expect(await store.ping()).toBe(true);
+      });
+
+      it('says it is reachable, at once and without I/O, while it works', async () => {
+        await store.createRoom(meta('ABCD'));
+        const status = store.status();
+        expect(status).not.toBeInstanceOf(Promise);
+        expect(status).toMatchObject({ reachable: true, checkedAtMs: expect.any(Number) });
+        expect(status.detail).toBeUndefined();
       });
     });
   });
