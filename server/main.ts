@@ -6,9 +6,11 @@ import { BufferedStore } from './storage/buffered-store.ts';
 import { systemClock } from './rooms/clock.ts';
 import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';
+import { guardProcess } from './process/guards.ts';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 
 const log = pino({ name: 'clusterclass', level: process.env.LOG_LEVEL ?? 'info' });
+guardProcess(process, log);
 
 function parsePort(text: string): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -35,6 +37,18 @@ if (replayTtlDays !== undefined && !(replayTtlDays > 0)) {
   console.error(`clusterclass: REPLAY_TTL_DAYS must be a positive number of days, not "${process.env.REPLAY_TTL_DAYS}"`);
   process.exit(2);
 }
+/** A setting that must be a whole number of at least 1, or unset for its default. */
+function positiveInteger(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    console.error(`clusterclass: ${name} must be a whole number of at least 1, not "${text}"`);
+    process.exit(2);
+  }
+  return Number(text);
+}
+const maxRooms = positiveInteger('MAX_ROOMS');
+const maxRoomCreatesPerMinute = positiveInteger('MAX_ROOM_CREATES_PER_MINUTE');
 let trustProxy: TrustProxy;
 try {
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
@@ -61,6 +75,7 @@ const store = redisUrl
         onEvent: (event) => {
           if (event.kind === 'degraded') log.error({ err: event.error }, 'store unreachable: rooms play on from memory, writes are queued');
           else if (event.kind === 'recovered') log.warn({ flushed: event.flushed }, 'store back: queued writes kept');
+          else if (event.kind === 'room-lost') log.error({ room: event.code, dropped: event.dropped }, 'the store no longer has this room: it writes its keys again from memory');
           else log.error({ room: event.code, queued: event.queued }, 'WRITE QUEUE FULL: this room is no longer being saved and would not survive a restart');
         },
       },
@@ -73,6 +88,8 @@ const running = await startServer({
   store,
   storeName: redisUrl ? 'redis' : 'memory',
   replayTtlDays,
+  maxRooms,
+  maxRoomCreatesPerMinute,
   durable: Boolean(redisUrl),
   teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
   trustProxy,

@@ -1,1 +1,2 @@
+import './zod-config.ts';
 import './app-shell.ts';

@@ -7,8 +7,9 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import type { RoomStore } from '../storage/store.ts';
+import { StoreError, type RoomStore } from '../storage/store.ts';
 import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
+import { readSnapshot } from '../rooms/journal.ts';
 import { publicReplay, publicSnapshot } from '../replays/public-replay.ts';
 import { RoomLimitError } from '../rooms/registry.ts';
 import { clientAddressResolver, type TrustProxy } from './client-address.ts';
@@ -19,7 +20,22 @@ export interface ApiOptions {
   /** When set, creating a room requires it (TEACHER_PASSCODE). */
   readonly teacherPasscode?: string;
   readonly trustProxy?: TrustProxy;
+  /** Rooms every address together may create per minute (MAX_ROOM_CREATES_PER_MINUTE). */
+  readonly maxRoomCreatesPerMinute?: number;
 }
+
+export const API_LIMITS = {
+  /** Rooms one address may create per window: a teacher makes a handful a lesson. */
+  createsPerAddress: 30,
+  createWindowS: 600,
+  /**
+   * Rooms all addresses together may create per minute, unless MAX_ROOM_CREATES_PER_MINUTE says
+   * otherwise: a few dozen addresses must not fill the room cap in seconds.
+   */
+  createsPerMinute: 120,
+  /** Lookups (a room's lobby, reports, replays and their snapshots) per address per minute. */
+  lookupsPerMinute: 60,
+} as const;
 
 /** An uploaded scenario is bounded: a real one is a few kilobytes. */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
@@ -31,14 +47,57 @@ const createRoomSchema = z.strictObject({
   passcode: z.string().max(200).optional(),
 });
 
-const apiError = (res: Response, status: number, code: string, message: string, details?: string[]) =>
+/** Every `error.code` the REST API answers with (docs/PROTOCOL.md, REST). */
+export const API_ERROR_CODES = [
+  'bad-request',
+  'bad-json',
+  'bad-request-size',
+  'request-aborted',
+  'bad-scenario',
+  'unknown-scenario',
+  'passcode-required',
+  'forbidden',
+  'token-in-url',
+  'not-found',
+  'room-not-found',
+  'replay-not-found',
+  'snapshot-not-found',
+  'payload-too-large',
+  'unsupported-encoding',
+  'unsupported-charset',
+  'rate-limited',
+  'server-busy',
+  'too-many-rooms',
+  'store-unavailable',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+const apiError = (res: Response, status: number, code: ApiErrorCode, message: string, details?: string[]) =>
   res.status(status).json({ error: details ? { code, message, details } : { code, message } });
 
-export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiOptions): Router {
+/** A rate limit's verdict: null when allowed, else the seconds to wait. */
+async function waitFor(limiter: RateLimiterMemory, key: string): Promise<number | null> {
+  return limiter.consume(key).then(
+    () => null,
+    (refusal: { msBeforeNext?: number }) => Math.max(1, Math.ceil((refusal.msBeforeNext ?? 1000) / 1000)),
+  );
+}
+
+export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute }: ApiOptions): Router {
   const router = Router();
-  const creates = new RateLimiterMemory({ points: 30, duration: 600 });
-  const lookups = new RateLimiterMemory({ points: 60, duration: 60 });
+  const creates = new RateLimiterMemory({ points: API_LIMITS.createsPerAddress, duration: API_LIMITS.createWindowS });
+  const allCreates = new RateLimiterMemory({ points: maxRoomCreatesPerMinute ?? API_LIMITS.createsPerMinute, duration: 60 });
+  const lookups = new RateLimiterMemory({ points: API_LIMITS.lookupsPerMinute, duration: 60 });
   const address = clientAddressResolver(trustProxy ?? null);
+  /** Counts a lookup against the caller's address; answers 429 (and returns false) past the limit. */
+  const lookupAllowed = async (req: Request, res: Response): Promise<boolean> => {
+    const wait = await waitFor(lookups, address(req));
+    if (wait === null) return true;
+    res.setHeader('Retry-After', String(wait));
+    apiError(res, 429, 'rate-limited', 'Too many requests from this network; wait a minute.');
+    return false;
+  };
 
   router.get('/config', (_req, res) => {
     res.json({ protocol: PROTOCOL_VERSION, teacherPasscodeRequired: Boolean(teacherPasscode) });
@@ -49,11 +108,11 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiO
   });
 
   router.post('/rooms', json({ limit: MAX_SCENARIO_BYTES }), async (req, res) => {
-    const allowed = await creates.consume(address(req)).then(
-      () => true,
-      () => false,
-    );
-    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many sessions created from this network; wait a few minutes.');
+    const wait = await waitFor(creates, address(req));
+    if (wait !== null) {
+      res.setHeader('Retry-After', String(wait));
+      return apiError(res, 429, 'rate-limited', 'Too many sessions created from this network; wait a few minutes.');
+    }
     const body = createRoomSchema.safeParse(req.body ?? {});
     if (!body.success) return apiError(res, 400, 'bad-request', 'The request is not valid.', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
     const { scenarioId, scenario: uploaded, mode, passcode } = body.data;
@@ -71,43 +130,46 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiO
     } else {
       return apiError(res, 400, 'bad-request', 'Give a scenarioId or upload a scenario.');
     }
+    // Counted only for a room about to be made, so a flood of refused requests cannot use it up.
+    const busy = await waitFor(allCreates, 'all');
+    if (busy !== null) {
+      res.setHeader('Retry-After', String(busy));
+      return apiError(res, 429, 'server-busy', `This server is creating many sessions right now; try again in ${busy} s.`);
+    }
     try {
       const { code, hostToken } = await registry.create(scenario, mode);
       res.status(201).json({ code, hostToken });
     } catch (error) {
-      if (error instanceof RoomLimitError) return apiError(res, 503, error.code, error.message);
+      if (error instanceof RoomLimitError) return apiError(res, 503, error.code, `${error.message} Try again when one has ended.`);
       throw error;
     }
   });
 
   router.get('/rooms/:code', async (req, res) => {
-    const allowed = await lookups.consume(address(req)).then(
-      () => true,
-      () => false,
-    );
-    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many lookups; wait a minute.');
+    if (!(await lookupAllowed(req, res))) return;
     const room = registry.get(String(req.params.code ?? ''));
     if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
     res.json(room.lobbyInfo());
   });
 
-  // The teacher's report, as JSON or CSV, at any time. The host token comes as a bearer token
-  // or, for a plain download link, as ?token=.
+  // The teacher's report, as JSON or CSV, at any time. The host token comes only as a bearer
+  // token: in a URL it would be kept in server logs, browser history and referrers.
   router.get('/rooms/:code/report.:format', async (req, res) => {
     const format = String(req.params.format);
     if (format !== 'json' && format !== 'csv') return apiError(res, 404, 'not-found', 'Reports come as report.json or report.csv.');
-    const allowed = await lookups.consume(address(req)).then(
-      () => true,
-      () => false,
-    );
-    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many requests; wait a minute.');
+    if (!(await lookupAllowed(req, res))) return;
+    if (req.query.token !== undefined) return apiError(res, 400, 'token-in-url', 'Send the host token in the Authorization header (Bearer), not in the URL: a URL ends up in logs and browser history.');
     const room = registry.get(String(req.params.code ?? ''));
-    const token = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || String(req.query.token ?? '');
+    const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
     if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
     if (!token || !room.isHostToken(token)) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can download its report.');
     const meta = await store.getRoom(room.code);
     if (!meta) return apiError(res, 404, 'room-not-found', 'This session is no longer kept.');
-    const report = buildClassReport(meta, await store.readLog(room.code));
+    const log = await store.readLog(room.code);
+    // A log the store had to start again (it lost the room) begins after a snapshot: start there.
+    const first = log[0]?.seq ?? 1;
+    const start = first > 1 ? await store.getSnapshot(room.code, first - 1) : null;
+    const report = buildClassReport(meta, log, start ? readSnapshot(start) : null);
     const name = `clusterclass-${room.code}-${meta.scenario.id}-report.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     res.setHeader('Cache-Control', 'no-store');
@@ -117,33 +179,65 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy }: ApiO
 
   // A finished session as a replay, for anyone with its link: the log and where it can seek.
   router.get('/replays/:id', async (req, res) => {
-    const allowed = await lookups.consume(address(req)).then(
-      () => true,
-      () => false,
-    );
-    if (!allowed) return apiError(res, 429, 'rate-limited', 'Too many requests; wait a minute.');
+    if (!(await lookupAllowed(req, res))) return;
     const replay = await store.getReplay(String(req.params.id));
     if (!replay) return apiError(res, 404, 'replay-not-found', 'There is no replay with that link, or it has expired.');
     res.setHeader('Cache-Control', 'private, max-age=60');
     res.json(publicReplay(replay));
   });
 
+  // One snapshot, read on its own: loading the whole replay per seek would let anyone with a
+  // link make the server parse a long session's log over and over.
   router.get('/replays/:id/snapshots/:seq', async (req, res) => {
-    const replay = await store.getReplay(String(req.params.id));
-    const snapshot = replay?.snapshots.find((s) => s.seq === Number(req.params.seq));
+    if (!(await lookupAllowed(req, res))) return;
+    const seq = String(req.params.seq);
+    const snapshot = /^\d{1,15}$/.test(seq) ? await store.getReplaySnapshot(String(req.params.id), Number(seq)) : null;
     if (!snapshot) return apiError(res, 404, 'snapshot-not-found', 'There is no such snapshot in that replay.');
     res.json(publicSnapshot(snapshot));
   });
 
   router.use((_req, res) => apiError(res, 404, 'not-found', 'No such API endpoint.'));
-  // Malformed or oversized JSON bodies land here, as do surprises: answer, never crash.
-  router.use((error: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+  // Bodies the parser refuses land here, as do surprises: answer, never crash.
+  router.use((error: BodyError, _req: Request, res: Response, _next: NextFunction) => {
     void _next;
-    if (error.type === 'entity.too.large') return apiError(res, 413, 'payload-too-large', `A scenario upload is at most ${MAX_SCENARIO_BYTES / 1024} KiB.`);
-    if (error.type === 'entity.parse.failed') return apiError(res, 400, 'bad-json', 'The request body is not valid JSON.');
-    return apiError(res, 500, 'internal', 'Something went wrong on the server.');
+    if (error instanceof StoreError && error.code === 'store-unavailable') return apiError(res, 503, 'store-unavailable', 'The session store is not answering; try again in a moment.');
+    const { status, code, message } = bodyErrorReply(error);
+    return apiError(res, status, code, message);
   });
   return router;
+}
+
+/** What body-parser (and raw-body under it) attach to the errors they raise. */
+export interface BodyError extends Error {
+  readonly type?: string;
+  readonly status?: number;
+  readonly encoding?: string;
+  readonly charset?: string;
+}
+
+/**
+ * The answer to an error raised while reading a request: each of body-parser's kinds has a code
+ * a client can act on, any other client error keeps its 4xx status, and only the rest is a 500.
+ */
+export function bodyErrorReply(error: BodyError): { status: number; code: ApiErrorCode; message: string } {
+  switch (error.type) {
+    case 'entity.too.large':
+      return { status: 413, code: 'payload-too-large', message: `A scenario upload is at most ${MAX_SCENARIO_BYTES / 1024} KiB.` };
+    case 'entity.parse.failed':
+      return { status: 400, code: 'bad-json', message: 'The request body is not valid JSON.' };
+    case 'encoding.unsupported':
+      return { status: 415, code: 'unsupported-encoding', message: `The server cannot read a body with Content-Encoding "${String(error.encoding ?? '').slice(0, 40)}"; send it uncompressed, or as gzip, deflate or br.` };
+    case 'charset.unsupported':
+      return { status: 415, code: 'unsupported-charset', message: `The server reads JSON bodies in UTF-8 only, not "${String(error.charset ?? '').slice(0, 40)}".` };
+    case 'request.aborted':
+      return { status: 400, code: 'request-aborted', message: 'The request body ended before it was complete.' };
+    case 'request.size.invalid':
+      return { status: 400, code: 'bad-request-size', message: 'The request body is not as long as its Content-Length says.' };
+  }
+  const status = error.status ?? 500;
+  // e.g. a gzip body that does not decompress: the client's fault, said plainly.
+  if (status >= 400 && status < 500) return { status, code: 'bad-request', message: 'The request body could not be read.' };
+  return { status: 500, code: 'internal', message: 'Something went wrong on the server.' };
 }
 
 function samePasscode(given: string, expected: string): boolean {

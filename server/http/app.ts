@@ -11,11 +11,14 @@ import { placeholderPage } from './placeholder.ts';
 import { apiRouter } from './api.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { RoomRegistry } from '../rooms/registry.ts';
+import { PooledReferenceRunner } from '../references/index.ts';
 import { InMemoryRoomStore, type RoomStore } from '../storage/store.ts';
 import { systemClock, type Clock } from '../rooms/clock.ts';
 import { attachRealtime, socketTransport } from '../realtime/socket-server.ts';
 import { BufferedStore } from '../storage/buffered-store.ts';
 import { clientAddressResolver, trustFunction, type TrustProxy } from './client-address.ts';
+import { buildHealth } from './health.ts';
+import { securityHeaders } from './security-headers.ts';
 
 /** Where `npm run build:client` puts the Lit clients. */
 export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));
@@ -32,6 +35,8 @@ export interface AppOptions {
   readonly teacherPasscode?: string;
   readonly trustProxy?: TrustProxy;
   readonly clientDir?: string;
+  /** Rooms all addresses together may create per minute (MAX_ROOM_CREATES_PER_MINUTE). */
+  readonly maxRoomCreatesPerMinute?: number;
 }
 
 /** The HTTP application: health, metrics, the REST API and the built client. */
@@ -40,27 +45,30 @@ export function createApp(options: AppOptions): express.Express {
   const startedAt = now();
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   // req.ip follows the same rule as clientAddressResolver (hops or a list; never the client's own claim).
   if (options.trustProxy) app.set('trust proxy', trustFunction(options.trustProxy));
 
-  app.get('/health', async (_req, res) => {
-    // Degraded, not down: rooms play on from memory while the store is away (see BufferedStore).
-    const reachable = await options.store.ping();
-    const buffer = options.store instanceof BufferedStore ? options.store.status() : null;
-    res.json({
-      status: reachable ? 'ok' : 'degraded',
-      version: readVersion(),
-      uptimeS: Math.floor((now() - startedAt) / 1000),
-      scenarios: SCENARIOS.length,
-      rooms: registry.all().length,
-      store: options.storeName ?? 'memory',
-      ...(buffer ? { queued: buffer.queued, dropped: buffer.dropped, unsavedRooms: buffer.unsavedRooms } : {}),
-    });
+  // Built from what the process already knows: a hung store must not make a health check wait.
+  app.get('/health', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(
+      buildHealth({
+        version: readVersion(),
+        uptimeS: Math.floor((now() - startedAt) / 1000),
+        scenarios: SCENARIOS.length,
+        rooms: registry.all().length,
+        storeName: options.storeName ?? 'memory',
+        store: options.store.status(),
+        incidents: registry.storeIncidents(),
+        nowMs: now(),
+      }),
+    );
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/api', apiRouter({ registry, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy }));
+  app.use('/api', apiRouter({ registry, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute }));
 
   const index = `${clientDir}index.html`;
   if (existsSync(index)) {
@@ -86,6 +94,10 @@ export interface ServerOptions {
   readonly storeName?: 'memory' | 'redis';
   /** How long finished sessions stay available as replays (REPLAY_TTL_DAYS, default 30). */
   readonly replayTtlDays?: number;
+  /** Live rooms this process holds at most (MAX_ROOMS, default 500). */
+  readonly maxRooms?: number;
+  /** Rooms all addresses together may create per minute (MAX_ROOM_CREATES_PER_MINUTE, default 120). */
+  readonly maxRoomCreatesPerMinute?: number;
   /**
    * The store outlives this process (Redis): rooms are restored on start, and closing drains
    * (clients are told the server is restarting and reconnect by themselves) instead of ending them.
@@ -111,15 +123,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = createMetrics();
   let io: ReturnType<typeof attachRealtime> | null = null;
   const store = options.store ?? new InMemoryRoomStore();
+  // The debrief's reference policies run on worker threads: no room waits for another's.
+  const references = new PooledReferenceRunner({ onError: (error) => log.error({ err: error }, 'reference pool failed') });
   const registry = new RoomRegistry({
     store,
+    references,
     replayTtlDays: options.replayTtlDays,
+    maxRooms: options.maxRooms,
     onArchiveError: (code, error) => log.error({ err: error, code }, 'could not keep the session as a replay'),
     clock: options.clock ?? systemClock,
     transport: socketTransport(() => io),
-    hooks: { onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected) },
+    onError: (error, what) => log.error({ err: error }, what),
+    hooks: {
+      onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected),
+      onStoreIncident: (incident) =>
+        incident.kind === 'recreated'
+          ? log.error({ room: incident.code, fromSeq: incident.fromSeq }, 'the store had lost this room: its keys were written again from memory (its log before this is gone from the store)')
+          : log.warn({ room: incident.code, err: incident.error }, 'a snapshot could not be kept'),
+      onError: (code, error, what) => log.error({ err: error, room: code }, `room ${what} failed`),
+    },
   });
   metrics.watchRooms(registry);
+  // A room the store lost while its writes waited in the queue writes its keys again itself.
+  if (store instanceof BufferedStore) store.onRoomLost((code) => registry.get(code)?.storeLost());
   if (store instanceof BufferedStore) metrics.watchStore(store);
   const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
   if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
@@ -149,6 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         registry.close();
       }
       await new Promise<void>((resolve) => io!.close(() => resolve()));
+      await references.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
         // Idle keep-alive sockets would otherwise hold close() open until they time out.

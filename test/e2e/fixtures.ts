@@ -57,3 +57,38 @@ export async function joinRoom(page: Page, code: string, nickname: string): Prom
   await expect(page).toHaveURL(new RegExp(`/play/${code}$`));
   await expect(page.getByTestId('cluster-board')).toBeVisible();
 }
+
+/** Content-Security-Policy violations seen in a context's pages, as readable lines. */
+export interface CspWatch {
+  readonly violations: string[];
+  /** Starts watching a page opened some other way than through the context (none so far). */
+  watch(page: Page): void;
+}
+
+/**
+ * Records every CSP violation in a context: the `securitypolicyviolation` event (from an init
+ * script, so it is in place before the page's own scripts run) and Chromium's console lines
+ * about the policy. New pages of the context (a projector opened from the console) are watched too.
+ */
+export async function watchCsp(context: BrowserContext): Promise<CspWatch> {
+  const violations: string[] = [];
+  await context.addInitScript(() => {
+    window.addEventListener(
+      'securitypolicyviolation',
+      (e) => console.error(`[csp-violation] ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || e.documentURI}:${e.lineNumber} ${e.sample}`),
+      true,
+    );
+  });
+  const watched = new WeakSet<Page>();
+  const watch = (page: Page) => {
+    if (watched.has(page)) return;
+    watched.add(page);
+    page.on('console', (message) => {
+      const text = message.text();
+      if (text.startsWith('[csp-violation]') || /Content Security Policy/i.test(text)) violations.push(`${page.url()}: ${text}`);
+    });
+  };
+  for (const page of context.pages()) watch(page);
+  context.on('page', watch);
+  return { violations, watch };
+}

@@ -77,10 +77,22 @@ describe('the teacher’s report (JSON and CSV)', () => {
     expect(lines.some((l) => l.startsWith(`student,"'=HYPERLINK(""x"")"`))).toBe(true);
   });
 
+  it('takes the host token from the Authorization header only, never from the URL', async () => {
+    // A token in a URL is kept in server logs, browser history and Referer headers.
+    for (const query of [`?token=${hostToken}`, '?token=']) {
+      const res = await fetch(`${server.base}/api/rooms/${code}/report.csv${query}`);
+      expect(res.status, query).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: 'token-in-url', message: expect.stringMatching(/Authorization header/) } });
+    }
+    const both = await fetch(`${server.base}/api/rooms/${code}/report.json?token=${hostToken}`, { headers: { authorization: `Bearer ${hostToken}` } });
+    expect(both.status).toBe(400);
+    expect((await get('csv')).status).toBe(200);
+  });
+
   it('is for the teacher only', async () => {
     expect((await get('json', {})).status).toBe(403);
     expect((await get('json', { authorization: 'Bearer not-the-token-000000000000' })).status).toBe(403);
-    expect((await fetch(`${server.base}/api/rooms/${code}/report.csv?token=${hostToken}`)).status).toBe(200);
+    expect((await get('json', { authorization: hostToken })).status).toBe(403);
     expect((await get('xml')).status).toBe(404);
     expect((await fetch(`${server.base}/api/rooms/QQQQQQ/report.json`, { headers: { authorization: `Bearer ${hostToken}` } })).status).toBe(404);
   });
