@@ -1,6 +1,7 @@
 import type { Concept } from '../../shared/engine/concepts.ts';
-import type { PlayerAction } from '../../shared/engine/types.ts';
-import { createSimulation, reduce } from '../../shared/engine/index.ts';
+import type { PlayerAction, SimState } from '../../shared/engine/types.ts';
+import type { RosterState } from '../rooms/roster.ts';
+import { clusterOf, createSimulation, reduce } from '../../shared/engine/index.ts';
 import { standings } from '../../shared/views/index.ts';
 import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
 import { isRoomEvent, simActionOf } from '../../shared/replay/log.ts';
@@ -37,12 +38,16 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 
 /**
  * The teacher's report, built from the room's log alone: the simulation is replayed to learn
- * the second of every decision, and room events say who made it and what was refused.
+ * the second of every decision, and room events say who made it and what was refused. A log
+ * that no longer starts at the beginning (the store lost the room and it was written again from
+ * a snapshot) starts from that snapshot: the decisions before it are gone, the seats are not.
  */
-export function buildClassReport(meta: RoomMeta, log: readonly RoomLogEntry[]): ClassReport {
-  let state = createSimulation(meta.scenario, meta.seed);
+export function buildClassReport(meta: RoomMeta, log: readonly RoomLogEntry[], start?: { readonly sim: SimState; readonly roster: RosterState } | null): ClassReport {
+  let state = start?.sim ?? createSimulation(meta.scenario, meta.seed);
   const seats = new Map<string, { nickname: string; team: string | null; kicked: boolean }>();
   const teamNames = new Map<string, string>();
+  for (const p of start?.roster.players ?? []) seats.set(p.id, { nickname: p.nickname, team: p.teamId, kicked: false });
+  for (const t of start?.roster.teams ?? []) teamNames.set(t.id, t.name);
   const decisions = new Map<string, Decision[]>();
   const decide = (playerId: string, d: Decision) => decisions.set(playerId, [...(decisions.get(playerId) ?? []), d]);
 
@@ -71,15 +76,23 @@ export function buildClassReport(meta: RoomMeta, log: readonly RoomLogEntry[]): 
       case 'room:refused':
         decide(event.playerId, { atS: event.atS, action: event.action, outcome: 'refused', code: event.code, concept: event.concept, message: event.message });
         break;
+      case 'room:unseat':
+        // A seat that was never used and was freed: nobody to report on.
+        seats.delete(event.playerId);
+        break;
       case 'room:teams':
         break;
+      default: {
+        const never: never = event;
+        throw new Error(`unknown room event ${JSON.stringify(never)}`);
+      }
     }
   }
 
   const board = standings(state);
   const students: StudentReport[] = [...seats].map(([playerId, seat]) => {
     const clusterId = meta.mode === 'solo' ? playerId : seat.team;
-    const cluster = clusterId ? state.clusters[clusterId] : undefined;
+    const cluster = clusterId ? clusterOf(state, clusterId) : undefined;
     const score = clusterId ? board.scores.get(clusterId) : undefined;
     return {
       playerId,

@@ -4,55 +4,89 @@ import type { Scenario } from '../../shared/scenario/schema.ts';
 import type { Mode } from '../../shared/views/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { RoomStore } from '../storage/store.ts';
-import { DEFAULT_REPLAY_TTL_DAYS } from '../storage/store.ts';
-import type { RoomDeps, RoomHooks, RoomTransport } from './room.ts';
+import { DEFAULT_REPLAY_TTL_DAYS, StoreError } from '../storage/store.ts';
+import type { JournalIncident } from './journal.ts';
+import type { ReferenceSource, RoomDeps, RoomHooks, RoomTransport } from './room.ts';
 import { Room } from './room.ts';
 
 /** No 0/O, 1/I/L: a code read off a projector must not be misread. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const newCode = customAlphabet(CODE_ALPHABET, 6);
 
+export const REGISTRY_DEFAULTS = {
+  /** An ended room is kept this long (for late reports), then closed and forgotten. */
+  endedTtlMs: 30 * 60_000,
+  /** A room where nobody has done anything (joined, acted, commanded) for this long is closed, open sockets or not. */
+  idleTtlMs: 3 * 60 * 60_000,
+  /** A lobby no teacher's screen has been in for this long is closed: it was made and abandoned. */
+  lobbyWithoutTeacherTtlMs: 20 * 60_000,
+  maxRooms: 500,
+  sweepEveryMs: 60_000,
+  /** Store incidents kept for /health. */
+  incidents: 20,
+} as const;
+
 export interface RegistryOptions {
   readonly store: RoomStore;
   readonly clock: Clock;
   readonly transport: RoomTransport;
+  readonly references: ReferenceSource;
   readonly hooks?: RoomHooks;
-  /** An ended room is kept this long (for late reports), then closed and forgotten. */
   readonly endedTtlMs?: number;
-  /** A room nobody is connected to and nothing happens in is closed after this long. */
   readonly idleTtlMs?: number;
+  readonly lobbyWithoutTeacherTtlMs?: number;
   readonly maxRooms?: number;
   /** How long a finished session stays available as a replay (REPLAY_TTL_DAYS). */
   readonly replayTtlDays?: number;
   readonly onArchiveError?: (code: string, error: unknown) => void;
+  /** A background task failed (a sweep, a deletion); the registry goes on. */
+  readonly onError?: (error: unknown, what: string) => void;
 }
 
 export class RoomLimitError extends Error {
   readonly code = 'too-many-rooms';
 }
 
+type Resolved = Required<Omit<RegistryOptions, 'hooks'>> & { hooks?: RoomHooks };
+
 /** All live rooms of this process, by code; it creates them and lets them expire. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly endedAt = new Map<string, number>();
   private readonly sweeper: TimerHandle;
-  private readonly options: Required<Omit<RegistryOptions, 'hooks'>> & { hooks?: RoomHooks };
+  private readonly options: Resolved;
+  private readonly incidents: JournalIncident[] = [];
+  private sweeping: Promise<void> | null = null;
+  private readonly undeleted = new Set<string>();
 
   constructor(options: RegistryOptions) {
     // Options left undefined keep their defaults (a plain spread would let undefined win).
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RegistryOptions;
-    this.options = { endedTtlMs: 30 * 60_000, idleTtlMs: 3 * 60 * 60_000, maxRooms: 500, replayTtlDays: DEFAULT_REPLAY_TTL_DAYS, onArchiveError: () => {}, ...defined };
-    this.sweeper = options.clock.setInterval(() => void this.sweep(), 60_000);
+    const { incidents: _kept, sweepEveryMs: _every, ...defaults } = REGISTRY_DEFAULTS;
+    this.options = { ...defaults, replayTtlDays: DEFAULT_REPLAY_TTL_DAYS, onArchiveError: () => {}, onError: () => {}, ...defined };
+    this.sweeper = options.clock.setInterval(() => void this.sweep(), REGISTRY_DEFAULTS.sweepEveryMs);
+  }
+
+  get maxRooms(): number {
+    return this.options.maxRooms;
   }
 
   async create(scenario: Scenario, mode: Mode, seed = randomInt(0, 2 ** 31)): Promise<{ code: string; hostToken: string; room: Room }> {
     if (this.rooms.size >= this.options.maxRooms) throw new RoomLimitError(`This server already runs ${this.options.maxRooms} sessions.`);
-    let code = newCode();
-    while (this.rooms.has(code) || (await this.options.store.getRoom(code))) code = newCode();
     const hostToken = nanoid(32);
-    const room = await Room.open({ code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) }, this.roomDeps());
-    this.rooms.set(code, room);
-    return { code, hostToken, room };
+    // A code another room holds (here, or in the store from another process) is drawn again.
+    for (let attempt = 0; ; attempt++) {
+      const code = newCode();
+      if (this.rooms.has(code)) continue;
+      try {
+        const room = await Room.open({ code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) }, this.roomDeps());
+        this.rooms.set(code, room);
+        return { code, hostToken, room };
+      } catch (error) {
+        if (error instanceof StoreError && error.code === 'room-exists' && attempt < 20) continue;
+        throw error;
+      }
+    }
   }
 
   private roomDeps(): RoomDeps {
@@ -66,8 +100,18 @@ export class RoomRegistry {
         void this.archive(c);
         this.options.hooks?.onFinished?.(c);
       },
+      onStoreIncident: (incident) => {
+        this.incidents.push(incident);
+        if (this.incidents.length > REGISTRY_DEFAULTS.incidents) this.incidents.shift();
+        this.options.hooks?.onStoreIncident?.(incident);
+      },
     };
-    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, hooks };
+    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, references: this.options.references, hooks };
+  }
+
+  /** What went wrong keeping rooms lately (most recent last), for /health. */
+  storeIncidents(): readonly JournalIncident[] {
+    return this.incidents;
   }
 
   /**
@@ -85,7 +129,8 @@ export class RoomRegistry {
         if (!meta) continue;
         const snapshot = await this.options.store.latestSnapshot(code);
         const log = await this.options.store.readLog(code, snapshot ? snapshot.seq + 1 : 0);
-        const room = Room.restore(meta, log, this.roomDeps(), snapshot);
+        // A snapshot of an unknown format is skipped: the whole log is read instead.
+        const room = await restoreRoom(meta, log, snapshot, this.roomDeps(), () => this.options.store.readLog(code, 0));
         this.rooms.set(code, room);
         if (room.phase === 'ended') this.endedAt.set(code, this.options.clock.now());
         restored.push(code);
@@ -112,15 +157,42 @@ export class RoomRegistry {
     return [...this.rooms.values()];
   }
 
-  /** Closes rooms that ended long enough ago, or that everyone left long ago. */
-  async sweep(): Promise<void> {
+  /**
+   * Closes rooms that ended long enough ago, where nobody has done anything for long, or lobbies
+   * no teacher has been in for a while. Never rejects: a failure is reported and the next sweep
+   * tries again.
+   */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepOnce().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    // Store copies a failed sweep could not delete: a restart would otherwise bring them back.
+    for (const code of [...this.undeleted]) {
+      try {
+        await this.options.store.deleteRoom(code);
+        this.undeleted.delete(code);
+      } catch (error) {
+        this.options.onError(error, `deleting room ${code} from the store`);
+      }
+    }
     const now = this.options.clock.now();
-    for (const room of this.rooms.values()) {
+    const { endedTtlMs, idleTtlMs, lobbyWithoutTeacherTtlMs } = this.options;
+    for (const room of [...this.rooms.values()]) {
       const ended = this.endedAt.get(room.code);
-      const counts = room.connectionCounts();
-      const nobody = counts.student + counts.teacher + counts.projector === 0;
-      if ((ended !== undefined && now - ended >= this.options.endedTtlMs) || (nobody && now - room.idleSinceMs >= this.options.idleTtlMs)) {
+      const expired =
+        (ended !== undefined && now - ended >= endedTtlMs) ||
+        now - room.idleSinceMs >= idleTtlMs ||
+        (room.phase === 'lobby' && now - room.teacherLastSeenMs >= lobbyWithoutTeacherTtlMs);
+      if (!expired) continue;
+      try {
         await this.remove(room.code);
+      } catch (error) {
+        this.undeleted.add(room.code);
+        this.options.onError(error, `sweeping room ${room.code}`);
       }
     }
   }
@@ -129,11 +201,16 @@ export class RoomRegistry {
   private async archive(code: string): Promise<void> {
     const room = this.rooms.get(code);
     if (!room?.replayId) return;
-    // Archive after the room's pending writes: the replay must hold everything it accepted.
-    await room.settled();
-    await this.options.store.archive(code, room.replayId, this.options.replayTtlDays * 86_400).catch((error: unknown) => this.options.onArchiveError(code, error));
+    try {
+      // Archive after the room's pending writes: the replay must hold everything it accepted.
+      await room.settled();
+      await this.options.store.archive(code, room.replayId, this.options.replayTtlDays * 86_400);
+    } catch (error) {
+      this.options.onArchiveError(code, error);
+    }
   }
 
+  /** Closes a room and forgets it; the store's copy goes last, so a failure there leaves nothing live behind. */
   async remove(code: string): Promise<void> {
     const room = this.rooms.get(code);
     if (!room) return;
@@ -148,5 +225,15 @@ export class RoomRegistry {
     this.options.clock.clear(this.sweeper);
     for (const room of this.rooms.values()) room.dispose('The server is shutting down.');
     this.rooms.clear();
+  }
+}
+
+/** Restores a room; if its snapshot's format is unknown, from its whole log instead. */
+async function restoreRoom(meta: Parameters<typeof Room.restore>[0], tail: Parameters<typeof Room.restore>[1], snapshot: Parameters<typeof Room.restore>[3], deps: RoomDeps, wholeLog: () => ReturnType<RoomStore['readLog']>): Promise<Room> {
+  try {
+    return Room.restore(meta, tail, deps, snapshot);
+  } catch (error) {
+    if (!snapshot) throw error;
+    return Room.restore(meta, await wholeLog(), deps, null);
   }
 }

@@ -1,23 +1,23 @@
 import { timingSafeEqual } from 'node:crypto';
 import { nanoid } from 'nanoid';
-import type { Action, PlayerAction, SimState, StepResult, TeacherAction } from '../../shared/engine/types.ts';
-import type { Concept } from '../../shared/engine/concepts.ts';
-import { POLICIES, buildReport, createSimulation, reduce, runScenario } from '../../shared/engine/index.ts';
-import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError, ServerToClientEvents } from '../../shared/protocol/index.ts';
-import type { Mode, ProjectorView, RosterEntry, StudentView, TeacherView } from '../../shared/views/index.ts';
-import { clusterDetail, projectorView, roomStatic, standings, studentView, teacherView } from '../../shared/views/index.ts';
-import type { Clock, TimerHandle } from './clock.ts';
-import type { LogEntry, RoomMeta, RoomStore, Snapshot } from '../storage/store.ts';
-import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
-import { simActionOf } from '../../shared/replay/log.ts';
+import type { Action, PlayerAction, SimState, TeacherAction } from '../../shared/engine/types.ts';
+import { createSimulation, reduce } from '../../shared/engine/index.ts';
+import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError } from '../../shared/protocol/index.ts';
+import { errorReply } from '../../shared/protocol/index.ts';
+import type { ClusterDetail, Mode, StudentView } from '../../shared/views/index.ts';
+import { clusterDetail, roomStatic } from '../../shared/views/index.ts';
+import type { Logged, RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
+import { isRoomEvent, simActionOf } from '../../shared/replay/log.ts';
+import type { RoomMeta, RoomStore, Snapshot } from '../storage/store.ts';
+import type { Clock } from './clock.ts';
 import { checkNickname } from './nickname.ts';
+import { Roster, teamName, type Player, type Role } from './roster.ts';
+import { Journal, JournalError, readSnapshot, SNAPSHOT_VERSION, type JournalIncident, type SnapshotBody } from './journal.ts';
+import { Broadcaster, type RoomTransport } from './broadcaster.ts';
+import { Ticker, type ReferenceSource } from './ticker.ts';
 
-/** How a room reaches its connections; the socket layer implements it, tests use an in-memory one. */
-export interface RoomTransport {
-  send<E extends keyof ServerToClientEvents>(connId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
-  /** Tells the connection why it is out of the room, then drops it. */
-  drop(connId: string, notice: Parameters<ServerToClientEvents['room:left']>[0]): void;
-}
+export type { RoomTransport } from './broadcaster.ts';
+export type { ReferenceSource } from './ticker.ts';
 
 export interface RoomHooks {
   /** The room reached `ended`; the registry schedules its expiry. */
@@ -25,12 +25,17 @@ export interface RoomHooks {
   /** The scenario is over (debrief) or the session ended: time to keep it as a replay. */
   onFinished?(code: string): void;
   onAction?(action: Action, ms: number, rejected: boolean): void;
+  /** Something went wrong keeping the room (its keys re-created, a snapshot lost). */
+  onStoreIncident?(incident: JournalIncident): void;
+  /** A background step (a tick, a timer) failed; the room goes on. */
+  onError?(code: string, error: unknown, what: string): void;
 }
 
 export interface RoomDeps {
   readonly clock: Clock;
   readonly transport: RoomTransport;
   readonly store: RoomStore;
+  readonly references: ReferenceSource;
   readonly hooks?: RoomHooks;
 }
 
@@ -38,6 +43,8 @@ export const ROOM_LIMITS = {
   players: 200,
   /** A seat with no connection is "reconnecting" this long, then "offline". */
   reconnectGraceMs: 30_000,
+  /** A lobby seat that never did anything is freed this long after its last connection left. */
+  idleSeatGraceMs: 120_000,
   /** The clock runs at 10 Hz: one simulated second per 100 ms at speed 1. */
   tickMs: 100,
   /** Views after an action go out together within this many ms. */
@@ -46,204 +53,90 @@ export const ROOM_LIMITS = {
   snapshotEveryS: 60,
 } as const;
 
-const TEAM_NAMES = ['Red', 'Blue', 'Green', 'Gold', 'Purple', 'Orange', 'Teal', 'Pink', 'Silver', 'Navy', 'Lime', 'Coral'];
+const fail = errorReply;
+const forbidden = () => fail('forbidden', 'Only the teacher can do that.');
+const notSaved = () => fail('not-saved', 'The server could not save that just now, so it was not applied. Try again in a moment.');
 
-interface Player {
-  readonly id: string;
-  nickname: string;
-  readonly key: string;
-  readonly resumeToken: string;
-  readonly deviceId: string | null;
-  teamId: string | null;
-  readonly conns: Set<string>;
-  lastSeenMs: number;
+type References = StudentView['references'];
+
+/** Simulation actions and room events that are kept together or not at all. */
+interface Change {
+  state: SimState;
+  readonly logged: Logged[];
 }
-
-interface RoomSnapshotState {
-  readonly sim: SimState;
-  readonly players: readonly Omit<Player, 'conns' | 'lastSeenMs'>[];
-  readonly bans: { readonly tokens: readonly string[]; readonly devices: readonly string[]; readonly names: readonly string[] };
-  readonly teams: readonly { id: string; name: string }[];
-  readonly rejections: Partial<Record<Concept, number>>;
-}
-
-interface Conn {
-  readonly id: string;
-  readonly role: 'student' | 'teacher' | 'projector';
-  readonly playerId: string | null;
-  watching: string | null;
-  /** The last view sent, field by field as JSON (without the sequence number): only changes go out. */
-  last: Map<string, string>;
-  lastCluster: string;
-}
-
-const fail = (code: string, message: string, concept?: Concept | null): { ok: false; error: ProtocolError } => ({
-  ok: false,
-  error: concept === undefined ? { code, message } : { code, message, concept },
-});
 
 /**
- * One classroom session: owns its simulation and applies actions one at a time, in arrival order
- * (validate → reduce → persist → send views). It knows connections only by id, through its
- * transport, and time only through its clock, so tests drive it without a network or real time.
+ * One classroom session. Actions are applied one at a time, in arrival order, through one serial
+ * queue: validate → reduce → keep → broadcast. A change counts only once it is kept; the parts
+ * it composes each do one job and know nothing of the room:
+ * the roster (who is here), the journal (the log and snapshots), the broadcaster (each
+ * connection's view) and the ticker (time). Tests drive it with a fake clock and an in-memory
+ * transport and store.
  */
 export class Room {
   readonly code: string;
   readonly mode: Mode;
   readonly createdAtMs: number;
+  readonly replayId: string | null;
   private readonly hostToken: string;
   private readonly seed: number;
   private state: SimState;
   private readonly deps: RoomDeps;
-  private readonly players = new Map<string, Player>();
-  private readonly byToken = new Map<string, string>();
-  private readonly conns = new Map<string, Conn>();
-  private readonly bans = { tokens: new Set<string>(), devices: new Set<string>(), names: new Set<string>() };
-  private readonly teams: { id: string; name: string }[] = [];
-  private readonly rejections: Partial<Record<Concept, number>> = {};
-  private readonly timers = new Set<TimerHandle>();
+  private readonly roster: Roster;
+  private readonly journal: Journal;
+  private readonly broadcaster: Broadcaster;
+  private readonly ticker: Ticker;
   private queue: Promise<unknown> = Promise.resolve();
-  private logSeq = 0;
-  private lastSnapshotS = 0;
   /** The finished phase last reported to onFinished (debrief, then ended). */
   private finishedIn: string | null = null;
-  readonly replayId: string | null;
-  private viewSeq = 0;
-  private loop: TimerHandle | null = null;
-  private ticksDue = 0;
-  private loopBusy = false;
-  private flushTimer: TimerHandle | null = null;
-  private references: StudentView['references'] = null;
-  /** The run length the references are (being) computed for. */
-  private referencesFor: number | null = null;
+  private references: References = null;
   private disposed = false;
   private lastActivityMs: number;
+  /** When a teacher's screen was last in the room (now, while one is). */
+  private teacherSeenMs: number;
 
   static async open(meta: RoomMeta, deps: RoomDeps): Promise<Room> {
     await deps.store.createRoom(meta);
-    return new Room(meta, deps);
+    return new Room(meta, deps, 0);
   }
 
   /**
    * Rebuilds a room from its meta and log (after a restart): the same simulation, players, teams,
    * bans and tallies, with the clock picking up where the log ends. Every player starts out
-   * reconnecting; their clients come back with their resume tokens.
+   * reconnecting; their clients come back with their resume tokens. From a snapshot, only the log
+   * after it is replayed: that is what makes a restart quick.
    */
   static restore(meta: RoomMeta, entries: readonly RoomLogEntry[], deps: RoomDeps, snapshot?: Snapshot | null): Room {
-    const room = new Room(meta, deps);
-    // From a snapshot, only the log after it is replayed: that is what makes a restart quick.
-    const from = snapshot ? room.load(snapshot) : 0;
-    for (const entry of entries) if (entry.seq > from) room.replay(entry);
+    const body = snapshot ? readSnapshot(snapshot) : null;
+    // Without a usable snapshot the log must start at the beginning, or the replay would drift.
+    if (!body && entries[0] && entries[0].seq > 1) {
+      throw new Error(`room ${meta.code}: the log starts at seq ${entries[0].seq} and there is no usable snapshot before it${snapshot ? ` (snapshot ${snapshot.seq} has an unknown format)` : ''}`);
+    }
+    const from = body ? snapshot!.seq : 0;
+    const last = entries.reduce((max, e) => Math.max(max, e.seq), from);
+    const room = new Room(meta, deps, last);
+    const now = deps.clock.now();
+    if (body) {
+      room.state = body.sim;
+      room.roster.load(body.roster, now);
+    }
+    for (const entry of entries) {
+      if (entry.seq <= from) continue;
+      const action = simActionOf(entry.action);
+      if (action) {
+        const r = reduce(room.state, action);
+        // The log holds only what was accepted, and the engine is deterministic: a refusal here
+        // means the log and the code disagree, and the rest would drift too.
+        if (r.rejection) throw new Error(`room ${meta.code}: logged action ${entry.seq} (${action.type}) is refused on replay: ${r.rejection.code}`);
+        room.state = r.state;
+      }
+      if (isRoomEvent(entry.action)) room.roster.apply(entry.action, now);
+    }
     room.afterPhaseChange();
     return room;
   }
 
-  /** What a snapshot holds: the simulation and everything the room adds to it. */
-  private capture(): RoomSnapshotState {
-    return {
-      sim: this.state,
-      players: [...this.players.values()].map((p) => ({ id: p.id, nickname: p.nickname, key: p.key, resumeToken: p.resumeToken, deviceId: p.deviceId, teamId: p.teamId })),
-      bans: { tokens: [...this.bans.tokens], devices: [...this.bans.devices], names: [...this.bans.names] },
-      teams: this.teams.map((t) => ({ ...t })),
-      rejections: { ...this.rejections },
-    };
-  }
-
-  private load(snapshot: Snapshot): number {
-    const saved = snapshot.state as RoomSnapshotState;
-    this.state = saved.sim;
-    const now = this.deps.clock.now();
-    for (const p of saved.players) {
-      this.players.set(p.id, { ...p, conns: new Set(), lastSeenMs: now });
-      this.byToken.set(p.resumeToken, p.id);
-    }
-    saved.bans.tokens.forEach((t) => this.bans.tokens.add(t));
-    saved.bans.devices.forEach((d) => this.bans.devices.add(d));
-    saved.bans.names.forEach((n) => this.bans.names.add(n));
-    this.teams.splice(0, this.teams.length, ...saved.teams);
-    Object.assign(this.rejections, saved.rejections);
-    this.logSeq = snapshot.seq;
-    return snapshot.seq;
-  }
-
-  /**
-   * Every so many simulated seconds, keeps a snapshot so a restart replays only the log after it.
-   * Not awaited: a snapshot only speeds recovery up, and the log alone is always enough.
-   */
-  private maybeSnapshot(): void {
-    if (this.state.timeS % ROOM_LIMITS.snapshotEveryS !== 0 || this.state.timeS === this.lastSnapshotS) return;
-    this.lastSnapshotS = this.state.timeS;
-    const snapshot: Snapshot = { seq: this.logSeq, atS: this.state.timeS, state: this.capture() };
-    this.deps.store.saveSnapshot(this.code, snapshot).catch(() => undefined);
-  }
-
-  private replay(entry: RoomLogEntry): void {
-    this.logSeq = Math.max(this.logSeq, entry.seq);
-    const action = simActionOf(entry.action);
-    if (action) {
-      const r = reduce(this.state, action);
-      // The log holds only what was accepted, and the engine is deterministic: a refusal here
-      // means the log and the code disagree, and the rest would drift too.
-      if (r.rejection) throw new Error(`room ${this.code}: logged action ${entry.seq} (${action.type}) is refused on replay: ${r.rejection.code}`);
-      this.state = r.state;
-      return;
-    }
-    this.onRoomEvent(entry.action as RoomEvent);
-  }
-
-  /** Applies a room event to the roster; used live and when replaying the log. */
-  private onRoomEvent(event: RoomEvent): void {
-    switch (event.type) {
-      case 'room:seat': {
-        const player: Player = { id: event.playerId, nickname: event.nickname, key: event.key, resumeToken: event.resumeToken, deviceId: event.deviceId, teamId: null, conns: new Set(), lastSeenMs: this.deps.clock.now() };
-        this.players.set(player.id, player);
-        this.byToken.set(player.resumeToken, player.id);
-        break;
-      }
-      case 'room:team': {
-        const player = this.players.get(event.playerId);
-        if (player) player.teamId = event.teamId;
-        break;
-      }
-      case 'room:teams':
-        this.teams.splice(0, this.teams.length, ...event.teams.map((t) => ({ ...t })));
-        break;
-      case 'room:ban': {
-        const player = this.players.get(event.playerId);
-        if (!player) break;
-        // The ban outlives a refresh: the seat's token, the device and the nickname are all refused.
-        this.bans.tokens.add(player.resumeToken);
-        if (player.deviceId) this.bans.devices.add(player.deviceId);
-        this.bans.names.add(player.key);
-        this.players.delete(player.id);
-        this.byToken.delete(player.resumeToken);
-        break;
-      }
-      case 'room:refused':
-        if (event.concept) this.rejections[event.concept] = (this.rejections[event.concept] ?? 0) + 1;
-        break;
-      case 'room:act':
-        break;
-      default: {
-        const never: never = event;
-        throw new Error(`unknown room event ${JSON.stringify(never)}`);
-      }
-    }
-  }
-
-  /** Logs a room event, then applies it: kept before it counts, as with actions. */
-  private async record(event: RoomEvent): Promise<void> {
-    await this.keep(event);
-    this.onRoomEvent(event);
-  }
-
-  private async keep(logged: RoomLogEntry['action']): Promise<void> {
-    const entry: LogEntry = { seq: ++this.logSeq, atMs: this.deps.clock.now(), action: logged };
-    // Acknowledged only once kept: with a durable store, nothing acknowledged is lost.
-    await this.deps.store.append(this.code, [entry]);
-  }
-
-  private constructor(meta: RoomMeta, deps: RoomDeps) {
+  private constructor(meta: RoomMeta, deps: RoomDeps, lastSeq: number) {
     this.code = meta.code;
     this.mode = meta.mode;
     this.seed = meta.seed;
@@ -252,8 +145,28 @@ export class Room {
     this.replayId = meta.replayId ?? null;
     this.deps = deps;
     this.state = createSimulation(meta.scenario, meta.seed);
-    this.lastActivityMs = deps.clock.now();
-    if (meta.mode === 'teams') for (let i = 0; i < 4; i++) this.teams.push({ id: `team-${i + 1}`, name: `${TEAM_NAMES[i]} team` });
+    const now = deps.clock.now();
+    this.lastActivityMs = now;
+    this.teacherSeenMs = now;
+    this.roster = new Roster({ mode: meta.mode, reconnectGraceMs: ROOM_LIMITS.reconnectGraceMs });
+    if (meta.mode === 'teams') this.roster.apply({ type: 'room:teams', teams: [0, 1, 2, 3].map((i) => ({ id: `team-${i + 1}`, name: teamName(i) })) }, now);
+    this.journal = new Journal(meta, deps.store, { now: () => deps.clock.now(), capture: () => this.capture(), onIncident: (incident) => deps.hooks?.onStoreIncident?.(incident) }, lastSeq);
+    this.broadcaster = new Broadcaster(meta.code, meta.mode, deps.transport);
+    this.ticker = new Ticker(
+      deps.clock,
+      { tickMs: ROOM_LIMITS.tickMs, flushMs: ROOM_LIMITS.flushMs },
+      {
+        advance: (n) => this.serial(() => this.advance(n)),
+        flush: () => this.flush(),
+        references: (outcome) => {
+          this.references = outcome.ok ? outcome.references : [];
+          if (!outcome.ok) this.deps.hooks?.onError?.(this.code, new Error(outcome.message), `references (${outcome.reason})`);
+          this.ticker.scheduleFlush();
+        },
+        error: (error, what) => this.deps.hooks?.onError?.(this.code, error, what),
+      },
+      () => this.state.speed,
+    );
   }
 
   // ---- what the outside may read -------------------------------------------------------------
@@ -265,152 +178,190 @@ export class Room {
     return this.state;
   }
   get playerCount(): number {
-    return this.players.size;
+    return this.roster.size;
   }
+  /** The last time someone did something here (joined, acted, commanded): open sockets alone do not count. */
   get idleSinceMs(): number {
     return this.lastActivityMs;
   }
-  connectionCounts(): Record<Conn['role'], number> {
-    const counts = { student: 0, teacher: 0, projector: 0 };
-    for (const c of this.conns.values()) counts[c.role]++;
-    return counts;
+  /** When a teacher's screen was last connected (now, while one is). */
+  get teacherLastSeenMs(): number {
+    return this.roster.counts().teacher > 0 ? this.deps.clock.now() : this.teacherSeenMs;
+  }
+  /** How often the store lost this room and its keys were written again. */
+  get storeRecreations(): number {
+    return this.journal.recreated;
+  }
+  connectionCounts(): Record<Role, number> {
+    return this.roster.counts();
   }
   lobbyInfo() {
     const s = this.state.scenario;
-    return { code: this.code, title: s.title, summary: s.summary, phase: this.state.phase, mode: this.mode, players: this.players.size, locked: this.state.locked };
+    return { code: this.code, title: s.title, summary: s.summary, phase: this.state.phase, mode: this.mode, players: this.roster.size, locked: this.state.locked };
   }
   /** Whether a secret is this room's host token (for the teacher's HTTP downloads). */
   isHostToken(token: string): boolean {
     return sameSecret(token, this.hostToken);
   }
   hasConnection(connId: string): boolean {
-    return this.conns.has(connId);
+    return this.roster.connection(connId) !== undefined;
+  }
+  /** The store lost this room (seen by the buffered store's flush): its keys are written again before the next entry. */
+  storeLost(): void {
+    this.journal.markLost();
   }
 
   // ---- connections ---------------------------------------------------------------------------
 
-  join(connId: string, req: Pick<Inbound<'room:join'>, 'nickname' | 'resumeToken' | 'deviceId'>): Promise<Ack<JoinReply>> {
+  /**
+   * A student sits down: on their seat again (resume token) or on a new one. `admitNewSeat` is
+   * asked, in the queue, only when a new seat is about to be made (the socket layer's per-address
+   * limit), so players coming back are never refused by it.
+   */
+  join(connId: string, req: Pick<Inbound<'room:join'>, 'nickname' | 'resumeToken' | 'deviceId'>, options: { admitNewSeat?: () => Promise<boolean> } = {}): Promise<Ack<JoinReply>> {
     return this.serial(async () => {
-      const { clock } = this.deps;
+      if (this.disposed) return fail('room-ended', 'This session has been closed.');
       if (this.state.phase === 'ended') return fail('room-ended', 'This session has ended.');
-      if (req.resumeToken && this.bans.tokens.has(req.resumeToken)) return fail('banned', 'The teacher removed you from this session.');
-      if (req.deviceId && this.bans.devices.has(req.deviceId)) return fail('banned', 'The teacher removed you from this session.');
-      const returning = req.resumeToken ? this.players.get(this.byToken.get(req.resumeToken) ?? '') : undefined;
-      let player = returning;
+      if (this.roster.banned({ resumeToken: req.resumeToken, deviceId: req.deviceId })) return fail('banned', 'The teacher removed you from this session.');
+      let player = this.roster.byResumeToken(req.resumeToken);
       if (!player) {
         const check = checkNickname(req.nickname);
         if (!check.ok) return fail('bad-nickname', check.message);
-        if (this.bans.names.has(check.key)) return fail('banned', 'That nickname was removed from this session by the teacher.');
-        if ([...this.players.values()].some((p) => p.key === check.key)) return fail('nickname-taken', `Someone here is already called "${check.nickname}". Pick another nickname.`);
+        if (this.roster.banned({ key: check.key })) return fail('banned', 'That nickname was removed from this session by the teacher.');
+        if (this.roster.nicknameTaken(check.key)) return fail('nickname-taken', `Someone here is already called "${check.nickname}". Pick another nickname.`);
         if (this.state.phase === 'debrief') return fail('room-ended', 'This session has finished; you can no longer join it.');
         if (this.state.locked) return fail('room-locked', 'The teacher has locked this session. Ask them to unlock it.');
-        if (this.players.size >= ROOM_LIMITS.players) return fail('room-full', `This session is full (${ROOM_LIMITS.players} players).`);
+        if (this.roster.size >= ROOM_LIMITS.players) return fail('room-full', `This session is full (${ROOM_LIMITS.players} players).`);
+        if (options.admitNewSeat && !(await options.admitNewSeat())) return fail('rate-limited', 'Too many new players from this network in the last minute; wait a moment and try again.');
         const seated = await this.seat({ type: 'room:seat', playerId: nanoid(10), nickname: check.nickname, key: check.key, resumeToken: nanoid(24), deviceId: req.deviceId ?? null });
         if (!seated.ok) return seated;
         player = seated.player;
       }
-      this.detach(connId);
-      player.conns.add(connId);
-      player.lastSeenMs = clock.now();
-      this.conns.set(connId, { id: connId, role: 'student', playerId: player.id, watching: null, last: new Map(), lastCluster: '' });
-      this.touch();
-      this.scheduleFlush();
+      this.attach(connId, 'student', player);
       return { ok: true, role: 'student' as const, playerId: player.id, resumeToken: player.resumeToken, nickname: player.nickname, room: roomStatic(this.code, this.mode, this.state) };
     });
   }
 
-  /** Seats a new player with a cluster: their own (solo) or the smallest team's. */
+  /** Seats a new player with a cluster: their own (solo) or the smallest team's, kept as one batch. */
   private async seat(seat: Extract<RoomEvent, { type: 'room:seat' }>): Promise<{ ok: true; player: Player } | { ok: false; error: ProtocolError }> {
+    const change = this.begin();
     if (this.mode === 'solo') {
-      const r = await this.apply({ type: 'addCluster', clusterId: seat.playerId, name: seat.nickname });
-      if (r.rejection) return fail(r.rejection.code === 'room-locked' ? 'room-locked' : 'rejected', r.rejection.message);
-      await this.record(seat);
-      return { ok: true, player: this.players.get(seat.playerId)! };
+      const rejection = this.step(change, { type: 'addCluster', clusterId: seat.playerId, name: seat.nickname });
+      if (rejection) return fail(rejection.code === 'room-locked' ? 'room-locked' : 'rejected', rejection.message);
+      change.logged.push(seat);
+    } else {
+      const team = this.roster.smallestTeam();
+      if (!team) return fail('rejected', 'This session has no teams to join.');
+      change.logged.push(seat);
+      const joined = this.joinTeam(change, seat.playerId, team.id, null);
+      if (joined) return joined;
     }
-    const sizes = this.teams.map((t) => [...this.players.values()].filter((p) => p.teamId === t.id).length);
-    const team = this.teams[sizes.indexOf(Math.min(...sizes))]!;
-    await this.record(seat);
-    const player = this.players.get(seat.playerId)!;
-    const moved = await this.moveToTeam(player, team.id);
-    return moved.ok ? { ok: true, player } : moved;
+    if (!(await this.commit(change))) return notSaved();
+    return { ok: true, player: this.roster.player(seat.playerId)! };
   }
 
-  private async moveToTeam(player: Player, teamId: string): Promise<{ ok: true } | { ok: false; error: ProtocolError }> {
-    const team = this.teams.find((t) => t.id === teamId);
-    if (!team) return fail('bad-request', `There is no team "${teamId}".`);
-    if (!this.state.clusters[team.id]) {
-      const r = await this.apply({ type: 'addCluster', clusterId: team.id, name: team.name });
-      if (r.rejection) return fail('rejected', r.rejection.message);
+  /** Adds a move to a team to a change: the team's cluster first, if nobody has played on it yet. */
+  private joinTeam(change: Change, playerId: string, teamId: string, currentTeam: string | null): { ok: false; error: ProtocolError } | null {
+    const team = this.roster.team(teamId);
+    if (!team) return fail('bad-request', `There is no team "${teamId.slice(0, 64)}".`);
+    if (!Object.hasOwn(change.state.clusters, team.id)) {
+      const rejection = this.step(change, { type: 'addCluster', clusterId: team.id, name: team.name });
+      if (rejection) return fail('rejected', rejection.message);
     }
-    if (player.teamId !== team.id) await this.record({ type: 'room:team', playerId: player.id, teamId: team.id });
-    return { ok: true };
+    if (currentTeam !== team.id) change.logged.push({ type: 'room:team', playerId, teamId: team.id });
+    return null;
   }
 
   attachHost(connId: string, role: 'teacher' | 'projector', hostToken: string): Promise<Ack<HostReply>> {
     return this.serial(async () => {
+      if (this.disposed) return fail('room-ended', 'This session has been closed.');
       if (!sameSecret(hostToken, this.hostToken)) return fail('forbidden', 'That host link is not valid for this room.');
-      this.detach(connId);
-      this.conns.set(connId, { id: connId, role, playerId: null, watching: null, last: new Map(), lastCluster: '' });
-      this.touch();
-      this.scheduleFlush();
+      this.attach(connId, role, null);
       // The replay link is the teacher's to share; a projector on the wall does not show it.
       return { ok: true, role, room: roomStatic(this.code, this.mode, this.state), replayId: role === 'teacher' ? this.replayId : null };
     });
   }
 
-  /** The connection went away (network, refresh): its seat waits for it. */
-  disconnect(connId: string): void {
-    const conn = this.conns.get(connId);
-    if (!conn) return;
-    this.detach(connId);
-    if (conn.playerId) {
-      // Let the teacher see "reconnecting" turn into "offline" without any other change.
-      this.timer(ROOM_LIMITS.reconnectGraceMs + 10, () => this.scheduleFlush());
-    }
-    this.scheduleFlush();
+  private attach(connId: string, role: Role, player: Player | null): void {
+    const now = this.deps.clock.now();
+    this.roster.attach(connId, role, player, now);
+    if (role === 'teacher') this.teacherSeenMs = now;
+    this.broadcaster.forget(connId);
+    this.touch();
+    this.ticker.scheduleFlush();
+  }
+
+  /**
+   * The connection went away (network, refresh): its seat waits for it. Queued like everything
+   * else, so a connection that closes while its join is being kept leaves no seat behind online.
+   */
+  disconnect(connId: string): Promise<void> {
+    return this.serial(async () => {
+      this.detach(connId);
+    });
   }
 
   leave(connId: string): Promise<Ack> {
     return this.serial(async () => {
       this.detach(connId);
-      this.scheduleFlush();
       return { ok: true };
     });
   }
 
   private detach(connId: string): void {
-    const conn = this.conns.get(connId);
+    const now = this.deps.clock.now();
+    const conn = this.roster.detach(connId, now);
     if (!conn) return;
-    this.conns.delete(connId);
+    this.broadcaster.forget(connId);
+    if (conn.role === 'teacher') this.teacherSeenMs = now;
     if (conn.playerId) {
-      const player = this.players.get(conn.playerId);
-      if (player) {
-        player.conns.delete(connId);
-        player.lastSeenMs = this.deps.clock.now();
-      }
+      // Let the teacher see "reconnecting" turn into "offline" without any other change.
+      this.ticker.after(ROOM_LIMITS.reconnectGraceMs + 10, () => this.ticker.scheduleFlush());
+      if (this.state.phase === 'lobby') this.ticker.after(ROOM_LIMITS.idleSeatGraceMs + 10, () => void this.freeIdleSeats());
     }
+    this.ticker.scheduleFlush();
+  }
+
+  /**
+   * Frees lobby seats that never did anything and have had nobody on them for a while (bots
+   * filling a room, a tab opened and closed), so the seats and their nicknames are free again.
+   */
+  private freeIdleSeats(): Promise<void> {
+    return this.serial(async () => {
+      if (this.state.phase !== 'lobby') return;
+      const idle = this.roster.idleSeats(this.deps.clock.now(), ROOM_LIMITS.idleSeatGraceMs);
+      if (idle.length === 0) return;
+      const change = this.begin();
+      for (const player of idle) {
+        if (this.mode === 'solo' && this.step(change, { type: 'removeCluster', clusterId: player.id })) continue;
+        change.logged.push({ type: 'room:unseat', playerId: player.id });
+      }
+      if (await this.commit(change)) this.ticker.scheduleFlush();
+    });
   }
 
   // ---- student actions -----------------------------------------------------------------------
 
   act(connId: string, action: PlayerActionInput): Promise<Ack<ActReply>> {
     return this.serial(async () => {
-      const conn = this.conns.get(connId);
-      const player = conn?.playerId ? this.players.get(conn.playerId) : undefined;
+      const conn = this.roster.connection(connId);
+      const player = conn?.playerId ? this.roster.player(conn.playerId) : undefined;
       if (!conn || !player) return fail('not-joined', 'Join the room before placing anything.');
-      const clusterId = this.mode === 'solo' ? player.id : player.teamId;
+      const clusterId = this.roster.clusterOf(player);
       if (!clusterId) return fail('not-joined', 'You are not on a team yet.');
       const full = { ...action, clusterId } as PlayerAction;
-      const before = this.state.clusters[clusterId];
-      const r = await this.apply(full, player.id);
+      const started = performance.now();
+      const r = reduce(this.state, full);
+      this.deps.hooks?.onAction?.(full, performance.now() - started, r.rejection !== null);
       if (r.rejection) {
         // Kept for the teacher's report and the class's misconceptions, which the teacher sees now.
-        await this.record({ type: 'room:refused', playerId: player.id, atS: this.state.timeS, action: full, code: r.rejection.code, concept: r.rejection.concept, message: r.rejection.message });
-        if (r.rejection.concept) this.scheduleFlush();
+        const refused: RoomEvent = { type: 'room:refused', playerId: player.id, atS: this.state.timeS, action: full, code: r.rejection.code, concept: r.rejection.concept, message: r.rejection.message };
+        if (await this.commit({ state: this.state, logged: [refused] })) this.ticker.scheduleFlush();
         return fail(r.rejection.code, r.rejection.message, r.rejection.concept);
       }
-      this.scheduleFlush();
-      return { ok: true, ...createdId(before?.instances.length ?? 0, before?.vms.length ?? 0, r.state.clusters[clusterId]!) };
+      if (!(await this.commit({ state: r.state, logged: [{ type: 'room:act', playerId: player.id, action: full }] }))) return notSaved();
+      this.ticker.scheduleFlush();
+      return { ok: true, ...(r.created ? { id: r.created.id } : {}) };
     });
   }
 
@@ -419,10 +370,12 @@ export class Room {
   command(connId: string, action: TeacherAction): Promise<Ack> {
     return this.serial(async () => {
       if (!this.isTeacher(connId)) return forbidden();
-      const r = await this.apply(action);
-      if (r.rejection) return fail(r.rejection.code, r.rejection.message);
+      const change = this.begin();
+      const rejection = this.step(change, action);
+      if (rejection) return fail(rejection.code, rejection.message);
+      if (!(await this.commit(change))) return notSaved();
       this.afterPhaseChange();
-      this.scheduleFlush();
+      this.ticker.scheduleFlush();
       return { ok: true };
     });
   }
@@ -430,27 +383,29 @@ export class Room {
   kick(connId: string, playerId: string): Promise<Ack> {
     return this.serial(async () => {
       if (!this.isTeacher(connId)) return forbidden();
-      const player = this.players.get(playerId);
+      const player = this.roster.player(playerId);
       if (!player) return fail('bad-request', 'There is no such player in this room.');
       const conns = [...player.conns];
-      if (this.mode === 'solo') await this.apply({ type: 'kick', clusterId: player.id });
-      await this.record({ type: 'room:ban', playerId: player.id });
+      const change = this.begin();
+      if (this.mode === 'solo') this.step(change, { type: 'kick', clusterId: player.id });
+      change.logged.push({ type: 'room:ban', playerId: player.id });
+      if (!(await this.commit(change))) return notSaved();
       for (const c of conns) {
-        this.conns.delete(c);
+        this.broadcaster.forget(c);
         this.deps.transport.drop(c, { reason: 'kicked', message: 'The teacher removed you from this session.' });
       }
-      this.scheduleFlush();
+      this.ticker.scheduleFlush();
       return { ok: true };
     });
   }
 
-  watch(connId: string, clusterId: string | null): Promise<Ack<{ cluster: ReturnType<typeof clusterDetail> }>> {
+  watch(connId: string, clusterId: string | null): Promise<Ack<{ cluster: ClusterDetail | null }>> {
     return this.serial(async () => {
-      const conn = this.conns.get(connId);
+      const conn = this.roster.connection(connId);
       if (!conn || conn.role !== 'teacher') return forbidden();
-      if (clusterId !== null && !this.state.clusters[clusterId]) return fail('bad-request', 'There is no such cluster in this room.');
+      if (clusterId !== null && !Object.hasOwn(this.state.clusters, clusterId)) return fail('bad-request', 'There is no such cluster in this room.');
       conn.watching = clusterId;
-      conn.lastCluster = '';
+      this.broadcaster.rewatch(connId);
       return { ok: true, cluster: clusterId ? clusterDetail(this.state, clusterId) : null };
     });
   }
@@ -459,11 +414,14 @@ export class Room {
     return this.serial(async () => {
       if (!this.isTeacher(connId)) return forbidden();
       if (this.mode !== 'teams') return fail('bad-request', 'This room is not in team mode.');
-      const player = this.players.get(playerId);
+      const player = this.roster.player(playerId);
       if (!player) return fail('bad-request', 'There is no such player in this room.');
-      const moved = await this.moveToTeam(player, teamId);
-      this.scheduleFlush();
-      return moved;
+      const change = this.begin();
+      const refused = this.joinTeam(change, player.id, teamId, player.teamId);
+      if (refused) return refused;
+      if (!(await this.commit(change))) return notSaved();
+      this.ticker.scheduleFlush();
+      return { ok: true };
     });
   }
 
@@ -471,43 +429,100 @@ export class Room {
     return this.serial(async () => {
       if (!this.isTeacher(connId)) return forbidden();
       if (this.mode !== 'teams') return fail('bad-request', 'This room is not in team mode.');
-      const n = count ?? this.teams.length;
-      if (this.teams.length < n) {
-        const teams = [...this.teams];
-        while (teams.length < n) teams.push({ id: `team-${teams.length + 1}`, name: `${TEAM_NAMES[teams.length % TEAM_NAMES.length]} team` });
-        await this.record({ type: 'room:teams', teams });
+      const teams = [...this.roster.teams];
+      const n = count ?? teams.length;
+      const change = this.begin();
+      if (teams.length < n) {
+        while (teams.length < n) teams.push({ id: `team-${teams.length + 1}`, name: teamName(teams.length) });
+        change.logged.push({ type: 'room:teams', teams });
       }
       // Deal players out in join order, like cards: sizes differ by at most one.
       let i = 0;
-      for (const player of this.players.values()) {
-        const moved = await this.moveToTeam(player, this.teams[i++ % n]!.id);
-        if (!moved.ok) return moved;
+      for (const player of this.roster.all()) {
+        const team = teams[i++ % n]!;
+        if (!Object.hasOwn(change.state.clusters, team.id)) {
+          const rejection = this.step(change, { type: 'addCluster', clusterId: team.id, name: team.name });
+          if (rejection) return fail('rejected', rejection.message);
+        }
+        if (player.teamId !== team.id) change.logged.push({ type: 'room:team', playerId: player.id, teamId: team.id });
       }
-      this.scheduleFlush();
+      if (!(await this.commit(change))) return notSaved();
+      this.ticker.scheduleFlush();
       return { ok: true };
     });
   }
 
   private isTeacher(connId: string): boolean {
-    return this.conns.get(connId)?.role === 'teacher';
+    return this.roster.connection(connId)?.role === 'teacher';
   }
 
-  // ---- the clock ---------------------------------------------------------------------------
+  // ---- reducing and keeping -----------------------------------------------------------------
+
+  private begin(): Change {
+    return { state: this.state, logged: [] };
+  }
+
+  /** Reduces one simulation action into a change; null when accepted, else why not. */
+  private step(change: Change, action: Action) {
+    const started = performance.now();
+    const r = reduce(change.state, action);
+    this.deps.hooks?.onAction?.(action, performance.now() - started, r.rejection !== null);
+    if (r.rejection) return r.rejection;
+    change.state = r.state;
+    change.logged.push(action);
+    return null;
+  }
+
+  /**
+   * Keeps a change's log entries, then applies it: the new simulation and its room events on
+   * the roster. Nothing is applied when the store refuses (the caller says "not applied").
+   */
+  private async commit(change: Change): Promise<boolean> {
+    if (change.logged.length === 0) return true;
+    try {
+      await this.journal.keep(change.logged);
+    } catch (error) {
+      if (!(error instanceof JournalError)) throw error;
+      this.deps.hooks?.onError?.(this.code, error, 'keep');
+      return false;
+    }
+    this.state = change.state;
+    const now = this.deps.clock.now();
+    for (const logged of change.logged) if (isRoomEvent(logged)) this.roster.apply(logged, now);
+    if (change.logged.some((l) => l.type !== 'tick')) this.touch();
+    return true;
+  }
+
+  /**
+   * Advances `n` simulated seconds as one batch for the journal, with a snapshot every so many
+   * simulated seconds once the batch is kept. False if the store refused it (the seconds stay due).
+   */
+  private async advance(n: number): Promise<boolean> {
+    if (this.disposed || this.state.phase !== 'running') return true;
+    const change = this.begin();
+    const snapshots: { seq: number; body: SnapshotBody }[] = [];
+    for (let i = 0; i < n && change.state.phase === 'running'; i++) {
+      this.step(change, { type: 'tick' });
+      const t = change.state.timeS;
+      if (t % ROOM_LIMITS.snapshotEveryS === 0) snapshots.push({ seq: this.journal.seq + change.logged.length, body: this.capture(change.state) });
+    }
+    if (!(await this.commit(change))) return false;
+    for (const s of snapshots) this.journal.snapshot(s.seq, s.body);
+    this.afterPhaseChange();
+    return true;
+  }
+
+  /** What a snapshot holds: the simulation and everything the room adds to it. */
+  private capture(sim: SimState = this.state): SnapshotBody {
+    return { version: SNAPSHOT_VERSION, sim, roster: this.roster.capture() };
+  }
 
   private afterPhaseChange(): void {
-    const running = this.state.phase === 'running';
-    if (running && !this.loop) {
-      this.ticksDue = 0;
-      this.loop = this.deps.clock.setInterval(() => this.onLoop(), ROOM_LIMITS.tickMs);
-    } else if (!running && this.loop) {
-      this.deps.clock.clear(this.loop);
-      this.loop = null;
-    }
+    this.ticker.setRunning(this.state.phase === 'running');
     // At the debrief, the references over the seconds the class played (all of them, or fewer
-    // if the teacher ended early). Only then: a hundred rooms restored at once must not all
-    // start simulating their references together.
+    // if the teacher ended early), computed off the main thread.
     const over = this.state.phase === 'debrief' || this.state.phase === 'ended';
-    if (over && this.state.timeS > 0) this.startReferences(this.state.timeS);
+    if (over && this.state.timeS > 0) this.ticker.requestReferences(this.deps.references, this.state.scenario, this.seed, this.state.timeS);
     if (over && this.finishedIn !== this.state.phase) {
       this.finishedIn = this.state.phase;
       this.deps.hooks?.onFinished?.(this.code);
@@ -515,159 +530,19 @@ export class Room {
     if (this.state.phase === 'ended') this.deps.hooks?.onEnded?.(this.code);
   }
 
-  /** Ten times a second: advance by the speed's worth of simulated seconds, then send views. */
-  private onLoop(): void {
-    this.ticksDue += this.state.speed;
-    // If the room is still busy with the last round, let the seconds accumulate rather than queue.
-    if (this.loopBusy || this.ticksDue < 1) return;
-    this.loopBusy = true;
-    void this.serial(async () => {
-      const n = Math.floor(this.ticksDue);
-      this.ticksDue -= n;
-      for (let i = 0; i < n && this.state.phase === 'running'; i++) {
-        await this.apply({ type: 'tick' });
-        this.maybeSnapshot();
-      }
-      this.afterPhaseChange();
-      this.flush();
-    }).finally(() => {
-      this.loopBusy = false;
-    });
-  }
-
-  /**
-   * The reference policies' scores for the debrief, over `untilS` seconds: computed in the
-   * background, one policy per turn of the event loop, so no room stalls the others. A newer
-   * request (the session ended early) supersedes an older one still running.
-   */
-  private startReferences(untilS: number): void {
-    if (this.referencesFor === untilS) return;
-    this.referencesFor = untilS;
-    this.references = null;
-    const full = this.state.scenario;
-    const scenario = untilS === full.durationS ? full : { ...full, durationS: untilS, events: full.events.filter((e) => e.atS < untilS) };
-    const results: NonNullable<StudentView['references']>[number][] = [];
-    const next = (i: number) => {
-      if (this.disposed || this.referencesFor !== untilS) return;
-      if (i === POLICIES.length) {
-        this.references = results;
-        this.scheduleFlush();
-        return;
-      }
-      results.push(referenceScore(scenario, this.seed, POLICIES[i]!));
-      setImmediate(() => next(i + 1));
-    };
-    setImmediate(() => next(0));
-  }
-
-  // ---- applying and sending ------------------------------------------------------------------
-
-  /** Reduces an action and, when accepted, logs it (with the player who made it, if one did). */
-  private async apply(action: Action, by?: string): Promise<StepResult> {
-    const started = performance.now();
-    const r = reduce(this.state, action);
-    if (!r.rejection) {
-      this.state = r.state;
-      await this.keep(by ? { type: 'room:act', playerId: by, action: action as PlayerAction } : action);
-      if (action.type !== 'tick') this.touch();
-    }
-    this.deps.hooks?.onAction?.(action, performance.now() - started, r.rejection !== null);
-    return r;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer || this.disposed) return;
-    this.flushTimer = this.timer(ROOM_LIMITS.flushMs, () => {
-      this.flushTimer = null;
-      this.flush();
-    });
-  }
-
   /** Sends every connection its own view, skipping those that have not changed. */
   flush(): void {
     if (this.disposed) return;
-    const seq = ++this.viewSeq;
-    // In team mode a team nobody is on is not a contender.
-    const seated = this.mode === 'teams' ? new Set([...this.players.values()].map((p) => p.teamId)) : null;
-    const board = standings(this.state, seated ? (id) => seated.has(id) : undefined);
-    const now = this.deps.clock.now();
-    let roster: RosterEntry[] | null = null;
-    const names = () => [...this.players.values()].map((p) => p.nickname);
-    for (const conn of this.conns.values()) {
-      if (conn.role === 'student') {
-        const player = this.players.get(conn.playerId!);
-        if (!player) continue;
-        const clusterId = this.mode === 'solo' ? player.id : player.teamId;
-        if (!clusterId || !this.state.clusters[clusterId]) continue;
-        const teamName = this.teams.find((t) => t.id === player.teamId)?.name ?? null;
-        const view = studentView(this.state, { code: this.code, seq: 0, standings: board, you: { playerId: player.id, nickname: player.nickname, clusterId, teamName }, references: this.references });
-        this.sendIfChanged(conn, 'view:student', view, seq);
-      } else if (conn.role === 'teacher') {
-        roster ??= this.roster(now);
-        const view = teacherView(this.state, { code: this.code, seq: 0, mode: this.mode, standings: board, roster, teams: this.teams, rejections: this.rejections, banned: this.bans.tokens.size });
-        this.sendIfChanged(conn, 'view:teacher', view, seq);
-        if (conn.watching) {
-          const detail = clusterDetail(this.state, conn.watching);
-          const json = JSON.stringify(detail);
-          if (detail && json !== conn.lastCluster) {
-            conn.lastCluster = json;
-            this.deps.transport.send(conn.id, 'view:cluster', detail);
-          }
-        }
-      } else {
-        const view = projectorView(this.state, { code: this.code, seq: 0, standings: board, names: names() });
-        this.sendIfChanged(conn, 'view:projector', view, seq);
-      }
-    }
-  }
-
-  /**
-   * Sends the fields of a view that changed since the last one this connection got (the first
-   * is whole), or nothing when none did: most seconds only the clock and the score move, so a
-   * class's updates stay small on classroom Wi-Fi.
-   */
-  private sendIfChanged<E extends 'view:student' | 'view:teacher' | 'view:projector'>(conn: Conn, event: E, view: StudentView | TeacherView | ProjectorView, seq: number): void {
-    const patch: Record<string, unknown> = {};
-    const first = conn.last.size === 0;
-    let changed = false;
-    for (const [key, value] of Object.entries(view)) {
-      const json = JSON.stringify(value);
-      if (conn.last.get(key) === json) continue;
-      conn.last.set(key, json);
-      patch[key] = value;
-      changed = true;
-    }
-    if (!changed) return;
-    patch.room = { ...view.room, seq };
-    if (first) patch.whole = true;
-    (this.deps.transport.send as (id: string, e: E, v: unknown) => void)(conn.id, event, patch);
-  }
-
-  private roster(now: number): RosterEntry[] {
-    return [...this.players.values()].map((p) => ({
-      playerId: p.id,
-      nickname: p.nickname,
-      clusterId: this.mode === 'solo' ? p.id : (p.teamId ?? ''),
-      teamId: p.teamId,
-      status: p.conns.size > 0 ? 'online' : now - p.lastSeenMs < ROOM_LIMITS.reconnectGraceMs ? 'reconnecting' : 'offline',
-    }));
+    this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now() });
   }
 
   // ---- housekeeping --------------------------------------------------------------------------
 
+  /** Runs `fn` after everything queued before it; a failure of one never stops the queue. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-
-  private timer(ms: number, fn: () => void): TimerHandle {
-    const handle = this.deps.clock.setTimeout(() => {
-      this.timers.delete(handle);
-      fn();
-    }, ms);
-    this.timers.add(handle);
-    return handle;
   }
 
   private touch(): void {
@@ -687,10 +562,7 @@ export class Room {
   async suspend(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.loop) this.deps.clock.clear(this.loop);
-    this.loop = null;
-    for (const t of this.timers) this.deps.clock.clear(t);
-    this.timers.clear();
+    this.ticker.dispose();
     await this.queue;
   }
 
@@ -698,34 +570,17 @@ export class Room {
   dispose(reason = 'The session is over and has been closed.'): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.loop) this.deps.clock.clear(this.loop);
-    this.loop = null;
-    for (const t of this.timers) this.deps.clock.clear(t);
-    this.timers.clear();
-    for (const id of this.conns.keys()) this.deps.transport.drop(id, { reason: 'closed', message: reason });
-    this.conns.clear();
+    this.ticker.dispose();
+    const now = this.deps.clock.now();
+    for (const conn of [...this.roster.connections()]) {
+      this.roster.detach(conn.id, now);
+      this.deps.transport.drop(conn.id, { reason: 'closed', message: reason });
+    }
   }
 }
-
-const forbidden = () => fail('forbidden', 'Only the teacher can do that.');
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-/** The id of what an accepted action created, if it created something. */
-function createdId(instancesBefore: number, vmsBefore: number, cluster: SimState['clusters'][string]): ActReply {
-  if (cluster.instances.length > instancesBefore) return { id: cluster.instances[cluster.instances.length - 1]!.id };
-  if (cluster.vms.length > vmsBefore) return { id: cluster.vms[cluster.vms.length - 1]!.id };
-  return {};
-}
-
-/** How a reference policy does on this very scenario and seed, for the debrief. */
-function referenceScore(scenario: SimState['scenario'], seed: number, policy: (typeof POLICIES)[number]): NonNullable<StudentView['references']>[number] {
-  const run = runScenario(scenario, seed, { policy });
-  const { score } = buildReport(run.state, run.clusterId, run.rejections);
-  return { policy, total: score.total, availability: score.availability, cost: score.cost, security: score.security };
-}
-

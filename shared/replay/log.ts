@@ -18,7 +18,9 @@ export type RoomEvent =
   | { readonly type: 'room:seat'; readonly playerId: string; readonly nickname: string; readonly key: string; readonly resumeToken: string; readonly deviceId: string | null }
   | { readonly type: 'room:team'; readonly playerId: string; readonly teamId: string }
   | { readonly type: 'room:teams'; readonly teams: readonly { readonly id: string; readonly name: string }[] }
-  | { readonly type: 'room:ban'; readonly playerId: string };
+  | { readonly type: 'room:ban'; readonly playerId: string }
+  /** A seat that never did anything, left empty in the lobby: freed (its nickname too), not banned. */
+  | { readonly type: 'room:unseat'; readonly playerId: string };
 
 export type Logged = Action | RoomEvent;
 

@@ -6,6 +6,7 @@ import type { Concept } from '../engine/concepts.ts';
 import type { ClusterState, SimState } from '../engine/types.ts';
 import type { Score } from '../engine/score.ts';
 import { computeScore } from '../engine/score.ts';
+import { clusterOf } from '../engine/state.ts';
 import { capacityPerReplica, clusterLoad, findApp, hostUsage, vmBootS, vmUsage, type ClusterLoad } from '../engine/topology.ts';
 import { describeEvent } from './events.ts';
 import type {
@@ -24,18 +25,12 @@ import type {
   ScoreView,
   StudentView,
   TeacherView,
-  ViewPatch,
 } from './types.ts';
 
 export * from './types.ts';
 export { describeEvent } from './events.ts';
+export { applyView, encodeView, type SentFields } from './patch.ts';
 
-/** Merges a view update into the last whole view; null until a whole view has arrived. */
-export function applyView<V extends { room: RoomHeader }>(previous: V | null, patch: ViewPatch<V>): V | null {
-  const { whole, ...fields } = patch;
-  if (whole) return fields as unknown as V;
-  return previous === null ? null : { ...previous, ...fields };
-}
 
 const TOP = 5;
 const BANNERS = 4;
@@ -97,7 +92,7 @@ export function standings(state: SimState, include: (clusterId: string) => boole
   const scores = new Map<string, Score>();
   const live: ClusterState[] = [];
   for (const id of state.clusterOrder) {
-    const c = state.clusters[id]!;
+    const c = clusterOf(state, id)!;
     if (c.kicked || !include(id)) continue;
     scores.set(id, computeScore(state, c));
     live.push(c);
@@ -232,7 +227,9 @@ export interface StudentContext {
 }
 
 export function studentView(state: SimState, ctx: StudentContext): StudentView {
-  const cluster = state.clusters[ctx.you.clusterId]!;
+  const cluster = clusterOf(state, ctx.you.clusterId);
+  // The room sends student views only for clusters it holds; anything else is a bug to see.
+  if (!cluster) throw new Error(`no cluster ${ctx.you.clusterId} for a student view`);
   const score = ctx.standings.scores.get(cluster.id) ?? computeScore(state, cluster);
   // One CPU-sharing pass serves both the board and the score: this runs per student per round.
   const load = clusterLoad(state, cluster, state.timeS);
@@ -269,14 +266,14 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
   for (const p of ctx.roster) members.set(p.clusterId, [...(members.get(p.clusterId) ?? []), p.nickname]);
   const leaderboard = ctx.standings.rows.map((row) => {
     const s = ctx.standings.scores.get(row.clusterId)!;
-    const c = state.clusters[row.clusterId]!;
+    const c = clusterOf(state, row.clusterId)!;
     return { ...row, availability: round1(s.availability), cost: round1(s.cost), security: round1(s.security), members: members.get(row.clusterId) ?? [], ready: c.ready };
   });
   const placements = scenario.apps.map((app) => ({ appId: app.id, container: 0, vm: 0, microvm: 0, unplaced: 0 }));
   const index = new Map(scenario.apps.map((a, i) => [a.id, i]));
   const incidentsBy = new Map<Concept, number>();
   for (const { clusterId } of ctx.standings.rows) {
-    const c = state.clusters[clusterId]!;
+    const c = clusterOf(state, clusterId)!;
     const placed = new Set<string>();
     for (const inst of c.instances) {
       placements[index.get(inst.appId)!]![inst.runtime]++;
@@ -315,7 +312,7 @@ export function projectorView(state: SimState, ctx: { code: string; seq: number;
 }
 
 export function clusterDetail(state: SimState, clusterId: string): ClusterDetail | null {
-  const cluster = state.clusters[clusterId];
+  const cluster = clusterOf(state, clusterId);
   if (!cluster) return null;
   const score = computeScore(state, cluster);
   const load = clusterLoad(state, cluster, state.timeS);

@@ -176,6 +176,7 @@ export interface StudentView {
   readonly banners: readonly EventBanner[];
   readonly incidents: readonly IncidentView[];
   /** Reference policies on the same scenario and seed, once the run is over (for the debrief). */
+  /** After the run: the reference policies' scores; null while they are computed (or before the debrief), [] if they could not be. */
   readonly references: readonly { policy: string; total: number; availability: number; cost: number; security: number }[] | null;
 }
 

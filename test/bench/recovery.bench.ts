@@ -18,6 +18,10 @@ import { RedisRoomStore } from '../../server/storage/redis-store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { startRedisServer } from '../support/redis-server.ts';
 import { freePort, spawnServerProcess } from '../support/server-process.ts';
+import { InlineReferenceRunner } from '../../server/references/index.ts';
+
+// The debrief's references are not what these benchmarks measure: computed inline, on demand.
+const references = new InlineReferenceRunner();
 
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 100);
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 30);
@@ -49,7 +53,7 @@ try {
   const seats: { code: string; token: string }[] = [];
   for (let r = 0; r < ROOMS; r++) {
     const code = `R${String(r).padStart(5, '0')}`;
-    const room = await Room.open({ code, hostToken: HOST_TOKEN, mode: 'solo', seed: r, scenario: getScenario('flash-sale')!, createdAtMs: 0 }, { clock, transport: nullTransport, store: memory });
+    const room = await Room.open({ code, hostToken: HOST_TOKEN, mode: 'solo', seed: r, scenario: getScenario('flash-sale')!, createdAtMs: 0 }, { clock, transport: nullTransport, store: memory, references });
     await room.attachHost('t', 'teacher', HOST_TOKEN);
     for (let s = 0; s < STUDENTS; s++) {
       const ack = await room.join(`s${s}`, { nickname: `Student ${s}` });
@@ -75,7 +79,7 @@ try {
   console.log(`kept ${entries} log entries and ${ROOMS} snapshots in Redis`);
 
   // 2. The restore alone, in process.
-  const registry = new RoomRegistry({ store, clock: new FakeClock(), transport: nullTransport });
+  const registry = new RoomRegistry({ store, clock: new FakeClock(), transport: nullTransport, references });
   const restoreStart = performance.now();
   const { restored } = await registry.restoreAll();
   const restoreMs = performance.now() - restoreStart;

@@ -12,6 +12,10 @@ import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { startServer } from '../../server/http/app.ts';
 import { ensureClientBuilt } from '../../server/build-client.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { InlineReferenceRunner } from '../../server/references/index.ts';
+
+// The debrief's references are not what these benchmarks measure: computed inline, on demand.
+const references = new InlineReferenceRunner();
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2700);
@@ -49,7 +53,7 @@ const base = getScenario('flash-sale')!;
 const scenario = { ...base, durationS: DURATION_S, events: [...base.events, ...base.events.map((e) => ({ ...e, atS: e.atS + 1200 })), ...base.events.map((e) => ({ ...e, atS: e.atS + 1800 }))] };
 const store = new InMemoryRoomStore();
 const clock = new FakeClock();
-const room = await Room.open({ code: 'BENCH9', hostToken: HOST, mode: 'solo', seed: 9, scenario, createdAtMs: 0, replayId: 'bench-replay-1' }, { clock, transport: { send() {}, drop() {} }, store });
+const room = await Room.open({ code: 'BENCH9', hostToken: HOST, mode: 'solo', seed: 9, scenario, createdAtMs: 0, replayId: 'bench-replay-1' }, { clock, transport: { send() {}, drop() {} }, store, references });
 await room.attachHost('t', 'teacher', HOST);
 for (let s = 0; s < STUDENTS; s++) {
   await room.join(`s${s}`, { nickname: `Student ${s}` });

@@ -8,6 +8,10 @@ import { getScenario } from '../../shared/scenario/library/index.ts';
 import { Room, type RoomTransport } from '../../server/rooms/room.ts';
 import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { InlineReferenceRunner } from '../../server/references/index.ts';
+
+// The debrief's references are not what these benchmarks measure: computed inline, on demand.
+const references = new InlineReferenceRunner();
 
 let bytes = 0;
 let messages = 0;
@@ -24,7 +28,7 @@ async function measure(students: number) {
   const clock = new FakeClock();
   const room = await Room.open(
     { code: 'BENCH1', hostToken: 'bench-host-token-000000', mode: 'solo', seed: 1, scenario: getScenario('flash-sale')!, createdAtMs: 0 },
-    { clock, transport, store: new InMemoryRoomStore() },
+    { clock, transport, store: new InMemoryRoomStore(), references },
   );
   await room.attachHost('teacher', 'teacher', 'bench-host-token-000000');
   await room.attachHost('projector', 'projector', 'bench-host-token-000000');

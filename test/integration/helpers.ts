@@ -1,6 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/index.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/http/app.ts';
+import { applyView, type RoomHeader, type ViewPatch } from '../../shared/views/index.ts';
+
+type ViewOf = { room: RoomHeader };
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,8 +26,7 @@ export function connect(base: string): Client & { lastOf: Map<string, unknown> }
   socket.onAny((event: string, payload: unknown) => {
     const merge = event.startsWith('view:') && event !== 'view:cluster';
     if (!merge) return void socket.lastOf.set(event, payload);
-    const { whole, ...fields } = payload as Record<string, unknown>;
-    socket.lastOf.set(event, whole ? fields : { ...((socket.lastOf.get(event) as object) ?? {}), ...fields });
+    socket.lastOf.set(event, applyView((socket.lastOf.get(event) as ViewOf | undefined) ?? null, payload as ViewPatch<ViewOf>));
   });
   return socket;
 }

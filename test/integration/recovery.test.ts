@@ -2,7 +2,6 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
-import type { StudentView } from '../../shared/views/index.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
 import { RedisRoomStore } from '../../server/storage/redis-store.ts';
 import { createRoom, eventually, type Client } from './helpers.ts';
 import { exited, freePort, spawnServerProcess } from '../support/server-process.ts';
+import { applyView, type StudentView, type ViewPatch } from '../../shared/views/index.ts';
 
 const P = PROTOCOL_VERSION;
 
@@ -29,7 +29,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 function student(base: string, code: string, nickname: string) {
   let token: string | undefined;
   const socket = io(base, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 }) as Client;
-  const me = { socket, joins: 0, view: null as Record<string, unknown> | null, notices: [] as string[] };
+  const me = { socket, joins: 0, view: null as (StudentView & Record<string, unknown>) | null, notices: [] as string[] };
   socket.on('connect', () => {
     void socket.emitWithAck('room:join', { protocol: P, code, nickname, resumeToken: token }).then((ack) => {
       if (!ack.ok) return;
@@ -39,8 +39,7 @@ function student(base: string, code: string, nickname: string) {
   });
   socket.on('server:notice', (n) => me.notices.push(n.kind));
   socket.on('view:student', (patch) => {
-    const { whole, ...fields } = patch as Record<string, unknown>;
-    me.view = whole ? fields : { ...(me.view ?? {}), ...fields };
+    me.view = applyView(me.view, patch as ViewPatch<StudentView & Record<string, unknown>>);
   });
   return me;
 }

@@ -5,6 +5,9 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { replaySimulation, type RoomLogEntry } from '../../shared/replay/log.ts';
 import { createRoom, eventually, startTestServer, type Client } from './helpers.ts';
+import { applyView, type RoomHeader, type ViewPatch } from '../../shared/views/index.ts';
+
+type ViewOf = { room: RoomHeader };
 
 const P = PROTOCOL_VERSION;
 
@@ -16,8 +19,7 @@ function seat(base: string, join: (s: Client) => Promise<{ ok: boolean }>) {
   socket.on('server:notice', (n) => state.notices.push(n.kind));
   socket.onAny((event: string, payload: Record<string, unknown>) => {
     if (!event.startsWith('view:') || event === 'view:cluster') return;
-    const { whole, ...fields } = payload;
-    state.last.set(event, whole ? fields : { ...(state.last.get(event) ?? {}), ...fields });
+    state.last.set(event, applyView((state.last.get(event) as (Record<string, unknown> & ViewOf) | undefined) ?? null, payload as ViewPatch<Record<string, unknown> & ViewOf>)!);
   });
   return { socket, state };
 }

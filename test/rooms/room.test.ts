@@ -8,6 +8,9 @@ import { simActionOf } from '../../shared/replay/log.ts';
 import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
+import { InlineReferenceRunner } from '../../server/references/index.ts';
+
+const references = new InlineReferenceRunner();
 
 const HOST = 'host-token-0123456789';
 const CODE = 'ABCDEF';
@@ -19,7 +22,7 @@ async function makeRoom(mode: Mode = 'solo', scenarioId = 'tutorial') {
   const ended: string[] = [];
   const room = await Room.open(
     { code: CODE, hostToken: HOST, mode, seed: 7, scenario: getScenario(scenarioId)!, createdAtMs: clock.now() },
-    { clock, transport, store, hooks: { onEnded: (c) => ended.push(c) } },
+    { clock, transport, store, references, hooks: { onEnded: (c) => ended.push(c) } },
   );
   const teacher = async (conn = 'teacher') => expectOk(await room.attachHost(conn, 'teacher', HOST));
   const join = async (conn: string, nickname: string, extra: { resumeToken?: string; deviceId?: string } = {}) => room.join(conn, { nickname, ...extra });
@@ -377,7 +380,7 @@ describe('room: rebuilt from its log', () => {
       const meta = (await store.getRoom(CODE))!;
       const log = await store.readLog(CODE);
       const transport = new MemoryTransport();
-      const restored = Room.restore(meta, log, { clock, transport, store });
+      const restored = Room.restore(meta, log, { clock, transport, store, references });
       expect(JSON.stringify(restored.simulation)).toBe(JSON.stringify(room.simulation));
       expect(restored.playerCount).toBe(room.playerCount);
       room.dispose();
@@ -403,7 +406,7 @@ describe('room: rebuilt from its log', () => {
     const log = await store.readLog(CODE);
     const at = room.simulation.timeS;
     room.dispose();
-    const restored = Room.restore(meta, log, { clock, transport: new MemoryTransport(), store });
+    const restored = Room.restore(meta, log, { clock, transport: new MemoryTransport(), store, references });
     expect(restored.simulation.timeS).toBe(at);
     expect(restored.phase).toBe('running');
     await clock.advance(1000);
@@ -423,11 +426,11 @@ describe('room: rebuilt from its log', () => {
     expect(snapshot.atS).toBe(ROOM_LIMITS.snapshotEveryS);
     const meta = (await store.getRoom(CODE))!;
     room.dispose();
-    const whole = Room.restore(meta, await store.readLog(CODE), { clock, transport: new MemoryTransport(), store });
+    const whole = Room.restore(meta, await store.readLog(CODE), { clock, transport: new MemoryTransport(), store, references });
     const tail = await store.readLog(CODE, snapshot.seq + 1);
     expect(tail.length).toBeLessThan((await store.readLog(CODE)).length);
     const transport = new MemoryTransport();
-    const quick = Room.restore(meta, tail, { clock, transport, store }, snapshot);
+    const quick = Room.restore(meta, tail, { clock, transport, store, references }, snapshot);
     expect(JSON.stringify(quick.simulation)).toBe(JSON.stringify(whole.simulation));
     expect(quick.simulation.timeS).toBe(at);
     expect(quick.playerCount).toBe(whole.playerCount);

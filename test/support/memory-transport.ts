@@ -1,5 +1,8 @@
 import type { RoomTransport } from '../../server/rooms/room.ts';
 import type { ServerToClientEvents } from '../../shared/protocol/index.ts';
+import { applyView, type RoomHeader, type ViewPatch } from '../../shared/views/index.ts';
+
+type ViewOf = { room: RoomHeader };
 
 type Sent = { event: keyof ServerToClientEvents; payload: unknown };
 
@@ -23,11 +26,8 @@ export class MemoryTransport implements RoomTransport {
   last<E extends keyof ServerToClientEvents>(connId: string, event: E): Parameters<ServerToClientEvents[E]>[0] | undefined {
     const list = (this.sent.get(connId) ?? []).filter((s) => s.event === event);
     if (event.startsWith('view:') && event !== 'view:cluster') {
-      let view: Record<string, unknown> | null = null;
-      for (const s of list) {
-        const { whole, ...fields } = s.payload as Record<string, unknown>;
-        view = whole ? fields : { ...(view ?? {}), ...fields };
-      }
+      let view: ViewOf | null = null;
+      for (const s of list) view = applyView(view, s.payload as ViewPatch<ViewOf>);
       return (view ?? undefined) as Parameters<ServerToClientEvents[E]>[0] | undefined;
     }
     return list.at(-1)?.payload as Parameters<ServerToClientEvents[E]>[0] | undefined;

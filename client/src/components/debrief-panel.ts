@@ -60,7 +60,11 @@ export class DebriefPanel extends LitElement {
           </p>`
         : ''}
       ${refs.length === 0
-        ? html`<p class="hint">The reference plans are still being computed.</p>`
+        ? html`<p class="hint" data-testid="debrief-references-pending">
+            ${view.references === null
+              ? 'The reference plans are still being computed.'
+              : 'The reference plans could not be computed for this scenario in the time the server allows (it is very large), so there is nothing to compare with this time.'}
+          </p>`
         : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Your plan against the reference plans">
             <table data-testid="debrief-references">
               <caption class="visually-hidden">Your score against the reference plans on the same scenario and seed</caption>

@@ -5,7 +5,7 @@
  */
 import type { Action, SimState } from '../../../shared/engine/types.ts';
 import { computeScore } from '../../../shared/engine/score.ts';
-import { createSimulation } from '../../../shared/engine/state.ts';
+import { clusterOf, createSimulation } from '../../../shared/engine/state.ts';
 import { reduce } from '../../../shared/engine/reducer.ts';
 import { simActionOf, type RoomLogEntry } from '../../../shared/replay/log.ts';
 import type { Scenario } from '../../../shared/scenario/schema.ts';
@@ -27,6 +27,19 @@ export interface ReplayData {
   readonly meta: ReplayMeta;
   readonly log: readonly RoomLogEntry[];
   readonly snapshots: readonly { readonly seq: number; readonly atS: number }[];
+}
+
+/**
+ * The state a replay's log starts from: null when it starts at the beginning, else the snapshot
+ * just before its first entry (see ReplayTimeline's `start`).
+ */
+export async function fetchReplayStart(id: string, data: ReplayData): Promise<SimState | null> {
+  const first = data.log[0]?.seq ?? 1;
+  if (first <= 1) return null;
+  const res = await fetch(`/api/replays/${encodeURIComponent(id)}/snapshots/${first - 1}`, { headers: { accept: 'application/json' } }).catch(() => null);
+  const body = (await res?.json().catch(() => null)) as { state?: SimState | null } | null;
+  if (!res?.ok || !body?.state) throw new ApiError('replay-incomplete', 'This replay lost its beginning while the session ran, and the server no longer has the state it starts from.', res?.status ?? 0);
+  return body.state;
 }
 
 export async function fetchReplay(id: string): Promise<ReplayData> {
@@ -62,7 +75,11 @@ export class ReplayTimeline {
   readonly scores: ScoreSeries;
   private readonly _checkpoints: Checkpoint[] = [];
 
-  constructor(readonly meta: ReplayMeta, log: readonly RoomLogEntry[]) {
+  /**
+   * `start`: the state to begin from when the log does not start at the beginning (the store
+   * lost the room during the session and it was written again from a snapshot).
+   */
+  constructor(readonly meta: ReplayMeta, log: readonly RoomLogEntry[], start?: SimState | null) {
     const actions: Action[] = [];
     for (const entry of log) {
       const action = simActionOf(entry.action);
@@ -70,7 +87,7 @@ export class ReplayTimeline {
     }
     this.actions = actions;
 
-    let state = createSimulation(meta.scenario, meta.seed);
+    let state = start ?? createSimulation(meta.scenario, meta.seed);
     const average: number[] = [];
     const byCluster = new Map<string, number[]>();
     const record = (s: SimState) => {
@@ -79,7 +96,7 @@ export class ReplayTimeline {
       let sum = 0;
       let n = 0;
       for (const id of s.clusterOrder) {
-        const cluster = s.clusters[id]!;
+        const cluster = clusterOf(s, id)!;
         const total = computeScore(s, cluster).total;
         let series = byCluster.get(id);
         if (!series) byCluster.set(id, (series = []));

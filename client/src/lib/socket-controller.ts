@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol/index.ts';
+import type { Ack, CLIENT_ERROR_CODES, ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol/index.ts';
 
 export type ClassSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -90,4 +90,4 @@ export class SocketController implements ReactiveController {
   }
 }
 
-const failure = (code: string, message: string): Ack => ({ ok: false, error: { code, message } });
+const failure = (code: (typeof CLIENT_ERROR_CODES)[number], message: string): Ack => ({ ok: false, error: { code, message } });

@@ -2,11 +2,12 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { SimState } from '../../../shared/engine/types.ts';
+import { clusterOf } from '../../../shared/engine/state.ts';
 import { clusterView, describeEvent, roomStatic, standings } from '../../../shared/views/index.ts';
 import type { RoomStatic } from '../../../shared/views/types.ts';
 import { ApiError } from '../lib/api.ts';
 import { clockText } from '../lib/format.ts';
-import { ReplayTimeline, fetchReplay } from '../lib/replay.ts';
+import { ReplayTimeline, fetchReplay, fetchReplayStart } from '../lib/replay.ts';
 import { base, notice } from '../styles/shared.ts';
 import '../components/cluster-board.ts';
 import '../components/leaderboard.ts';
@@ -124,7 +125,7 @@ export class ReplayPage extends LitElement {
   private async _load() {
     try {
       const data = await fetchReplay(this.replayId);
-      const timeline = new ReplayTimeline(data.meta, data.log);
+      const timeline = new ReplayTimeline(data.meta, data.log, await fetchReplayStart(this.replayId, data));
       this._room = roomStatic(data.meta.code, data.meta.mode, timeline.final);
       this._clusterId = timeline.final.clusterOrder[0] ?? null;
       window.__ccReplayFinal = JSON.stringify(timeline.final);
@@ -159,8 +160,8 @@ export class ReplayPage extends LitElement {
     const st = this._stateAt(second);
     const final = timeline.final;
     const clusterId = this._clusterId;
-    const cluster = clusterId ? st.clusters[clusterId] : undefined;
-    const clusterName = clusterId ? (final.clusters[clusterId]?.name ?? clusterId) : '';
+    const cluster = clusterId ? clusterOf(st, clusterId) : undefined;
+    const clusterName = clusterId ? (clusterOf(final, clusterId)?.name ?? clusterId) : '';
     const rows = standings(st).rows.slice(0, 10);
     const paragraphs = scenario.debrief.split(/\n\s*\n/).filter((p) => p.trim());
     const who = timeline.meta.mode === 'teams' ? 'Team' : 'Player';
@@ -220,7 +221,7 @@ export class ReplayPage extends LitElement {
         <label
           >${who}
           <select data-testid="replay-cluster" .value=${live(clusterId ?? '')} @change=${this._onCluster}>
-            ${final.clusterOrder.map((id) => html`<option value=${id} ?selected=${id === clusterId}>${final.clusters[id]!.name}</option>`)}
+            ${final.clusterOrder.map((id) => html`<option value=${id} ?selected=${id === clusterId}>${clusterOf(final, id)!.name}</option>`)}
           </select></label
         >
         ${cluster

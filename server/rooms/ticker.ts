@@ -1,0 +1,151 @@
+import type { Scenario } from '../../shared/scenario/schema.ts';
+import type { StudentView } from '../../shared/views/index.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+
+export type ReferenceScores = NonNullable<StudentView['references']>;
+
+/** Where the debrief's reference scores come from (a worker pool on the server). Never rejects. */
+export interface ReferenceSource {
+  run(scenario: Scenario, seed: number, untilS: number): Promise<{ ok: true; references: ReferenceScores } | { ok: false; reason: string; message: string }>;
+}
+
+export interface TickerHooks {
+  /** `n` simulated seconds are due: advance them. Resolves false if they could not be applied (they stay due). */
+  advance(n: number): Promise<boolean>;
+  /** Time to send views. */
+  flush(): void;
+  /** The debrief's references arrived (or could not be computed). */
+  references(outcome: { ok: true; references: ReferenceScores } | { ok: false; reason: string; message: string }): void;
+  /** A background step failed; the ticker goes on. */
+  error(error: unknown, what: string): void;
+}
+
+const REFERENCE_RETRIES = 12;
+const REFERENCE_RETRY_MS = 5_000;
+
+export interface TickerOptions {
+  /** The clock's period: one simulated second per period at speed 1. */
+  readonly tickMs: number;
+  /** Views after an action go out together within this many ms. */
+  readonly flushMs: number;
+}
+
+/**
+ * A room's time: the tick loop, the coalesced flush after actions, one-off timers and the
+ * debrief's references. Every timer goes through the Clock, so a fake clock drives all of it,
+ * and dispose() leaves none behind.
+ */
+export class Ticker {
+  private loop: TimerHandle | null = null;
+  private due = 0;
+  private busy = false;
+  private flushTimer: TimerHandle | null = null;
+  private readonly timers = new Set<TimerHandle>();
+  /** The run length the references are (being) computed for. */
+  private referencesFor: number | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: TickerOptions,
+    private readonly hooks: TickerHooks,
+    private readonly speed: () => number,
+  ) {}
+
+  /** Starts or stops the tick loop. */
+  setRunning(running: boolean): void {
+    if (this.disposed) return;
+    if (running && !this.loop) {
+      this.due = 0;
+      this.loop = this.clock.setInterval(() => this.onLoop(), this.options.tickMs);
+    } else if (!running && this.loop) {
+      this.clock.clear(this.loop);
+      this.loop = null;
+    }
+  }
+
+  get running(): boolean {
+    return this.loop !== null;
+  }
+
+  /** Each period: the speed's worth of simulated seconds; if the last round is still busy, they accumulate rather than queue. */
+  private onLoop(): void {
+    this.due += this.speed();
+    if (this.busy || this.due < 1) return;
+    const n = Math.floor(this.due);
+    this.due -= n;
+    this.busy = true;
+    this.hooks
+      .advance(n)
+      .then(
+        (applied) => {
+          // Seconds that could not be kept stay due, so the clock catches up instead of falling behind.
+          if (!applied) this.due += n;
+          if (!this.disposed) this.hooks.flush();
+        },
+        (error: unknown) => {
+          this.due += n;
+          this.hooks.error(error, 'tick');
+        },
+      )
+      .finally(() => {
+        this.busy = false;
+      });
+  }
+
+  /** Sends views soon, once for everything that happens meanwhile. */
+  scheduleFlush(): void {
+    if (this.flushTimer || this.disposed) return;
+    this.flushTimer = this.after(this.options.flushMs, () => {
+      this.flushTimer = null;
+      this.hooks.flush();
+    });
+  }
+
+  /** A one-off timer that dies with the room. */
+  after(ms: number, fn: () => void): TimerHandle | null {
+    if (this.disposed) return null;
+    const handle = this.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      if (this.disposed) return;
+      try {
+        fn();
+      } catch (error) {
+        this.hooks.error(error, 'timer');
+      }
+    }, ms);
+    this.timers.add(handle);
+    return handle;
+  }
+
+  /**
+   * Asks for the reference policies' scores over `untilS` seconds, off the main thread. A newer
+   * request (the session ended early) supersedes an older one still running.
+   */
+  requestReferences(source: ReferenceSource, scenario: Scenario, seed: number, untilS: number, attempt = 1): void {
+    if (this.disposed || (attempt === 1 && this.referencesFor === untilS)) return;
+    this.referencesFor = untilS;
+    source.run(scenario, seed, untilS).then(
+      (outcome) => {
+        if (this.disposed || this.referencesFor !== untilS) return;
+        // A full pool (a restart bringing many debriefs back at once) is asked again a little later.
+        if (!outcome.ok && outcome.reason === 'busy' && attempt < REFERENCE_RETRIES) {
+          this.after(REFERENCE_RETRY_MS, () => this.requestReferences(source, scenario, seed, untilS, attempt + 1));
+          return;
+        }
+        this.hooks.references(outcome);
+      },
+      (error: unknown) => this.hooks.error(error, 'references'),
+    );
+  }
+
+  /** Stops every timer; nothing fires afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    if (this.loop) this.clock.clear(this.loop);
+    this.loop = null;
+    for (const t of this.timers) this.clock.clear(t);
+    this.timers.clear();
+    this.flushTimer = null;
+  }
+}
