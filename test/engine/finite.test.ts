@@ -5,6 +5,7 @@ import type { Scenario, ScenarioInput } from '../../shared/scenario/schema.ts';
 import { LIMITS, POLICIES, buildReport, clusterOf, createSimulation, policyStep, reduce } from '../../shared/engine/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import { clusterDetail, projectorView, roomStatic, standings, studentView, teacherView } from '../../shared/views/index.ts';
+import { eventOf } from './helpers.ts';
 
 // ---- numbers at the edges of what a scenario file may hold -----------------------------------
 
@@ -75,23 +76,7 @@ const eventArb = fc.record({
   factor: edge(0.01, 100),
   durationS: edge(1, 7200),
 });
-type EventSpec = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
 
-function event(e: EventSpec, atS: number, hosts: string[], apps: string[]): NonNullable<ScenarioInput['events']>[number] {
-  switch (e.type) {
-    case 'trafficSpike':
-    case 'noisyNeighbour':
-      return { atS, type: e.type, appId: apps[e.pick % apps.length]!, factor: e.factor, durationS: e.durationS };
-    case 'kernelExploit':
-    case 'patchDay':
-      return { atS, type: e.type, os: e.os };
-    case 'hypervisorEscape':
-    case 'hostFailure':
-      return { atS, type: e.type, hostId: hosts[e.pick % hosts.length]! };
-    default:
-      return { atS, type: 'complianceAudit' };
-  }
-}
 
 const scenarioArb: fc.Arbitrary<ScenarioInput> = fc
   .record({
@@ -120,7 +105,7 @@ const scenarioArb: fc.Arbitrary<ScenarioInput> = fc
       durationS,
       hosts: hosts.map((h, i) => ({ id: hostIds[i]!, ...h })),
       apps: apps.map((a, i) => ({ id: appIds[i]!, name: `App ${i}`, ...a })),
-      events: events.map((e) => event(long ? { ...e, factor: Math.min(e.factor, 1) } : e, Math.floor(e.at * durationS), hostIds, appIds)),
+      events: events.map((e) => eventOf(long ? { ...e, factor: Math.min(e.factor, 1) } : e, Math.floor(e.at * durationS), hostIds, appIds)),
       allow: { runtimes: ['container', 'vm', 'microvm'], changePlatform },
       physics,
       ...(budget === undefined ? {} : { budget }),
@@ -172,7 +157,7 @@ function actionFor(state: SimState, step: Step): Action {
     case 'remove':
       return { ...base, type: 'remove', instanceId: c.instances[step.pick % Math.max(1, c.instances.length)]?.id ?? 'none' };
     case 'inject': {
-      const { atS: _atS, ...e } = event(step.event, 0, hosts.map((h) => h.id), apps.map((a) => a.id));
+      const { atS: _atS, ...e } = eventOf(step.event, 0, hosts.map((h) => h.id), apps.map((a) => a.id));
       return { type: 'injectEvent', event: e };
     }
   }

@@ -131,3 +131,29 @@ export const createVm = (id: string, hostId: string, guestOs: 'linux' | 'windows
 });
 export const configureHost = (hostId: string, platform: 'linux' | 'windows' | 'hypervisor'): Action => ({ type: 'configureHost', clusterId: C, hostId, platform });
 export const inject = (event: Extract<Action, { type: 'injectEvent' }>['event']): Action => ({ type: 'injectEvent', event });
+
+/** What a generated event names by number: its kind, which host or app (mod the lists), its figures. */
+export interface EventSpec {
+  readonly type: 'trafficSpike' | 'noisyNeighbour' | 'kernelExploit' | 'patchDay' | 'hypervisorEscape' | 'hostFailure' | 'complianceAudit';
+  readonly pick: number;
+  readonly os: 'linux' | 'windows';
+  readonly factor: number;
+  readonly durationS: number;
+}
+
+/** A generated event made real against a scenario's host and app ids, at second `atS`. */
+export function eventOf(e: EventSpec, atS: number, hosts: readonly string[], apps: readonly string[]): NonNullable<ScenarioInput['events']>[number] {
+  switch (e.type) {
+    case 'trafficSpike':
+    case 'noisyNeighbour':
+      return { atS, type: e.type, appId: apps[e.pick % apps.length]!, factor: e.factor, durationS: e.durationS };
+    case 'kernelExploit':
+    case 'patchDay':
+      return { atS, type: e.type, os: e.os };
+    case 'hypervisorEscape':
+    case 'hostFailure':
+      return { atS, type: e.type, hostId: hosts[e.pick % hosts.length]! };
+    default:
+      return { atS, type: 'complianceAudit' };
+  }
+}

@@ -7,6 +7,7 @@ import { parseScenario } from '../../shared/scenario/parse.ts';
 import { SCENARIOS } from '../../shared/scenario/library/index.ts';
 import { brokenInvariants, brokenStep } from './invariants.ts';
 import { referenceLoad } from './reference-load.ts';
+import { eventOf } from './helpers.ts';
 
 // Fixed seeds: a failure reproduces exactly, and fast-check prints the shrunk counterexample.
 const SEED = 20_261_122;
@@ -46,24 +47,7 @@ const eventArb = fc.record({
   durationS: fc.integer({ min: 1, max: 120 }),
 });
 
-type EventSpec = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
 
-function resolveEvent(e: EventSpec, durationS: number, hosts: string[], apps: string[]): NonNullable<ScenarioInput['events']>[number] {
-  const atS = Math.floor(e.at * durationS);
-  switch (e.type) {
-    case 'trafficSpike':
-    case 'noisyNeighbour':
-      return { atS, type: e.type, appId: apps[e.pick % apps.length]!, factor: e.factor, durationS: e.durationS };
-    case 'kernelExploit':
-    case 'patchDay':
-      return { atS, type: e.type, os: e.os };
-    case 'hypervisorEscape':
-    case 'hostFailure':
-      return { atS, type: e.type, hostId: hosts[e.pick % hosts.length]! };
-    default:
-      return { atS, type: 'complianceAudit' };
-  }
-}
 
 const randomScenario: fc.Arbitrary<Scenario> = fc
   .record({
@@ -86,7 +70,7 @@ const randomScenario: fc.Arbitrary<Scenario> = fc
       durationS,
       hosts: hosts.map((h, i) => ({ id: hostIds[i]!, ...h })),
       apps: apps.map((a, i) => ({ id: appIds[i]!, name: `App ${i}`, ...a })),
-      events: events.map((e) => resolveEvent(e, durationS, hostIds, appIds)),
+      events: events.map((e) => eventOf(e, Math.floor(e.at * durationS), hostIds, appIds)),
       allow: { runtimes, changePlatform },
     };
     const parsed = parseScenario(input);
@@ -153,7 +137,7 @@ function resolve(state: SimState, cmd: Command): Action[] {
     case 'tick':
       return Array.from({ length: cmd.n }, () => ({ type: 'tick' }) as const);
     case 'inject': {
-      const { atS: _atS, ...event } = resolveEvent(cmd.event, scenario.durationS, hostIds, scenario.apps.map((a) => a.id));
+      const { atS: _atS, ...event } = eventOf(cmd.event, Math.floor(cmd.event.at * scenario.durationS), hostIds, scenario.apps.map((a) => a.id));
       return [{ type: 'injectEvent', event }];
     }
     case 'teacher':

@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/index.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/http/app.ts';
-import { applyView, type RoomHeader, type ViewPatch } from '../../shared/views/index.ts';
+import { applyView, type RoomHeader, type StudentView, type ViewPatch } from '../../shared/views/index.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 
 type ViewOf = { room: RoomHeader };
 
@@ -41,5 +42,31 @@ export async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T
       if (Date.now() - start > timeoutMs) throw error;
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+}
+
+/** A student client like the browser's: reconnects by itself, re-joins its seat on every connect, merges its view patches. */
+export function browserStudent(base: string, code: string, nickname: string) {
+  let token: string | undefined;
+  const socket = io(base, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 }) as Client;
+  const me = { socket, joins: 0, view: null as StudentView | null, notices: [] as string[] };
+  socket.on('connect', () => {
+    void socket.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, nickname, resumeToken: token }).then((ack) => {
+      if (!ack.ok) return;
+      token = ack.resumeToken;
+      me.joins++;
+    });
+  });
+  socket.on('server:notice', (n) => me.notices.push(n.kind));
+  socket.on('view:student', (patch) => (me.view = applyView(me.view, patch as ViewPatch<StudentView>)));
+  return me;
+}
+
+/** Polls an async condition until it holds. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -7,42 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
 import { RedisRoomStore } from '../../server/storage/redis-store.ts';
-import { createRoom, eventually, type Client } from './helpers.ts';
+import { browserStudent as student, createRoom, eventually, until, type Client } from './helpers.ts';
 import { exited, freePort, spawnServerProcess } from '../support/server-process.ts';
-import { applyView, type StudentView, type ViewPatch } from '../../shared/views/index.ts';
+import type { StudentView } from '../../shared/views/index.ts';
 
 const P = PROTOCOL_VERSION;
 
 const spawnServer = (port: number, redisUrl: string) => spawnServerProcess(port, { REDIS_URL: redisUrl });
 
-/** Polls an async condition until it holds. */
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 
-/** A client like the browser's: reconnects by itself and re-joins its seat on every connect. */
-function student(base: string, code: string, nickname: string) {
-  let token: string | undefined;
-  const socket = io(base, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 }) as Client;
-  const me = { socket, joins: 0, view: null as (StudentView & Record<string, unknown>) | null, notices: [] as string[] };
-  socket.on('connect', () => {
-    void socket.emitWithAck('room:join', { protocol: P, code, nickname, resumeToken: token }).then((ack) => {
-      if (!ack.ok) return;
-      token = ack.resumeToken;
-      me.joins++;
-    });
-  });
-  socket.on('server:notice', (n) => me.notices.push(n.kind));
-  socket.on('view:student', (patch) => {
-    me.view = applyView(me.view, patch as ViewPatch<StudentView & Record<string, unknown>>);
-  });
-  return me;
-}
 
 describe('durable sessions on a real Redis, with real server processes', () => {
   let redis: TestRedis;

@@ -3,29 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { createClient } from 'redis';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
-import { applyView, type StudentView, type ViewPatch } from '../../shared/views/index.ts';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
 import { RedisRoomStore } from '../../server/storage/redis-store.ts';
-import { createRoom, eventually, type Client } from './helpers.ts';
+import { browserStudent, createRoom, eventually, until, type Client } from './helpers.ts';
 import { exited, freePort, spawnServerProcess } from '../support/server-process.ts';
 
 const P = PROTOCOL_VERSION;
 
-/** A browser-like student: reconnects by itself, re-joins its seat, merges its view patches. */
-function student(base: string, code: string, nickname: string) {
-  let token: string | undefined;
-  const socket = io(base, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 }) as Client;
-  const me = { socket, joins: 0, view: null as StudentView | null };
-  socket.on('connect', () => {
-    void socket.emitWithAck('room:join', { protocol: P, code, nickname, resumeToken: token }).then((ack) => {
-      if (!ack.ok) return;
-      token = ack.resumeToken;
-      me.joins++;
-    });
-  });
-  socket.on('view:student', (patch) => (me.view = applyView(me.view, patch as ViewPatch<StudentView>)));
-  return me;
-}
 
 async function teacherOf(base: string, code: string, hostToken: string): Promise<Client> {
   const teacher = io(base, { transports: ['websocket'], forceNew: true }) as Client;
@@ -35,14 +19,6 @@ async function teacherOf(base: string, code: string, hostToken: string): Promise
   return teacher;
 }
 
-/** Polls an async condition until it holds. */
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Health = { status: string; reasons: string[]; recreatedRooms?: { code: string }[] };
 
@@ -71,10 +47,10 @@ describe('the store misbehaving under live rooms (real Redis, real server proces
     const running = await createRoom(base);
     const lobby = await createRoom(base);
     const teacher = await teacherOf(base, running.code, running.hostToken);
-    const ada = student(base, running.code, 'Ada');
-    const bob = student(base, lobby.code, 'Bob');
+    const ada = browserStudent(base, running.code, 'Ada');
+    const bob = browserStudent(base, lobby.code, 'Bob');
     await eventually(() => expect(ada.joins + bob.joins).toBe(2), 10_000);
-    const deploy = async (s: typeof ada, id: string) => s.socket.emitWithAck('player:act', { action: { type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1' } });
+    const deploy = async (s: ReturnType<typeof browserStudent>, id: string) => s.socket.emitWithAck('player:act', { action: { type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1' } });
     expect((await deploy(ada, 'ada-1')).ok).toBe(true);
     expect((await teacher.emitWithAck('host:control', { command: 'start' })).ok).toBe(true);
     await eventually(() => expect(ada.view?.room.timeS).toBeGreaterThan(3), 10_000);
@@ -122,7 +98,7 @@ describe('the store misbehaving under live rooms (real Redis, real server proces
     children.push(server);
     const { code, hostToken } = await createRoom(base);
     const teacher = await teacherOf(base, code, hostToken);
-    const ada = student(base, code, 'Ada');
+    const ada = browserStudent(base, code, 'Ada');
     await eventually(() => expect(ada.joins).toBe(1), 10_000);
     expect((await teacher.emitWithAck('host:control', { command: 'start' })).ok).toBe(true);
     await eventually(() => expect(ada.view?.room.timeS).toBeGreaterThan(2), 10_000);
