@@ -38,7 +38,25 @@ export function formatSummary({ report, scenario, source, maxScore }: SummaryInp
   );
 
   const { cost } = report;
-  out.push(`Cost  ${fixed(cost.total, 2)} against a budget of ${fixed(cost.budget, 2)} (hosts ${fixed(cost.hosts, 2)}, licences ${fixed(cost.licences, 2)}, patching ${fixed(cost.patching, 2)})`, '');
+  out.push(`Cost  ${fixed(cost.total, 2)} against a budget of ${fixed(cost.budget, 2)} (hosts ${fixed(cost.hosts, 2)}, licences ${fixed(cost.licences, 2)}, patching ${fixed(cost.patching, 2)}, storage ${fixed(cost.storage, 2)})`, '');
+
+  const { migrations: moves, snapshots } = report;
+  out.push(`Migrations  ${moves.total} VM${moves.total === 1 ? '' : 's'} live-migrated (${moves.patchDay} by patch days), ${moves.containersMoved} container${moves.containersMoved === 1 ? '' : 's'} recreated elsewhere`);
+  out.push(`Snapshots  ${snapshots.taken} taken, ${snapshots.restored} restored, ${snapshots.lostWithHost} lost with their host, ${snapshots.kept} kept at the end`, '');
+
+  out.push(`Data loss (${report.dataLoss.length})`);
+  if (report.dataLoss.length === 0) out.push('  none');
+  else
+    out.push(
+      ...table(
+        [
+          ['at', 'app', 'cause', 'recovered from', 'data lost', 'service undone'],
+          ...report.dataLoss.map((l) => [seconds(l.atS), l.appId, l.cause, RECOVERY[l.recovery], l.recovery === 'redeploy' ? '-' : seconds(l.lostS), seconds(l.serviceLostS)]),
+        ],
+        [4, 5],
+      ),
+    );
+  out.push('');
 
   out.push(`Instances (${report.instances.length})`);
   if (report.instances.length === 0) out.push('  none');
@@ -63,18 +81,20 @@ export function formatSummary({ report, scenario, source, maxScore }: SummaryInp
   }
   out.push('');
 
-  // Security points are listed per penalised incident, in the same order as the incidents.
-  const penalties = [...score.incidents];
+  // Points are listed per incident that cost any (security, or work undone by lost data).
+  const penalties = new Map(score.incidents.map((i) => [i.seq, i]));
   out.push(`Incidents (${report.incidents.length})`);
   if (report.incidents.length === 0) out.push('  none');
   for (const inc of report.incidents) {
-    const cost = inc.securityPenalty > 0 ? penalties.shift() : undefined;
+    const cost = penalties.get(inc.seq);
     const apps = inc.appIds.length ? ` · apps ${inc.appIds.join(', ')}` : '';
     out.push(`  at ${seconds(inc.atS)}  ${inc.type} [${inc.concept}]${apps}${cost ? ` · ${fixed(cost.points)} points` : ''}`);
     out.push(...wrap(inc.message, WIDTH, '    '));
   }
   return out.join('\n') + '\n';
 }
+
+const RECOVERY: Record<Report['dataLoss'][number]['recovery'], string> = { backup: 'latest backup', snapshot: 'VM snapshot', none: 'nothing (lost)', redeploy: 'redeploy' };
 
 /** One line saying what an action asked for, in the plan file's own terms. */
 export function describeAction(action: PlanAction | PlayerAction): string {
@@ -93,6 +113,14 @@ export function describeAction(action: PlanAction | PlayerAction): string {
       return `setLimits ${action.instanceId}: cpu ${action.cpu ?? 'unlimited'}`;
     case 'ready':
       return `ready${action.ready === false ? ' (withdrawn)' : ''}`;
+    case 'migrateVm':
+      return `migrateVm ${action.vmId} to ${action.hostId}`;
+    case 'snapshotVm':
+      return `snapshotVm ${action.vmId}`;
+    case 'restoreVm':
+      return `restoreVm ${action.vmId}`;
+    case 'attachVolume':
+      return `attachVolume ${action.instanceId}${action.backup ? ' with backups' : ' without backups'}`;
     default: {
       const unknown: never = action;
       return JSON.stringify(unknown);

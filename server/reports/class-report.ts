@@ -160,6 +160,13 @@ function describeAction(a: PlayerAction): string {
       return `${a.instanceId} cpu ${a.cpu ?? 'unlimited'}`;
     case 'ready':
       return a.ready === false ? 'not ready' : 'ready';
+    case 'migrateVm':
+      return `${a.vmId} → ${a.hostId}`;
+    case 'snapshotVm':
+    case 'restoreVm':
+      return a.vmId;
+    case 'attachVolume':
+      return `${a.instanceId}${a.backup ? ' with backups' : ' without backups'}`;
   }
 }
 

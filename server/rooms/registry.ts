@@ -7,7 +7,7 @@ import type { RoomStore } from '../storage/store.ts';
 import { DEFAULT_REPLAY_TTL_DAYS, StoreError } from '../storage/store.ts';
 import type { JournalIncident } from './journal.ts';
 import type { ReferenceSource, RoomDeps, RoomHooks, RoomTransport } from './room.ts';
-import { Room } from './room.ts';
+import { EngineVersionError, Room } from './room.ts';
 
 /** No 0/O, 1/I/L: a code read off a projector must not be misread. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -233,7 +233,7 @@ async function restoreRoom(meta: Parameters<typeof Room.restore>[0], tail: Param
   try {
     return Room.restore(meta, tail, deps, snapshot);
   } catch (error) {
-    if (!snapshot) throw error;
+    if (!snapshot || error instanceof EngineVersionError) throw error;
     return Room.restore(meta, await wholeLog(), deps, null);
   }
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import type { Action, PlayerAction, SimState, TeacherAction } from '../../shared/engine/types.ts';
-import { createSimulation, reduce } from '../../shared/engine/index.ts';
+import { ENGINE_VERSION, createSimulation, incompatibility, reduce } from '../../shared/engine/index.ts';
 import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError } from '../../shared/protocol/index.ts';
 import { errorReply } from '../../shared/protocol/index.ts';
 import type { ClusterDetail, Mode, StudentView } from '../../shared/views/index.ts';
@@ -53,6 +53,11 @@ export const ROOM_LIMITS = {
   snapshotEveryS: 60,
 } as const;
 
+/** A room recorded under other engine rules: not restored (its log stays in the store). */
+export class EngineVersionError extends Error {
+  override readonly name = 'EngineVersionError';
+}
+
 const fail = errorReply;
 const forbidden = () => fail('forbidden', 'Only the teacher can do that.');
 const notSaved = () => fail('not-saved', 'The server could not save that just now, so it was not applied. Try again in a moment.');
@@ -95,7 +100,9 @@ export class Room {
   /** When a teacher's screen was last in the room (now, while one is). */
   private teacherSeenMs: number;
 
-  static async open(meta: RoomMeta, deps: RoomDeps): Promise<Room> {
+  /** A new room, played under this engine's rules (its meta says which, for restores and replays). */
+  static async open(given: RoomMeta, deps: RoomDeps): Promise<Room> {
+    const meta: RoomMeta = { ...given, engineVersion: ENGINE_VERSION };
     await deps.store.createRoom(meta);
     return new Room(meta, deps, 0);
   }
@@ -107,6 +114,9 @@ export class Room {
    * after it is replayed: that is what makes a restart quick.
    */
   static restore(meta: RoomMeta, entries: readonly RoomLogEntry[], deps: RoomDeps, snapshot?: Snapshot | null): Room {
+    // Another engine's rules would replay the log to a different game: refuse it by name.
+    const mismatch = incompatibility(meta, `room ${meta.code}`);
+    if (mismatch) throw new EngineVersionError(mismatch);
     const body = snapshot ? readSnapshot(snapshot) : null;
     // Without a usable snapshot the log must start at the beginning, or the replay would drift.
     if (!body && entries[0] && entries[0].seq > 1) {

@@ -12,6 +12,8 @@ export interface RoomMeta {
   readonly createdAtMs: number;
   /** The id its replay will be archived under (the link the teacher gets). */
   readonly replayId?: string;
+  /** The engine rules it is played with (shared/engine/version.ts); absent means version 1. */
+  readonly engineVersion?: number;
 }
 
 /**

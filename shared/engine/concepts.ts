@@ -13,6 +13,8 @@ export const CONCEPTS = [
   'isolation',
   'patching',
   'cost',
+  /** Containers are disposable, so state lives on (backed-up) volumes; VM snapshots roll back but are not backups. */
+  'backups',
 ] as const;
 
 export type Concept = (typeof CONCEPTS)[number];

@@ -10,3 +10,4 @@ export { clusterLoad, kernelOf, hostUsage, vmUsage, findApp, capacityPerReplica,
 export { POLICIES, policyStep, type PolicyName } from './policies.ts';
 export { runScenario, SOLO_CLUSTER, type PlanAction, type RecordedRejection, type RunResult } from './run.ts';
 export { buildReport, type Report } from './report.ts';
+export { ENGINE_VERSION, incompatibility, recordedVersion } from './version.ts';

@@ -10,7 +10,11 @@ export const DEFAULT_PHYSICS = {
   type2BootFactor: 1.15,
   /** A container starts once its image is local. S-ish [7] ~0.2 s for Linux; Windows process-isolated containers take seconds (E). */
   containerStartS: { linux: 0.2, windows: 3 },
-  /** Firecracker boots to guest init in ≤125 ms. S [1]. */
+  /**
+   * Firecracker boots to guest init in ≤125 ms. S [1]. The app then starts inside the guest as it
+   * would in a container (containerStartS.linux), so a microVM is ready no sooner than a container.
+   * Kata Containers take ~0.9 s per pod (S [3]): a scenario may set 0.9 to model Kata instead.
+   */
   microvmBootS: 0.125,
   /** Image pull/copy throughput onto an engine that lacks the image (E). */
   imagePullMiBPerS: 100,
@@ -39,6 +43,19 @@ export const DEFAULT_PHYSICS = {
 
   /** Fraction of CPU lost to the virtualisation layer. E, consistent with [8] and [1]. */
   cpuOverhead: { vmType1: 0.03, vmType2: 0.1, container: 0.01, microvm: 0.03 },
+  /**
+   * vCPUs a hypervisor accepts per host core before it refuses another VM or microVM. VMs: 4, E
+   * within S [32] (VMware: 1:1–3:1 unproblematic, 3:1–5:1 may degrade); the cost is steal time
+   * when they are all busy (S [34]). MicroVMs: 16, S [33] (OpenStack Nova's default ratio), as
+   * Firecracker is built for oversubscription and its hosts run thousands (S [1][2]).
+   */
+  vcpuOvercommit: { vm: 4, microvm: 16 },
+  /**
+   * On a saturated CPU (its instances together want more than it has), even an instance that gets
+   * all it needs waits for its turn: slower responses, counted as this share of its work lost. E
+   * from [22]: a neighbour took p99 latency from 2 ms to 25 ms; cpu.weight won most of it back.
+   */
+  contentionPenalty: 0.05,
 
   /** Windows licence per vCPU (or host core) per hour, in the scenario's cost unit (E). */
   windowsLicencePerCoreHour: 2,
@@ -58,6 +75,37 @@ export const DEFAULT_PHYSICS = {
   demandJitter: 0.05,
   /** Points out of 1000: availability, cost and security. Cost and security are earned on served work. */
   scoreWeights: { availability: 500, cost: 200, security: 300 },
+
+  // Rule 9: moving VMs, snapshots, volumes and backups.
+  /**
+   * A bare-metal hypervisor's own patch-and-reboot: firmware checks, then the hypervisor (E,
+   * consistent with [32]: clusters migrate the VMs away first, in maintenance mode). Patched on Linux
+   * patch day: the `hypervisor` platform is KVM-style, the kernel Firecracker microVMs run on.
+   */
+  hypervisorRebootS: 90,
+  /** Live migration copies a running VM's memory to the new host at about this rate (E: a 10 Gbit/s link, consistent with [11]). */
+  liveMigrationMiBPerS: 1000,
+  /** Then the VM stops for the last dirty pages: well under a second (E, consistent with [11]), below the one-second tick, so it serves on. */
+  liveMigrationPauseS: 0.3,
+  /** Snapshots kept per VM; taking another merges the oldest away. E, consistent with [40]: VMware advises two or three in a chain. */
+  snapshotsPerVm: 3,
+  /** Storage a kept snapshot costs per hour, in the scenario's cost unit (E: its delta disk grows as the VM writes). */
+  snapshotCostPerHour: 0.5,
+  /** Rolling a VM back to a snapshot: the guest resumes from the snapshot's saved state (E). */
+  vmRestoreS: 30,
+  /** A volume on network storage, per hour (E). */
+  volumeCostPerHour: 0.1,
+  /** Backing a volume up to separate storage, per hour (E). */
+  backupCostPerHour: 0.5,
+  /** A backed-up volume is copied away this often, the first copy when backups are switched on (E, game scale: real schedules are hourly or nightly). */
+  backupIntervalS: 300,
+  /** Restoring a volume from its latest backup before its container starts again (E). */
+  volumeRestoreS: 60,
+  /**
+   * Security points lost per app whose data is lost for good, by the data it held, out of 100; a
+   * restore that loses only part of it costs that share (E: integrity and availability are security).
+   */
+  dataLossPenalty: { public: 10, confidential: 20, regulated: 30 },
 } as const;
 
 type Widen<T> = T extends number ? number : T extends object ? { -readonly [K in keyof T]: Widen<T[K]> } : T;

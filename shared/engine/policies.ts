@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { LIMITS } from './limits.ts';
 import { freshSeq } from './placement.ts';
 import { reduce } from './reducer.ts';
+import { latestSnapshot, volumeOf } from './data.ts';
 import { clusterOf } from './state.ts';
 import { capacityPerReplica, containerMiB, findApp, hostUsage, isEmptyHost } from './topology.ts';
 
@@ -78,7 +79,37 @@ export function policyStep(state: SimState, clusterId: string, policy: PolicyNam
       }
     }
   }
+  for (const action of dataCare(s, clusterId, policy)) apply([action]);
   return { state: s, actions, unplaced };
+}
+
+/**
+ * What each operator does for apps that keep data. The sensible one (greedy) puts a container's
+ * data on a backed-up volume and snapshots the VMs it runs stateful apps in, on the backup
+ * schedule; the VM admin (all-vm) snapshots its VMs on that schedule; the naive containeriser
+ * (all-container) does neither, and learns what a container's writable layer is worth.
+ */
+function dataCare(state: SimState, clusterId: string, policy: PolicyName): PlayerAction[] {
+  if (policy === 'all-container') return [];
+  const cluster = clusterOf(state, clusterId)!;
+  const t = state.timeS;
+  const out: PlayerAction[] = [];
+  const snapshotted = new Set<string>();
+  for (const inst of cluster.instances) {
+    if (!findApp(state.scenario, inst.appId)?.stateful) continue;
+    if (policy === 'greedy' && inst.runtime !== 'vm' && !volumeOf(cluster, inst.id)) {
+      out.push({ type: 'attachVolume', clusterId, instanceId: inst.id, backup: true });
+      continue;
+    }
+    const vm = inst.vmId ? cluster.vms.find((v) => v.id === inst.vmId) : undefined;
+    if (!vm || snapshotted.has(vm.id) || vm.upAtS > t || volumeOf(cluster, inst.id)) continue;
+    const last = latestSnapshot(cluster, vm);
+    if (!last || t - last.atS >= state.physics.backupIntervalS) {
+      snapshotted.add(vm.id);
+      out.push({ type: 'snapshotVm', clusterId, vmId: vm.id });
+    }
+  }
+  return out;
 }
 
 type Refused = { action: PlayerAction; rejection: Rejection } | null;

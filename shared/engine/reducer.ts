@@ -39,6 +39,10 @@ export function reduce(state: SimState, action: Action): StepResult {
     case 'remove':
     case 'setLimits':
     case 'ready':
+    case 'migrateVm':
+    case 'snapshotVm':
+    case 'restoreVm':
+    case 'attachVolume':
       return player(state, action);
     default: {
       const never: never = action;

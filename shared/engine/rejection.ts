@@ -38,6 +38,12 @@ export const CLUSTER_CODES = [
   'insufficient-cpu',
   'too-many-instances',
   'too-many-vms',
+  'no-live-migration',
+  'vm-not-running',
+  'not-a-vm',
+  'no-snapshot',
+  'stateless-app',
+  'vm-has-disk',
 ] as const;
 
 /** Every code the engine refuses an action with: game codes and cluster codes. */

@@ -1,6 +1,7 @@
 import type { SimState } from './types.ts';
 import type { RecordedRejection } from './run.ts';
 import { computeScore } from './score.ts';
+import { storageSpend } from './data.ts';
 import { clusterOf } from './state.ts';
 
 const round = (x: number, places = 2): number => {
@@ -34,14 +35,18 @@ export function buildReport(state: SimState, clusterId: string, rejections: read
       ...cluster.instances.map((i) => ({ id: i.id, appId: i.appId, runtime: i.runtime, hostId: i.hostId, ...(i.vmId ? { vmId: i.vmId } : {}), readyAtS: readyOrNull(i.readyAtS), removedAtS: null })),
     ],
     apps: state.scenario.apps.map((app, i) => ({ id: app.id, availability: round(score.apps[i]!.availability, 4), breached: breached.has(app.id) })),
-    incidents: cluster.incidents.map((inc) => ({ atS: inc.atS, type: inc.type, concept: inc.concept, appIds: inc.appIds, message: inc.message, securityPenalty: inc.securityPenalty })),
+    incidents: cluster.incidents.map((inc) => ({ seq: inc.seq, atS: inc.atS, type: inc.type, concept: inc.concept, appIds: inc.appIds, message: inc.message, securityPenalty: inc.securityPenalty })),
     cost: {
       total: round(score.spend, 2),
       budget: round(state.budget, 2),
       hosts: round(cluster.tally.spend.hosts, 2),
       licences: round(cluster.tally.spend.licences, 2),
       patching: round(cluster.tally.spend.patching, 2),
+      storage: round(storageSpend(state, cluster), 2),
     },
+    migrations: { total: cluster.counts.migrations, patchDay: cluster.counts.patchDayMigrations, containersMoved: cluster.counts.containersMoved },
+    snapshots: { taken: cluster.counts.snapshotsTaken, restored: cluster.counts.snapshotsRestored, lostWithHost: cluster.counts.snapshotsLost, kept: cluster.snapshots.length },
+    dataLoss: cluster.dataLosses.map((l) => ({ atS: l.atS, appId: l.appId, cause: l.cause, recovery: l.recovery, lostS: round(l.lostS, 1), serviceLostS: round(l.undone, 1) })),
   };
 }
 

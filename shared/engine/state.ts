@@ -50,8 +50,12 @@ export function newCluster(state: SimState, id: string, name: string): ClusterSt
     images: {},
     nextSeq: 1,
     // A late joiner has lived through the same seconds as everyone, serving nothing in them.
-    tally: { ticks: state.timeS, served: scenario.apps.map(() => 0), spend: { hosts: 0, licences: 0, patching: 0 }, securityPenalty: 0 },
+    tally: { ticks: state.timeS, served: scenario.apps.map(() => 0), spend: { hosts: 0, licences: 0, patching: 0 }, securityPenalty: 0, undone: scenario.apps.map(() => 0), storage: 0 },
     incidents: [],
     patchQueue: [],
+    snapshots: [],
+    volumes: [],
+    dataLosses: [],
+    counts: { migrations: 0, patchDayMigrations: 0, containersMoved: 0, snapshotsTaken: 0, snapshotsRestored: 0, snapshotsLost: 0 },
   };
 }

@@ -36,6 +36,9 @@ export function vmBootS(physics: Physics, os: Os, host: HostState): number {
   return physics.vmBootS[os] * (isHosted(host) ? physics.type2BootFactor : 1);
 }
 
+/** A microVM boots its minimal kernel, then its app starts as it would in a container: never sooner than one. */
+export const microvmStartS = (physics: Physics): number => physics.microvmBootS + physics.containerStartS.linux;
+
 export const isEmptyHost = (cluster: ClusterState, hostId: string): boolean =>
   !cluster.vms.some((v) => v.hostId === hostId) && !cluster.instances.some((i) => i.hostId === hostId);
 
@@ -43,17 +46,25 @@ export interface HostUsage {
   readonly memoryMiB: number;
   readonly usedMiB: number;
   readonly cpu: number;
-  /** Cores reserved by VM and microVM vCPUs: they are not shared with anyone else. */
+  /** vCPUs assigned to VMs and microVMs. They share the cores (overcommit), so this may exceed `cpu`. */
   readonly reservedCpu: number;
+  readonly vmVcpus: number;
+  readonly microvmVcpus: number;
+  /**
+   * How much of the hypervisor's vCPU allowance is taken, in cores: each VM vCPU counts
+   * 1 / vcpuOvercommit.vm, each microVM vCPU 1 / vcpuOvercommit.microvm. It refuses more past `cpu`.
+   */
+  readonly committedCpu: number;
 }
 
 export function hostUsage(scenario: Scenario, physics: Physics, cluster: ClusterState, host: HostState): HostUsage {
   let usedMiB = 0;
-  let reservedCpu = 0;
+  let vmVcpus = 0;
+  let microvmVcpus = 0;
   for (const vm of cluster.vms) {
     if (vm.hostId !== host.id) continue;
     usedMiB += vm.memoryMiB;
-    reservedCpu += vm.vcpu;
+    vmVcpus += vm.vcpu;
   }
   for (const inst of cluster.instances) {
     if (inst.hostId !== host.id || inst.vmId) continue;
@@ -61,12 +72,21 @@ export function hostUsage(scenario: Scenario, physics: Physics, cluster: Cluster
     if (!app) continue;
     if (inst.runtime === 'microvm') {
       usedMiB += microvmMiB(physics, app);
-      reservedCpu += vcpusFor(app);
+      microvmVcpus += vcpusFor(app);
     } else {
       usedMiB += containerMiB(physics, app);
     }
   }
-  return { memoryMiB: host.memoryGiB * 1024 - physics.hostReservedMiB[host.platform], usedMiB, cpu: host.cpu, reservedCpu };
+  const committedCpu = vmVcpus / physics.vcpuOvercommit.vm + microvmVcpus / physics.vcpuOvercommit.microvm;
+  return {
+    memoryMiB: host.memoryGiB * 1024 - physics.hostReservedMiB[host.platform],
+    usedMiB,
+    cpu: host.cpu,
+    reservedCpu: vmVcpus + microvmVcpus,
+    vmVcpus,
+    microvmVcpus,
+    committedCpu,
+  };
 }
 
 export interface VmUsage {
@@ -130,6 +150,39 @@ function positions(list: readonly { readonly id: string }[]): Map<string, number
   return map;
 }
 
+/** cgroup v2 `cpu.weight`: its default and range (S [17]). */
+export const CPU_WEIGHT = { min: 1, default: 100, max: 10_000 } as const;
+
+export const cpuWeightOf = (inst: InstanceState): number => inst.cpuWeight ?? CPU_WEIGHT.default;
+
+/**
+ * A container whose memory.max is below what its app needs is ended by the OOM killer each time
+ * it starts, so it never serves. A limit at or above the need changes nothing: apps here do not
+ * grow their memory (no leak or load model yet).
+ */
+export const isOomKilled = (app: App, inst: InstanceState): boolean => inst.memoryLimitMiB != null && inst.memoryLimitMiB < app.memoryMiB;
+
+/**
+ * The container engine restarts a killed container after a back-off that doubles each time, as
+ * Kubernetes' CrashLoopBackOff does (10 s, 20 s, 40 s … at most 5 min). E: only the restart count shows it.
+ */
+const OOM_BACKOFF_S = { first: 10, max: 300 } as const;
+
+/** How many times the OOM killer has ended it by second `t` (0 when it is not being killed). */
+export function oomKills(inst: InstanceState, t: number): number {
+  if (inst.oomSinceS === undefined) return 0;
+  let at = inst.oomSinceS;
+  let wait: number = OOM_BACKOFF_S.first;
+  let kills = 0;
+  // A run is at most two hours: at most 30 turns of this loop.
+  while (at <= t) {
+    kills++;
+    at += wait;
+    wait = Math.min(OOM_BACKOFF_S.max, wait * 2);
+  }
+  return kills;
+}
+
 export function isUp(cluster: ClusterState, inst: InstanceState, t: number): boolean {
   if (inst.upAtS > t) return false;
   const host = findHost(cluster, inst.hostId);
@@ -142,6 +195,17 @@ export interface ClusterLoad {
   readonly perf: readonly number[];
   /** Per app (scenario order): requests per second the up instances can serve. */
   readonly capacity: readonly number[];
+  /** Per instance: cores of work it wants (its app's CPU, a storm's factor, capped by cpu.max; 0 when not serving) and gets. */
+  readonly want: readonly number[];
+  readonly got: readonly number[];
+  /** Per instance: the share of the CPU its VM or microVM asked for that the host did not give (steal), 0..1; 0 on a host kernel. */
+  readonly steal: readonly number[];
+  /** Per VM (cluster.vms order): host cores it asked for (at most its vCPUs) and got. */
+  readonly vmWant: readonly number[];
+  readonly vmGot: readonly number[];
+  /** Per host (cluster.hosts order): cores everything on it asked for, and cores handed out (never more than it has). */
+  readonly hostWant: readonly number[];
+  readonly hostGot: readonly number[];
 }
 
 /**
@@ -173,28 +237,63 @@ export function capacityPerReplica(app: App): number {
 
 /**
  * What the per-second load depends on that changes only when a cluster's hosts, VMs or instances
- * do: which CPU pool each instance draws from and each pool's size. Cached per instances array,
- * since every tick reuses the same arrays until a player or an event changes one; the tick then
- * does flat array work for every cluster every second.
+ * do: who schedules each instance, with what weight and cap. Cached per instances array, since
+ * every tick reuses the same arrays until a player or an event changes one; the tick then does
+ * flat array work for every cluster every second.
+ *
+ * Two schedulers share CPU. Each host shares its cores among its VMs, its microVMs and the
+ * containers on its own kernel ("entities": the VMs first, then instance i as entity
+ * vms.length + i). Each VM's kernel shares what the VM got among what runs inside it.
  */
 interface Layout {
   readonly scenario: Scenario;
   readonly physics: Physics;
   readonly hosts: readonly HostState[];
   readonly vms: readonly VmState[];
-  /** Per instance: its app (scenario index), CPU pool, host (index, or -1 when gone), CPU limit and start. */
-  readonly appOf: readonly number[];
-  readonly pool: readonly number[];
-  readonly hostOf: readonly number[];
+  /** Per instance: its app (scenario index), where it runs, its host (index, or -1 when gone), VM (index, or -1), limit, start, weight and whether it is OOM-killed. */
+  readonly appOf: Int32Array;
+  readonly kind: Uint8Array;
+  readonly hostOf: Int32Array;
+  readonly vmOf: Int32Array;
   readonly cpuLimit: readonly (number | null)[];
-  readonly upAtS: readonly number[];
-  /** Pool sizes in cores: host kernels (what VMs and microVMs left), then VMs (when up), then microVMs, then an empty pool for anything orphaned. */
-  readonly baseCap: readonly number[];
-  readonly vmPool: number;
-  readonly vmCap: readonly number[];
+  readonly upAtS: Float64Array;
+  /** cgroup weight relative to the default (cpu.weight / 100). */
+  readonly weight: Float64Array;
+  readonly oom: readonly boolean[];
+  /** Per app (scenario order): requests per second one replica serves at full speed. */
+  readonly capacityPerReplica: readonly number[];
+  /** Per VM: its host (index, or -1). */
+  readonly vmHost: Int32Array;
+  /** Per entity: its weight on the host (a VM's or microVM's vCPUs, a container's cgroup weight), most it may use (vCPUs; Infinity for a container), and the share of its CPU left for work after the virtualisation layer. */
+  readonly entWeight: Float64Array;
+  readonly entCap: Float64Array;
+  readonly entKeep: Float64Array;
+  /** Host h's entities are hostMembers[hostStart[h] .. hostStart[h + 1]); VM v's instances vmMembers[vmStart[v] .. vmStart[v + 1]). */
+  readonly hostStart: Int32Array;
+  readonly hostMembers: Int32Array;
+  readonly vmStart: Int32Array;
+  readonly vmMembers: Int32Array;
 }
 
+const ON_HOST_KERNEL = 0;
+const IN_VM = 1;
+const MICROVM = 2;
+const NOWHERE = 3;
+
 const layoutCache = new WeakMap<readonly InstanceState[], Layout>();
+
+/** Groups members by owner into one flat list, keeping their order: owner o's are members[start[o] .. start[o + 1]). */
+function groups(owners: number, ownerOf: Int32Array): { start: Int32Array; members: Int32Array } {
+  const start = new Int32Array(owners + 1);
+  for (const o of ownerOf) if (o >= 0) start[o + 1]!++;
+  for (let o = 0; o < owners; o++) start[o + 1]! += start[o]!;
+  const next = start.slice(0, owners);
+  const members = new Int32Array(start[owners]!);
+  ownerOf.forEach((o, e) => {
+    if (o >= 0) members[next[o]!++] = e;
+  });
+  return { start, members };
+}
 
 function layoutOf(state: SimState, cluster: ClusterState): Layout {
   const { scenario, physics } = state;
@@ -206,99 +305,286 @@ function layoutOf(state: SimState, cluster: ClusterState): Layout {
   const index = appIndex(scenario);
   const hostAt = positions(hosts);
   const vmAt = positions(vms);
-  const nHosts = hosts.length;
   const n = instances.length;
-  const vmPool = nHosts;
-  const microvmPool = nHosts + vms.length;
-  const orphan = microvmPool + n;
-  const baseCap = new Array<number>(orphan + 1).fill(0);
-  const reserved = new Array<number>(nHosts).fill(0);
-  const vmCap = new Array<number>(vms.length);
-  const appOf = new Array<number>(n);
-  const pool = new Array<number>(n);
-  const hostOf = new Array<number>(n);
+  const nVm = vms.length;
+  // Typed arrays: the per-second pass reads them for every cluster every second.
+  const appOf = new Int32Array(n);
+  const kind = new Uint8Array(n);
+  const hostOf = new Int32Array(n);
+  const vmOf = new Int32Array(n);
   const cpuLimit = new Array<number | null>(n);
-  const upAtS = new Array<number>(n);
+  const upAtS = new Float64Array(n);
+  const weight = new Float64Array(n);
+  const oom = new Array<boolean>(n);
+  const vmHost = new Int32Array(nVm);
+  const entWeight = new Float64Array(nVm + n);
+  const entCap = new Float64Array(nVm + n);
+  const entKeep = new Float64Array(nVm + n).fill(1);
+  const entHost = new Int32Array(nVm + n).fill(-1);
 
-  for (let v = 0; v < vms.length; v++) {
+  for (let v = 0; v < nVm; v++) {
     const vm = vms[v]!;
-    const h = hostAt.get(vm.hostId);
-    if (h !== undefined) reserved[h]! += vm.vcpu;
-    const overhead = isHosted(hosts[h!]!) ? physics.cpuOverhead.vmType2 : physics.cpuOverhead.vmType1;
-    vmCap[v] = vm.vcpu * (1 - overhead);
+    const h = hostAt.get(vm.hostId) ?? -1;
+    vmHost[v] = h;
+    entHost[v] = h;
+    entWeight[v] = vm.vcpu;
+    entCap[v] = vm.vcpu;
+    entKeep[v] = 1 - (h >= 0 && !isHosted(hosts[h]!) ? physics.cpuOverhead.vmType1 : physics.cpuOverhead.vmType2);
   }
   for (let i = 0; i < n; i++) {
     const inst = instances[i]!;
     const ai = index.get(inst.appId)!;
+    const app = apps[ai]!;
     appOf[i] = ai;
     cpuLimit[i] = inst.cpuLimit;
     upAtS[i] = inst.upAtS;
-    const h = hostAt.get(inst.hostId);
-    hostOf[i] = h ?? -1;
-    if (inst.runtime === 'microvm') {
-      const vcpu = vcpusFor(apps[ai]!);
-      if (h !== undefined) reserved[h]! += vcpu;
-      pool[i] = microvmPool + i;
-      baseCap[microvmPool + i] = vcpu * (1 - physics.cpuOverhead.microvm);
-    } else if (inst.vmId) {
-      const v = vmAt.get(inst.vmId);
-      pool[i] = v === undefined ? orphan : vmPool + v;
+    weight[i] = cpuWeightOf(inst) / CPU_WEIGHT.default;
+    oom[i] = isOomKilled(app, inst);
+    const h = hostAt.get(inst.hostId) ?? -1;
+    hostOf[i] = h;
+    const v = inst.vmId ? (vmAt.get(inst.vmId) ?? -1) : -1;
+    vmOf[i] = v;
+    const e = nVm + i;
+    if (h < 0 || (inst.vmId && v < 0)) {
+      kind[i] = NOWHERE;
+    } else if (inst.runtime === 'microvm') {
+      kind[i] = MICROVM;
+      entHost[e] = h;
+      entWeight[e] = vcpusFor(app);
+      entCap[e] = vcpusFor(app);
+      entKeep[e] = 1 - physics.cpuOverhead.microvm;
+    } else if (v >= 0) {
+      kind[i] = IN_VM;
     } else {
-      pool[i] = h ?? orphan;
+      kind[i] = ON_HOST_KERNEL;
+      entHost[e] = h;
+      entWeight[e] = weight[i]!;
+      entCap[e] = Infinity;
+      entKeep[e] = 1 - physics.cpuOverhead.container;
     }
   }
-  for (let h = 0; h < nHosts; h++) {
-    const free = Math.max(0, hosts[h]!.cpu - reserved[h]!);
-    baseCap[h] = free * (1 - physics.cpuOverhead.container);
-  }
-  const layout: Layout = { scenario, physics, hosts, vms, appOf, pool, hostOf, cpuLimit, upAtS, baseCap, vmPool, vmCap };
+  const onHosts = groups(hosts.length, entHost);
+  const inVms = groups(nVm, vmOf);
+  const layout: Layout = {
+    scenario,
+    physics,
+    hosts,
+    vms,
+    appOf,
+    kind,
+    hostOf,
+    vmOf,
+    cpuLimit,
+    upAtS,
+    weight,
+    oom,
+    capacityPerReplica: apps.map(capacityPerReplica),
+    vmHost,
+    entWeight,
+    entCap,
+    entKeep,
+    hostStart: onHosts.start,
+    hostMembers: onHosts.members,
+    vmStart: inVms.start,
+    vmMembers: inVms.members,
+  };
   layoutCache.set(instances, layout);
   return layout;
 }
 
+/** Numbers indexed by position: plain arrays for what is returned, typed scratch for the rest. */
+type Numbers = { [index: number]: number };
+
 /**
- * CPU is shared out proportionally inside each pool: the host kernel's containers share what
- * VMs have not reserved; a VM's vCPUs are shared only by what runs inside it; a microVM's are its
- * own. A runaway container without a limit therefore starves its neighbours, and only them.
+ * One scheduler sharing `cap` cores among members[from .. to) by weight (cgroup v2 cpu.weight,
+ * or a hypervisor's per-vCPU shares): whoever wants no more than its weighted share gets what it
+ * wants, and what they leave is shared out again among the rest by weight (water-filling). So each
+ * member gets at least min(want, weight / Σ weights × cap), whatever the others want. Returns
+ * whether two or more members had to wait for each other (they wanted more than `cap` together).
+ */
+function share(members: Int32Array, from: number, to: number, want: Numbers, weight: Float64Array, cap: number, grant: Numbers): boolean {
+  let total = 0;
+  let runnable = 0;
+  for (let k = from; k < to; k++) {
+    const e = members[k]!;
+    total += want[e]!;
+    if (want[e]! > 0) runnable++;
+  }
+  if (total <= cap) {
+    for (let k = from; k < to; k++) grant[members[k]!] = want[members[k]!]!;
+    return false;
+  }
+  let left = cap;
+  let weights = 0;
+  for (let k = from; k < to; k++) {
+    const e = members[k]!;
+    // -1: still waiting for its share.
+    grant[e] = want[e]! > 0 ? -1 : 0;
+    if (want[e]! > 0) weights += weight[e]!;
+  }
+  for (;;) {
+    const level = left / weights;
+    let settled = false;
+    for (let k = from; k < to; k++) {
+      const e = members[k]!;
+      if (grant[e]! < 0 && want[e]! <= weight[e]! * level) {
+        grant[e] = want[e]!;
+        left -= want[e]!;
+        weights -= weight[e]!;
+        settled = true;
+      }
+    }
+    if (!settled) {
+      for (let k = from; k < to; k++) {
+        const e = members[k]!;
+        if (grant[e]! < 0) grant[e] = weight[e]! * level;
+      }
+      return runnable > 1;
+    }
+  }
+}
+
+/**
+ * Working space for clusterLoad, reused across calls: it runs for every cluster every second, and
+ * these never leave it (the engine is synchronous, so no two calls share them at once).
+ */
+let scratch = { entWant: new Float64Array(64), entGrant: new Float64Array(64), work: new Float64Array(64), flags: new Uint8Array(64) };
+function scratchFor(size: number): typeof scratch {
+  if (scratch.entWant.length < size) {
+    const n = Math.max(size, 2 * scratch.entWant.length);
+    scratch = { entWant: new Float64Array(n), entGrant: new Float64Array(n), work: new Float64Array(n), flags: new Uint8Array(n) };
+  }
+  return scratch;
+}
+
+// Per noisyFactors map (one per tick, shared by every cluster, never changed once made): each app's factor by position.
+const factorCache = new WeakMap<Map<string, number>, { apps: Scenario['apps']; factor: number[] }>();
+function factorsFor(noisy: Map<string, number>, apps: Scenario['apps']): readonly number[] {
+  const cached = factorCache.get(noisy);
+  if (cached && cached.apps === apps) return cached.factor;
+  const factor = apps.map((app) => noisy.get(app.id) ?? 1);
+  factorCache.set(noisy, { apps, factor });
+  return factor;
+}
+
+const VM_UP = 1;
+const HOST_BUSY = 2;
+const VM_BUSY = 4;
+
+/**
+ * Rule 6, CPU contention. Each instance wants its app's CPU (a noisy-neighbour storm multiplies
+ * it), capped by its cgroup limit (cpu.max). A VM or microVM asks its host for what its contents
+ * want plus the virtualisation overhead, but never more than its vCPUs. Each host shares its
+ * cores by weight among its VMs and microVMs (by vCPUs) and its own kernel's containers (by
+ * cgroup weight): when they want more than it has, VMs lose CPU to steal and containers get their
+ * weighted fair share. A VM's kernel then shares what the VM got by cgroup weight among what runs
+ * in it. An instance whose scheduler was saturated by others also waits its turn (latency), which
+ * costs `contentionPenalty` of its work even when it got all it needed.
  */
 export function clusterLoad(state: SimState, cluster: ClusterState, t: number, noisy = noisyFactors(state)): ClusterLoad {
   const apps = state.scenario.apps;
   const { hosts, vms } = cluster;
-  const { appOf, pool, hostOf, cpuLimit, upAtS, baseCap, vmPool, vmCap } = layoutOf(state, cluster);
+  const L = layoutOf(state, cluster);
+  const { appOf, kind, hostOf, vmOf, entCap, entKeep } = L;
   const n = appOf.length;
-  const poolCap = baseCap.slice();
-  for (let v = 0; v < vms.length; v++) poolCap[vmPool + v] = vms[v]!.upAtS <= t ? vmCap[v]! : 0;
-  const poolNeed = new Array<number>(baseCap.length).fill(0);
-  const factor = new Array<number>(apps.length);
-  for (let a = 0; a < apps.length; a++) factor[a] = noisy.get(apps[a]!.id) ?? 1;
+  const nVm = vms.length;
+  const nHosts = hosts.length;
+  const nEnt = nVm + n;
+  // Flags: per VM (up, busy) at [v], per host (busy) at [h].
+  const { entWant, entGrant, work, flags } = scratchFor(Math.max(nEnt, nHosts));
+  entWant.fill(0, 0, nEnt);
+  entGrant.fill(0, 0, nEnt);
+  work.fill(0, 0, nEnt);
+  flags.fill(0, 0, Math.max(nVm, nHosts));
 
-  const need = new Array<number>(n);
+  for (let v = 0; v < nVm; v++) {
+    const h = L.vmHost[v]!;
+    if (vms[v]!.upAtS <= t && h >= 0 && hosts[h]!.downUntilS <= t) flags[v]! |= VM_UP;
+  }
+  const factor = factorsFor(noisy, apps);
+  // What each instance wants, in cores of its own work; 0 when it is not serving.
+  const want = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const ai = appOf[i]!;
-    let want = apps[ai]!.cpu * factor[ai]!;
-    const limit = cpuLimit[i] as number | null;
-    if (limit !== null) want = Math.min(want, limit);
-    // isUp, with the host found by position.
     const h = hostOf[i]!;
-    const up = upAtS[i]! <= t && h >= 0 && hosts[h]!.downUntilS <= t;
-    need[i] = up ? want : 0;
-    poolNeed[pool[i]!]! += need[i]!;
+    const k = kind[i]!;
+    const up = L.upAtS[i]! <= t && k !== NOWHERE && hosts[h]!.downUntilS <= t && !L.oom[i] && (k !== IN_VM || (flags[vmOf[i]!]! & VM_UP) !== 0);
+    let w = 0;
+    if (up) {
+      const app = apps[ai]!;
+      w = app.cpu * factor[ai]!;
+      const limit = L.cpuLimit[i]!;
+      if (limit !== null && limit < w) w = limit;
+    }
+    want[i] = w;
   }
 
+  // What each entity asks of its host: its work plus overhead, at most its vCPUs.
+  for (let v = 0; v < nVm; v++) {
+    let sum = 0;
+    for (let k = L.vmStart[v]!; k < L.vmStart[v + 1]!; k++) sum += want[L.vmMembers[k]!]!;
+    work[v] = sum;
+    entWant[v] = Math.min(entCap[v]!, sum / entKeep[v]!);
+  }
+  for (let i = 0; i < n; i++) {
+    const k = kind[i]!;
+    if (k === MICROVM || k === ON_HOST_KERNEL) {
+      work[nVm + i] = want[i]!;
+      entWant[nVm + i] = Math.min(entCap[nVm + i]!, want[i]! / entKeep[nVm + i]!);
+    }
+  }
+
+  const hostWant = new Array<number>(nHosts);
+  const hostGot = new Array<number>(nHosts);
+  for (let h = 0; h < nHosts; h++) {
+    const from = L.hostStart[h]!;
+    const to = L.hostStart[h + 1]!;
+    if (share(L.hostMembers, from, to, entWant, L.entWeight, hosts[h]!.cpu, entGrant)) flags[h]! |= HOST_BUSY;
+    let wanted = 0;
+    let given = 0;
+    for (let k = from; k < to; k++) {
+      wanted += entWant[L.hostMembers[k]!]!;
+      given += entGrant[L.hostMembers[k]!]!;
+    }
+    hostWant[h] = wanted;
+    hostGot[h] = given;
+  }
+  // The work an entity can do with what it got. Given all it asked for (and not held back by its
+  // vCPUs) that is all its work, exactly; otherwise what is left after the virtualisation layer.
+  for (let e = 0; e < nEnt; e++) {
+    if (!(entGrant[e] === entWant[e] && work[e]! / entKeep[e]! <= entCap[e]!)) work[e] = entGrant[e]! * entKeep[e]!;
+  }
+
+  const got = new Array<number>(n).fill(0);
+  for (let v = 0; v < nVm; v++) if (share(L.vmMembers, L.vmStart[v]!, L.vmStart[v + 1]!, want, L.weight, work[v]!, got)) flags[v]! |= VM_BUSY;
+
+  const keep = 1 - state.physics.contentionPenalty;
   const perf = new Array<number>(n);
+  const steal = new Array<number>(n);
   const capacity = new Array<number>(apps.length).fill(0);
   for (let i = 0; i < n; i++) {
-    if (need[i] === 0) {
+    const k = kind[i]!;
+    const e = k === IN_VM ? vmOf[i]! : nVm + i;
+    steal[i] = k === IN_VM || k === MICROVM ? stealOf(entWant[e]!, entGrant[e]!) : 0;
+    if (want[i] === 0) {
       perf[i] = 0;
       continue;
     }
+    if (k !== IN_VM) got[i] = work[e]!;
     const ai = appOf[i]!;
     const app = apps[ai]!;
-    const cap = poolCap[pool[i]!]!;
-    const total = poolNeed[pool[i]!]!;
-    const got = total <= cap ? need[i]! : (need[i]! * cap) / total;
-    perf[i] = Math.min(1, got / app.cpu);
-    capacity[ai]! += perf[i]! * capacityPerReplica(app);
+    const p = Math.min(1, got[i]! / app.cpu);
+    const busy = k === IN_VM ? (flags[L.vmHost[e]!]! & HOST_BUSY) !== 0 || (flags[e]! & VM_BUSY) !== 0 : (flags[hostOf[i]!]! & HOST_BUSY) !== 0;
+    perf[i] = busy ? p * keep : p;
+    capacity[ai]! += perf[i]! * L.capacityPerReplica[ai]!;
   }
-  return { perf, capacity };
+  const vmWant = new Array<number>(nVm);
+  const vmGot = new Array<number>(nVm);
+  for (let v = 0; v < nVm; v++) {
+    vmWant[v] = entWant[v]!;
+    vmGot[v] = entGrant[v]!;
+  }
+  return { perf, capacity, want, got, steal, vmWant, vmGot, hostWant, hostGot };
 }
+
+const stealOf = (wanted: number, granted: number): number => (wanted > 0 ? (wanted - granted) / wanted : 0);

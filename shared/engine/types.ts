@@ -49,6 +49,12 @@ export interface InstanceState {
   readonly upAtS: number;
   /** A cgroup CPU limit in cores (containers only); null means unlimited. */
   readonly cpuLimit: number | null;
+  /** cgroup v2 `cpu.weight` (containers only), 1–10000; absent means the kernel's default, 100. */
+  readonly cpuWeight?: number;
+  /** cgroup `memory.max` in MiB (containers only); absent or null means unlimited. */
+  readonly memoryLimitMiB?: number | null;
+  /** Since when the OOM killer has been ending it (its memory limit is below what its app needs); absent when not. */
+  readonly oomSinceS?: number;
   readonly breached: boolean;
 }
 
@@ -64,7 +70,7 @@ export interface RetiredInstance {
 }
 
 /** What happened to a cluster: a scenario event's effect, or a notice about the player's own choice. */
-export type IncidentType = ScenarioEvent['type'] | 'imagePull' | 'overBudget';
+export type IncidentType = ScenarioEvent['type'] | 'imagePull' | 'overBudget' | 'oomKill' | 'vmRestore';
 
 export interface Incident {
   readonly seq: number;
@@ -87,6 +93,60 @@ export interface ScoreTally {
   readonly served: readonly number[];
   readonly spend: { readonly hosts: number; readonly licences: number; readonly patching: number };
   readonly securityPenalty: number;
+  /** Per app (scenario order): served work undone because the data it made was lost (at most `served`). */
+  readonly undone: readonly number[];
+  /** Storage spend booked for snapshots and volumes that are gone; kept ones are billed up to now by score.ts. */
+  readonly storage: number;
+}
+
+/** A point-in-time image of a whole VM (OS, binaries, data), kept on its host's storage with the VM's disk. */
+export interface Snapshot {
+  readonly vmId: string;
+  /** The VM it belongs to is this id created at this second (an id may be used again after a delete). */
+  readonly vmCreatedAtS: number;
+  readonly hostId: string;
+  readonly atS: number;
+}
+
+/** An instance's data on a volume (network storage) instead of its container's writable layer. */
+export interface Volume {
+  readonly instanceId: string;
+  readonly backup: boolean;
+  /** Backups run every backupIntervalS from this second on (the first copy then). */
+  readonly backupSinceS: number;
+  /** Storage is billed from this second at the current rate; earlier spend is booked. */
+  readonly billedFromS: number;
+}
+
+/** How an app's data came back: the latest backup, a VM snapshot, not at all, or (nothing to keep) a redeploy. */
+export type DataRecovery = 'backup' | 'snapshot' | 'none' | 'redeploy';
+
+/** Data an app lost in one occurrence, for the report. */
+export interface DataLoss {
+  /** The incident that tells the story. */
+  readonly seq: number;
+  readonly atS: number;
+  readonly appId: string;
+  readonly cause: 'dataLoss' | 'hostFailure' | 'vmRestore';
+  /** The worst recovery among its instances. */
+  readonly recovery: DataRecovery;
+  /** Seconds of its data lost (the most of any instance); data lost for good counts from the instance's start. */
+  readonly lostS: number;
+  /** Served work undone, in the tally's units (see ScoreTally.undone). */
+  readonly undone: number;
+}
+
+/** How often VMs and containers moved and snapshots were used, for the report. */
+export interface ActivityCounts {
+  /** Live migrations of VMs, by the player or by a patch day. */
+  readonly migrations: number;
+  readonly patchDayMigrations: number;
+  /** Containers and microVMs recreated on another host to drain one for a patch reboot. */
+  readonly containersMoved: number;
+  readonly snapshotsTaken: number;
+  readonly snapshotsRestored: number;
+  /** Snapshots gone with their host's storage when it failed. */
+  readonly snapshotsLost: number;
 }
 
 export interface ClusterState {
@@ -98,13 +158,17 @@ export interface ClusterState {
   readonly vms: readonly VmState[];
   readonly instances: readonly InstanceState[];
   readonly retired: readonly RetiredInstance[];
-  /** Per engine (`host:ID` or `vm:ID`), the second each app's image finished arriving. */
+  /** Per engine (`host:ID` or `vm:ID`), the second each app's image (by app id) and each base image (`base:ID`) finished arriving. */
   readonly images: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly nextSeq: number;
   readonly tally: ScoreTally;
   readonly incidents: readonly Incident[];
   /** Hosts still waiting for their turn in a rolling patch window. */
   readonly patchQueue: readonly PatchTurn[];
+  readonly snapshots: readonly Snapshot[];
+  readonly volumes: readonly Volume[];
+  readonly dataLosses: readonly DataLoss[];
+  readonly counts: ActivityCounts;
 }
 
 export interface PatchTurn {
@@ -162,8 +226,17 @@ export type PlayerAction =
   | { type: 'deleteVm'; clusterId: string; vmId: string }
   | { type: 'deploy'; clusterId: string; id?: string; appId: string; runtime: Runtime; target: string }
   | { type: 'remove'; clusterId: string; instanceId: string }
-  | { type: 'setLimits'; clusterId: string; instanceId: string; cpu: number | null }
-  | { type: 'ready'; clusterId: string; ready?: boolean };
+  /** cgroup settings of a container; an omitted field stays as it is, null removes a limit. */
+  | { type: 'setLimits'; clusterId: string; instanceId: string; cpu?: number | null; weight?: number; memoryMiB?: number | null }
+  | { type: 'ready'; clusterId: string; ready?: boolean }
+  /** Live-migrates a running VM, and everything in it, to another bare-metal hypervisor host. `vmId` may name a VM-runtime instance. */
+  | { type: 'migrateVm'; clusterId: string; vmId: string; hostId: string }
+  /** A point-in-time image of the whole VM. */
+  | { type: 'snapshotVm'; clusterId: string; vmId: string }
+  /** Rolls the VM back to its latest snapshot. */
+  | { type: 'restoreVm'; clusterId: string; vmId: string }
+  /** Puts a container's (or microVM's) data on a volume, backed up periodically with `backup`. */
+  | { type: 'attachVolume'; clusterId: string; instanceId: string; backup: boolean };
 
 export type TeacherAction =
   | { type: 'start' }
@@ -184,7 +257,7 @@ export type SystemAction =
 
 export type Action = PlayerAction | TeacherAction | SystemAction;
 
-export const PLAYER_ACTION_TYPES = ['configureHost', 'createVm', 'deleteVm', 'deploy', 'remove', 'setLimits', 'ready'] as const;
+export const PLAYER_ACTION_TYPES = ['configureHost', 'createVm', 'deleteVm', 'deploy', 'remove', 'setLimits', 'ready', 'migrateVm', 'snapshotVm', 'restoreVm', 'attachVolume'] as const;
 export const TEACHER_ACTION_TYPES = ['start', 'pause', 'resume', 'setSpeed', 'injectEvent', 'nextPhase', 'kick', 'lock', 'end'] as const;
 
 export interface Rejection {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { liveEventSchema, osSchema, platformSchema, runtimeSchema } from '../scenario/schema.ts';
 import type { Concept } from '../engine/concepts.ts';
+import { CPU_WEIGHT } from '../engine/topology.ts';
 import type { RejectionCode } from '../engine/rejection.ts';
 import type { ClusterDetail, ProjectorView, StudentView, TeacherView, RoomStatic, ViewPatch } from '../views/types.ts';
 
@@ -83,8 +84,19 @@ export const playerActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('deleteVm'), vmId: ref }),
   z.strictObject({ type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref }),
   z.strictObject({ type: z.literal('remove'), instanceId: ref }),
-  z.strictObject({ type: z.literal('setLimits'), instanceId: ref, cpu: z.number().min(0.05).max(256).nullable() }),
+  // An omitted field stays as it is: a log from before weights and memory limits means what it meant.
+  z.strictObject({
+    type: z.literal('setLimits'),
+    instanceId: ref,
+    cpu: z.number().min(0.05).max(256).nullable().optional(),
+    weight: z.number().int().min(CPU_WEIGHT.min).max(CPU_WEIGHT.max).optional(),
+    memoryMiB: z.number().min(1).max(4_194_304).nullable().optional(),
+  }),
   z.strictObject({ type: z.literal('ready'), ready: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('migrateVm'), vmId: ref, hostId: ref }),
+  z.strictObject({ type: z.literal('snapshotVm'), vmId: ref }),
+  z.strictObject({ type: z.literal('restoreVm'), vmId: ref }),
+  z.strictObject({ type: z.literal('attachVolume'), instanceId: ref, backup: z.boolean() }),
 ]);
 export type PlayerActionInput = z.output<typeof playerActionSchema>;
 

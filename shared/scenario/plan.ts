@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../engine/limits.ts';
+import { CPU_WEIGHT } from '../engine/topology.ts';
 import { osSchema, platformSchema, runtimeSchema } from './schema.ts';
 
 const ref = z.string().min(1, { error: 'must not be empty' }).max(64);
@@ -36,9 +37,30 @@ export const planActionSchema = z.discriminatedUnion('type', [
       .positive({ error: 'must be positive', abort: true })
       .min(LIMITS.minCpuLimit, { error: `must be at least ${LIMITS.minCpuLimit}` })
       .max(LIMITS.maxCpuLimit, atMost(LIMITS.maxCpuLimit))
-      .nullable(),
+      .nullable()
+      .optional(),
+    // cgroup v2 cpu.weight; an omitted field stays as it is.
+    weight: z
+      .number()
+      .int({ error: 'must be a whole number' })
+      .min(CPU_WEIGHT.min, { error: `must be at least ${CPU_WEIGHT.min}` })
+      .max(CPU_WEIGHT.max, atMost(CPU_WEIGHT.max))
+      .optional(),
+    // memory.max in MiB, or null for none.
+    memoryMiB: z
+      .number()
+      .positive({ error: 'must be positive', abort: true })
+      .min(1, { error: 'must be at least 1' })
+      .max(LIMITS.maxVmMemoryMiB, atMost(LIMITS.maxVmMemoryMiB))
+      .nullable()
+      .optional(),
   }),
   z.strictObject({ ...at, type: z.literal('ready'), ready: z.boolean().optional() }),
+  // Moving VMs and keeping data: vmId may also name a VM-runtime instance (its dedicated VM).
+  z.strictObject({ ...at, type: z.literal('migrateVm'), vmId: ref, hostId: ref }),
+  z.strictObject({ ...at, type: z.literal('snapshotVm'), vmId: ref }),
+  z.strictObject({ ...at, type: z.literal('restoreVm'), vmId: ref }),
+  z.strictObject({ ...at, type: z.literal('attachVolume'), instanceId: ref, backup: z.boolean() }),
 ]);
 
 export const planSchema = z.strictObject({ actions: z.array(planActionSchema).max(10_000, { error: 'at most 10000 actions' }) });

@@ -38,7 +38,14 @@ export const appSchema = z.strictObject({
   os: osSchema.default('linux'),
   cpu: positive(0.05, 64),
   memoryMiB: positive(1, 262_144),
+  /** The whole image, its base layers included. */
   imageMiB: positive(1, 65_536).default(100),
+  /**
+   * The base image the app's image is built on (`{ "id": "debian-12", "miB": 120 }`), its size within
+   * `imageMiB`. Read-only layers are shared: an engine that already holds this base, for any app,
+   * pulls only the rest. Apps naming the same base id must give it the same size.
+   */
+  baseImage: z.strictObject({ id, miB: positive(1, 65_536) }).optional(),
   replicas: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(50, atMost(50)).default(1),
   /** Requests per second. */
   demand: nonNegative(1_000_000).default(100),
@@ -46,6 +53,8 @@ export const appSchema = z.strictObject({
   trust: z.enum(['trusted', 'untrusted']).default('trusted'),
   data: z.enum(['public', 'confidential', 'regulated']).default('public'),
   needsCustomKernel: z.boolean().default(false),
+  /** The app keeps data (a database, uploads): lost with a container rebuilt from its image unless it is on a volume. */
+  stateful: z.boolean().default(false),
 });
 
 const at = { atS: nonNegative(7200) };
@@ -59,6 +68,8 @@ export const scenarioEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...at, type: z.literal('hostFailure'), hostId: id }),
   z.strictObject({ ...at, type: z.literal('patchDay'), os: osSchema }),
   z.strictObject({ ...at, type: z.literal('complianceAudit') }),
+  /** A bad update or ransomware corrupts the app's data at that second. */
+  z.strictObject({ ...at, type: z.literal('dataLoss'), appId: id }),
 ]);
 
 /** The same events as a teacher injects them live: they fire at the current second, so no atS. */
@@ -70,6 +81,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hostFailure'), hostId: id }),
   z.strictObject({ type: z.literal('patchDay'), os: osSchema }),
   z.strictObject({ type: z.literal('complianceAudit') }),
+  z.strictObject({ type: z.literal('dataLoss'), appId: id }),
 ]);
 
 const partial = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).partial();
@@ -95,6 +107,9 @@ export const physicsOverridesSchema = z
     microvmKernelMiB: nonNegative(4096),
     microvmMinGuestMiB: nonNegative(65_536),
     cpuOverhead: partial({ vmType1: overhead(), vmType2: overhead(), container: overhead(), microvm: overhead() }),
+    // 1 is no overcommit (a core per vCPU); past 100 vCPUs per core no scheduler keeps anything usable.
+    vcpuOvercommit: partial({ vm: positive(1, 100), microvm: positive(1, 100) }),
+    contentionPenalty: nonNegative(0.5),
     windowsLicencePerCoreHour: nonNegative(1000),
     patchCostPerKernel: nonNegative(10_000),
     imageRebuildCost: nonNegative(10_000),
@@ -103,6 +118,18 @@ export const physicsOverridesSchema = z
     auditPenalty: nonNegative(100),
     demandJitter: nonNegative(0.5),
     scoreWeights: partial({ availability: nonNegative(1000), cost: nonNegative(1000), security: nonNegative(1000) }),
+    // Live migration, snapshots, volumes and backups.
+    hypervisorRebootS: nonNegative(3600),
+    liveMigrationMiBPerS: positive(1, 100_000),
+    liveMigrationPauseS: nonNegative(10),
+    snapshotsPerVm: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(32, atMost(32)),
+    snapshotCostPerHour: nonNegative(1000),
+    vmRestoreS: nonNegative(3600),
+    volumeCostPerHour: nonNegative(1000),
+    backupCostPerHour: nonNegative(1000),
+    backupIntervalS: positive(1, 7200),
+    volumeRestoreS: nonNegative(3600),
+    dataLossPenalty: partial({ public: nonNegative(100), confidential: nonNegative(100), regulated: nonNegative(100) }),
   })
   .partial();
 
@@ -155,6 +182,17 @@ export function crossCheckScenario(input: unknown): { path: (string | number)[];
     if (typeof e.atS === 'number' && e.atS >= durationS) problems.push({ path: ['events', i, 'atS'], message: `must be before the end (durationS ${durationS})` });
     if (typeof e.appId === 'string' && Array.isArray(input.apps) && !appIds.has(e.appId)) problems.push({ path: ['events', i, 'appId'], message: `no app with id "${e.appId}"` });
     if (typeof e.hostId === 'string' && Array.isArray(input.hosts) && !hostIds.has(e.hostId)) problems.push({ path: ['events', i, 'hostId'], message: `no host with id "${e.hostId}"` });
+  });
+  const baseSizes = new Map<string, number>();
+  (Array.isArray(input.apps) ? input.apps : []).forEach((a: unknown, i: number) => {
+    if (!isRecord(a) || !isRecord(a.baseImage) || typeof a.baseImage.miB !== 'number') return;
+    const { id: baseId, miB } = a.baseImage;
+    const imageMiB = typeof a.imageMiB === 'number' ? a.imageMiB : 100;
+    if (miB > imageMiB) problems.push({ path: ['apps', i, 'baseImage', 'miB'], message: `must be at most the image's own size (imageMiB ${imageMiB})` });
+    if (typeof baseId !== 'string') return;
+    const known = baseSizes.get(baseId);
+    if (known === undefined) baseSizes.set(baseId, miB);
+    else if (known !== miB) problems.push({ path: ['apps', i, 'baseImage', 'miB'], message: `base image "${baseId}" is ${known} MiB in an earlier app` });
   });
   return problems;
 }

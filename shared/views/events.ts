@@ -6,6 +6,8 @@ const osName = (os: 'linux' | 'windows'): string => (os === 'linux' ? 'Linux' : 
 /** A scenario event as a headline and one line of detail, for banners on every screen. */
 export function describeEvent(scenario: Scenario, event: ScenarioEvent): { title: string; detail: string } {
   const app = (id: string) => scenario.apps.find((a) => a.id === id)?.name ?? id;
+  // Hosts as the board names them.
+  const host = (id: string) => scenario.hosts.find((h) => h.id === id)?.name || id;
   switch (event.type) {
     case 'trafficSpike':
       return { title: `Traffic spike: ${app(event.appId)}`, detail: `Demand ×${event.factor} for ${fmtDuration(event.durationS)}. Can you start capacity fast enough?` };
@@ -14,13 +16,15 @@ export function describeEvent(scenario: Scenario, event: ScenarioEvent): { title
     case 'kernelExploit':
       return { title: `${osName(event.os)} kernel exploit`, detail: `Untrusted code can escape to any ${osName(event.os)} kernel it shares.` };
     case 'hypervisorEscape':
-      return { title: `Hypervisor escape on ${event.hostId}`, detail: 'Untrusted code in a guest breaks out to the host and its other guests.' };
+      return { title: `Hypervisor escape on ${host(event.hostId)}`, detail: 'Untrusted code in a guest breaks out to the host and its other guests.' };
     case 'hostFailure':
-      return { title: `Host failure: ${event.hostId}`, detail: 'Everything on it is gone. Place it again elsewhere.' };
+      return { title: `Host failure: ${host(event.hostId)}`, detail: 'Everything running on it is lost; its disks survive the repair. Place it again elsewhere.' };
     case 'patchDay':
       return { title: `${osName(event.os)} patch day`, detail: `Every ${osName(event.os)} kernel must be patched and rebooted, one host at a time.` };
     case 'complianceAudit':
-      return { title: 'Compliance audit', detail: 'Regulated data must not share a kernel with untrusted code.' };
+      return { title: 'Compliance audit', detail: 'No kernel that runs untrusted code may reach regulated data: not its own, nor the host kernel under its VM.' };
+    case 'dataLoss':
+      return { title: `Data loss: ${app(event.appId)}`, detail: 'A bad update or ransomware corrupts its data. What brings it back: a snapshot, a backed-up volume, or nothing?' };
     default: {
       const never: never = event;
       return { title: String((never as { type: string }).type), detail: '' };

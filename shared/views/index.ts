@@ -7,7 +7,8 @@ import type { ClusterState, SimState } from '../engine/types.ts';
 import type { Score } from '../engine/score.ts';
 import { computeScore } from '../engine/score.ts';
 import { clusterOf } from '../engine/state.ts';
-import { capacityPerReplica, clusterLoad, findApp, hostUsage, vmBootS, vmUsage, type ClusterLoad } from '../engine/topology.ts';
+import { capacityPerReplica, clusterLoad, cpuWeightOf, findApp, hostUsage, isOomKilled, oomKills, vmBootS, vmUsage, type ClusterLoad } from '../engine/topology.ts';
+import { isSnapshotOf, lastBackupAtS, volumeOf } from '../engine/data.ts';
 import { describeEvent } from './events.ts';
 import type {
   ActiveEffectView,
@@ -16,6 +17,7 @@ import type {
   EventBanner,
   IncidentView,
   InstanceStatus,
+  InstanceView,
   LeaderRow,
   Mode,
   ProjectorView,
@@ -50,7 +52,7 @@ export function roomStatic(code: string, mode: Mode, state: SimState): RoomStati
       durationS: scenario.durationS,
       budget: state.budget,
       allow: { runtimes: [...scenario.allow.runtimes], changePlatform: scenario.allow.changePlatform },
-      hosts: scenario.hosts.map((h) => ({ id: h.id, name: h.name ?? h.id, cpu: h.cpu, memoryGiB: h.memoryGiB, platform: h.platform, kvm: h.kvm, costPerHour: h.costPerHour })),
+      hosts: scenario.hosts.map((h) => ({ id: h.id, name: h.name || h.id, cpu: h.cpu, memoryGiB: h.memoryGiB, platform: h.platform, kvm: h.kvm, costPerHour: h.costPerHour })),
       apps: scenario.apps.map((a) => ({
         id: a.id,
         name: a.name,
@@ -65,6 +67,7 @@ export function roomStatic(code: string, mode: Mode, state: SimState): RoomStati
         trust: a.trust,
         data: a.data,
         needsCustomKernel: a.needsCustomKernel,
+        stateful: a.stateful,
       })),
     },
     physics: {
@@ -73,6 +76,8 @@ export function roomStatic(code: string, mode: Mode, state: SimState): RoomStati
       containerOverheadMiB: physics.containerOverheadMiB,
       containerEngineMiB: physics.containerEngineMiB,
       vmMinFreeMiB: physics.vmMinFreeMiB,
+      backupIntervalS: physics.backupIntervalS,
+      snapshotsPerVm: physics.snapshotsPerVm,
     },
   };
 }
@@ -115,10 +120,15 @@ export function standings(state: SimState, include: (clusterId: string) => boole
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
+function volumeView(state: SimState, cluster: ClusterState, instanceId: string): InstanceView['volume'] {
+  const v = volumeOf(cluster, instanceId);
+  return v ? { backup: v.backup, lastBackupAtS: v.backup ? lastBackupAtS(state.physics, v, state.timeS) : null } : null;
+}
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
 export function clusterView(state: SimState, cluster: ClusterState, load: ClusterLoad = clusterLoad(state, cluster, state.timeS)): ClusterView {
   const t = state.timeS;
   const { scenario, physics } = state;
-  const cpuUsed = new Map<string, number>();
   const overloaded = new Set<string>();
   scenario.apps.forEach((app, i) => {
     if (state.demand[i]! > load.capacity[i]! + 1e-9) overloaded.add(app.id);
@@ -126,30 +136,54 @@ export function clusterView(state: SimState, cluster: ClusterState, load: Cluste
   const instances = cluster.instances.map((inst, i) => {
     const app = findApp(scenario, inst.appId)!;
     const perf = load.perf[i]!;
-    if (perf > 0) cpuUsed.set(inst.hostId, (cpuUsed.get(inst.hostId) ?? 0) + app.cpu * perf);
     const host = cluster.hosts.find((h) => h.id === inst.hostId);
     let status: InstanceStatus;
     if (inst.breached) status = 'breached';
-    else if ((host && host.downUntilS > t) || (inst.upAtS > t && inst.readyAtS <= t)) status = 'down';
+    else if ((host && host.downUntilS > t) || (inst.upAtS > t && inst.readyAtS <= t) || (inst.upAtS <= t && isOomKilled(app, inst))) status = 'down';
     else if (inst.pulledAtS > t) status = 'pulling';
     else if (inst.upAtS > t) status = 'booting';
     else if (perf < 0.9 || overloaded.has(inst.appId)) status = 'overloaded';
     else status = 'running';
-    return { id: inst.id, appId: inst.appId, runtime: inst.runtime, hostId: inst.hostId, vmId: inst.vmId, status, readyAtS: inst.readyAtS, upAtS: inst.upAtS, perf: Math.round(perf * 1000) / 1000, cpuLimit: inst.cpuLimit, breached: inst.breached };
+    return {
+      id: inst.id,
+      appId: inst.appId,
+      runtime: inst.runtime,
+      hostId: inst.hostId,
+      vmId: inst.vmId,
+      status,
+      readyAtS: inst.readyAtS,
+      upAtS: inst.upAtS,
+      perf: Math.round(perf * 1000) / 1000,
+      cpuLimit: inst.cpuLimit,
+      breached: inst.breached,
+      cpuWeight: cpuWeightOf(inst),
+      memoryLimitMiB: inst.memoryLimitMiB ?? null,
+      oomKills: oomKills(inst, t),
+      cpuWanted: round2(load.want[i]!),
+      cpuGot: round2(load.got[i]!),
+      stealPct: round1(100 * load.steal[i]!),
+      volume: volumeView(state, cluster, inst.id),
+    };
   });
   const powered = new Set([...cluster.vms.map((v) => v.hostId), ...cluster.instances.map((i) => i.hostId)]);
   return {
     id: cluster.id,
     name: cluster.name,
-    hosts: cluster.hosts.map((h) => {
+    migrations: cluster.counts.migrations,
+    hosts: cluster.hosts.map((h, hi) => {
       const u = hostUsage(scenario, physics, cluster, h);
+      const wanted = load.hostWant[hi]!;
+      const given = load.hostGot[hi]!;
       return {
         id: h.id,
         platform: h.platform,
         kvm: h.kvm,
         cpu: h.cpu,
         reservedCpu: u.reservedCpu,
-        cpuUsed: Math.round((cpuUsed.get(h.id) ?? 0) * 100) / 100,
+        vcpuCommitted: round2(u.committedCpu / h.cpu),
+        cpuUsed: round2(given),
+        cpuWanted: round2(wanted),
+        stealPct: round1(wanted > 0 ? (100 * (wanted - given)) / wanted : 0),
         memoryMiB: u.memoryMiB,
         usedMiB: u.usedMiB,
         down: h.downUntilS > t,
@@ -157,7 +191,7 @@ export function clusterView(state: SimState, cluster: ClusterState, load: Cluste
         powered: powered.has(h.id),
       };
     }),
-    vms: cluster.vms.map((vm) => {
+    vms: cluster.vms.map((vm, vi) => {
       const u = vmUsage(scenario, physics, cluster, vm);
       const host = cluster.hosts.find((h) => h.id === vm.hostId)!;
       // A guest that had finished its first boot and is not up now is rebooting: down, not booting.
@@ -175,6 +209,10 @@ export function clusterView(state: SimState, cluster: ClusterState, load: Cluste
         dedicatedTo: vm.dedicatedTo,
         status,
         upAtS: vm.upAtS,
+        cpuWanted: round2(load.vmWant[vi]!),
+        cpuGranted: round2(load.vmGot[vi]!),
+        stealPct: round1(load.vmWant[vi]! > 0 ? (100 * (load.vmWant[vi]! - load.vmGot[vi]!)) / load.vmWant[vi]! : 0),
+        snapshots: cluster.snapshots.filter((s) => isSnapshotOf(s, vm)).map((s) => s.atS),
       };
     }),
     instances,

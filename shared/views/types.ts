@@ -30,6 +30,8 @@ export interface RoomStatic {
       trust: 'trusted' | 'untrusted';
       data: 'public' | 'confidential' | 'regulated';
       needsCustomKernel: boolean;
+      /** It keeps data: a container of it loses that data when rebuilt, unless it is on a volume. */
+      stateful: boolean;
     }[];
   };
   /** Memory figures the board needs to draw guest OSes and what fits. */
@@ -39,6 +41,9 @@ export interface RoomStatic {
     readonly containerOverheadMiB: number;
     readonly containerEngineMiB: number;
     readonly vmMinFreeMiB: number;
+    /** How often a backed-up volume is copied, and how many snapshots a VM keeps. */
+    readonly backupIntervalS: number;
+    readonly snapshotsPerVm: number;
   };
 }
 
@@ -60,10 +65,16 @@ export interface HostView {
   readonly platform: Platform;
   readonly kvm: boolean;
   readonly cpu: number;
-  /** Cores reserved by VM and microVM vCPUs. */
+  /** vCPUs assigned to its VMs and microVMs. They share the cores (overcommit), so this may exceed `cpu`. */
   readonly reservedCpu: number;
-  /** Cores in use this second (all pools on the host). */
+  /** Share of the hypervisor's vCPU allowance taken (vcpuOvercommit per core), 0..1: past 1 it refuses more VMs. */
+  readonly vcpuCommitted: number;
+  /** Cores handed out this second (all VMs, microVMs and containers on the host); never more than `cpu`. */
   readonly cpuUsed: number;
+  /** Cores everything on it wants this second: above `cpu`, VMs lose CPU to steal and containers get their weighted share. */
+  readonly cpuWanted: number;
+  /** Share of the wanted CPU it could not hand out this second, in per cent. */
+  readonly stealPct: number;
   /** Usable memory (after what the host OS or hypervisor keeps) and how much is taken. */
   readonly memoryMiB: number;
   readonly usedMiB: number;
@@ -85,6 +96,13 @@ export interface VmView {
   readonly dedicatedTo: string | null;
   readonly status: 'booting' | 'running' | 'down';
   readonly upAtS: number;
+  /** Host cores it asks for this second (what runs inside wants, plus overhead, at most its vCPUs) and gets. */
+  readonly cpuWanted: number;
+  readonly cpuGranted: number;
+  /** Share of what it asked for that the host did not give it (steal time, as `st` in top shows it), in per cent. */
+  readonly stealPct: number;
+  /** Seconds its kept snapshots were taken, oldest first: a restore goes back to the last one. */
+  readonly snapshots: readonly number[];
 }
 
 export interface InstanceView {
@@ -100,11 +118,26 @@ export interface InstanceView {
   readonly perf: number;
   readonly cpuLimit: number | null;
   readonly breached: boolean;
+  /** cgroup cpu.weight (containers; 100 by default): its share of a busy kernel's CPU. */
+  readonly cpuWeight: number;
+  /** cgroup memory.max in MiB (containers), or null for none. */
+  readonly memoryLimitMiB: number | null;
+  /** Times the OOM killer has ended it, while its memory limit is below what its app needs. */
+  readonly oomKills: number;
+  /** Cores of work it wants this second (a storm included, capped by its CPU limit) and gets. */
+  readonly cpuWanted: number;
+  readonly cpuGot: number;
+  /** Steal time of the VM or microVM it runs in, in per cent; 0 on a host kernel. */
+  readonly stealPct: number;
+  /** Its data's volume (network storage), when it has one, and the second of its latest backup (null without backups). */
+  readonly volume: { readonly backup: boolean; readonly lastBackupAtS: number | null } | null;
 }
 
 export interface ClusterView {
   readonly id: string;
   readonly name: string;
+  /** VMs live-migrated so far (by the player or by patch days). */
+  readonly migrations: number;
   readonly hosts: readonly HostView[];
   readonly vms: readonly VmView[];
   readonly instances: readonly InstanceView[];

@@ -78,7 +78,7 @@ const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.is
 
 /** Checks a report against the contract in README.md: the keys every consumer may rely on, and their types. */
 function expectReportShape(report: Record<string, unknown>, scenario: string, seed: number) {
-  expect(Object.keys(report).sort()).toEqual(['apps', 'cost', 'durationS', 'incidents', 'instances', 'rejections', 'scenario', 'score', 'seed']);
+  expect(Object.keys(report).sort()).toEqual(['apps', 'cost', 'dataLoss', 'durationS', 'incidents', 'instances', 'migrations', 'rejections', 'scenario', 'score', 'seed', 'snapshots']);
   expect(report.scenario).toBe(scenario);
   expect(report.seed).toBe(seed);
   expect(isNumber(report.durationS)).toBe(true);
@@ -113,6 +113,14 @@ function expectReportShape(report: Record<string, unknown>, scenario: string, se
     expect(typeof inc.message).toBe('string');
   }
   expect(isNumber((report.cost as Record<string, unknown>).total)).toBe(true);
+  expect(isNumber((report.cost as Record<string, unknown>).storage)).toBe(true);
+  for (const key of ['total', 'patchDay', 'containersMoved']) expect(isNumber((report.migrations as Record<string, unknown>)[key]), `migrations.${key}`).toBe(true);
+  for (const key of ['taken', 'restored', 'lostWithHost', 'kept']) expect(isNumber((report.snapshots as Record<string, unknown>)[key]), `snapshots.${key}`).toBe(true);
+  for (const loss of report.dataLoss as Record<string, unknown>[]) {
+    expect(['dataLoss', 'hostFailure', 'vmRestore']).toContain(loss.cause);
+    expect(['backup', 'snapshot', 'none', 'redeploy']).toContain(loss.recovery);
+    for (const key of ['atS', 'lostS', 'serviceLostS']) expect(isNumber(loss[key]), `dataLoss[].${key}`).toBe(true);
+  }
 }
 
 describe.concurrent('clusterclass CLI', () => {
@@ -162,6 +170,18 @@ describe.concurrent('clusterclass CLI', () => {
     expect(run.code).toBe(0);
     for (const text of ['CLI contract test', 'Score', 'availability', 'Shop', 'foreign-kernel', 'shared-kernel', 'kernelExploit', 'isolation', 'Cost']) expect(run.stdout).toContain(text);
     expect(() => JSON.parse(run.stdout)).toThrow();
+  });
+
+  it('reports migrations, snapshots and data loss, in the JSON and the summary', async () => {
+    const [json, text] = await Promise.all([cli('sim', '--scenario', 'backups', '--plan', 'all-vm', '--json'), cli('sim', '--scenario', 'backups', '--plan', 'all-vm')]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expectReportShape(report, 'backups', 1);
+    expect(report.dataLoss).toContainEqual(expect.objectContaining({ appId: 'orders', cause: 'dataLoss', recovery: 'snapshot' }));
+    expect(report.dataLoss).toContainEqual(expect.objectContaining({ cause: 'hostFailure', recovery: 'none' }));
+    expect(report.snapshots.taken).toBeGreaterThan(0);
+    expect(report.snapshots.lostWithHost).toBeGreaterThan(0);
+    for (const words of ['Migrations', 'Snapshots', 'lost with their host', 'Data loss', 'VM snapshot', 'nothing (lost)', 'storage']) expect(text.stdout).toContain(words);
   });
 
   it('shows a built-in scenario as JSON that runs as a scenario file, with the same result', async () => {

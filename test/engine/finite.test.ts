@@ -56,6 +56,8 @@ const physicsArb = fc.record(
     microvmKernelMiB: edge(0, 4096),
     microvmMinGuestMiB: edge(0, 65_536),
     cpuOverhead: fc.record({ vmType1: edge(0, 0.9), vmType2: edge(0, 0.9), container: edge(0, 0.9), microvm: edge(0, 0.9) }, { requiredKeys: [] }),
+    vcpuOvercommit: fc.record({ vm: edge(1, 100), microvm: edge(1, 100) }, { requiredKeys: [] }),
+    contentionPenalty: edge(0, 0.5),
     windowsLicencePerCoreHour: edge(0, 1000),
     patchCostPerKernel: edge(0, 10_000),
     imageRebuildCost: edge(0, 10_000),

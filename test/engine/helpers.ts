@@ -134,7 +134,7 @@ export const inject = (event: Extract<Action, { type: 'injectEvent' }>['event'])
 
 /** What a generated event names by number: its kind, which host or app (mod the lists), its figures. */
 export interface EventSpec {
-  readonly type: 'trafficSpike' | 'noisyNeighbour' | 'kernelExploit' | 'patchDay' | 'hypervisorEscape' | 'hostFailure' | 'complianceAudit';
+  readonly type: 'trafficSpike' | 'noisyNeighbour' | 'kernelExploit' | 'patchDay' | 'hypervisorEscape' | 'hostFailure' | 'complianceAudit' | 'dataLoss';
   readonly pick: number;
   readonly os: 'linux' | 'windows';
   readonly factor: number;
@@ -153,6 +153,8 @@ export function eventOf(e: EventSpec, atS: number, hosts: readonly string[], app
     case 'hypervisorEscape':
     case 'hostFailure':
       return { atS, type: e.type, hostId: hosts[e.pick % hosts.length]! };
+    case 'dataLoss':
+      return { atS, type: e.type, appId: apps[e.pick % apps.length]! };
     default:
       return { atS, type: 'complianceAudit' };
   }

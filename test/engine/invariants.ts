@@ -24,7 +24,8 @@ export function brokenInvariants(state: SimState): string[] {
       const u = hostUsage(scenario, physics, c, host);
       // A small host can have less than its OS reserves (memoryMiB < 0): then nothing may be placed.
       if (u.usedMiB > Math.max(0, u.memoryMiB) + EPS) out.push(where(`${host.id}: memory over-committed, ${u.usedMiB} MiB of ${u.memoryMiB}`));
-      if (u.reservedCpu > u.cpu + EPS) out.push(where(`${host.id}: vCPUs over-reserved, ${u.reservedCpu} of ${u.cpu}`));
+      // vCPUs are overcommitted, but only up to the hypervisor's allowance.
+      if (u.committedCpu > u.cpu + EPS) out.push(where(`${host.id}: vCPUs past the overcommit allowance, ${u.committedCpu} cores' worth of ${u.cpu}`));
     }
     for (const vm of c.vms) {
       const host = c.hosts.find((h) => h.id === vm.hostId);
@@ -65,6 +66,19 @@ export function brokenInvariants(state: SimState): string[] {
     }
     const { tally } = c;
     if (tally.ticks < 0 || tally.served.some((x) => !(x >= 0 && x <= tally.ticks + EPS))) out.push(where('served more than the seconds elapsed'));
+    // Lost data undoes work that was served, never more.
+    if (tally.undone.some((x, i) => !(x >= 0 && x <= tally.served[i]! + EPS))) out.push(where(`undone more than was served: ${tally.undone.join(', ')}`));
+    if (!(tally.storage >= 0 && Number.isFinite(tally.storage))) out.push(where(`storage spend ${tally.storage}`));
+    for (const vm of c.vms) {
+      const kept = c.snapshots.filter((s) => s.vmId === vm.id && s.vmCreatedAtS === vm.createdAtS);
+      if (kept.length > physics.snapshotsPerVm) out.push(where(`VM ${vm.id} keeps ${kept.length} snapshots`));
+      if (kept.some((s) => s.hostId !== vm.hostId)) out.push(where(`VM ${vm.id}: a snapshot left behind on another host`));
+    }
+    if (new Set(c.volumes.map((v) => v.instanceId)).size !== c.volumes.length) out.push(where('an instance with two volumes'));
+    for (const v of c.volumes) {
+      const inst = c.instances.find((i) => i.id === v.instanceId);
+      if (inst && inst.runtime === 'vm') out.push(where(`a volume on VM instance ${inst.id}`));
+    }
     const score = computeScore(state, c);
     const numbers = [score.total, score.availability, score.cost, score.security, score.served, score.spend, score.budget, ...score.apps.map((a) => a.points), ...score.incidents.map((i) => i.points)];
     if (!numbers.every(Number.isFinite)) out.push(where(`a score number is not finite: ${JSON.stringify(score)}`));

@@ -36,11 +36,12 @@ const appArb = fc.record({
   trust: fc.constantFrom('trusted', 'untrusted'),
   data: fc.constantFrom('public', 'confidential', 'regulated'),
   needsCustomKernel: fc.boolean(),
+  stateful: fc.boolean(),
 });
 /** Events name hosts and apps by index; they are resolved once the lists are known. */
 const eventArb = fc.record({
   at: fc.double({ min: 0, max: 0.999, noNaN: true }),
-  type: fc.constantFrom('trafficSpike', 'noisyNeighbour', 'kernelExploit', 'hypervisorEscape', 'hostFailure', 'patchDay', 'complianceAudit'),
+  type: fc.constantFrom('trafficSpike', 'noisyNeighbour', 'kernelExploit', 'hypervisorEscape', 'hostFailure', 'patchDay', 'complianceAudit', 'dataLoss'),
   pick: fc.nat(),
   os,
   factor: fc.integer({ min: 1, max: 20 }),
@@ -78,7 +79,14 @@ const randomScenario: fc.Arbitrary<Scenario> = fc
     return parsed.value;
   });
 
-const anyScenario = fc.oneof({ weight: 3, arbitrary: randomScenario }, { weight: 1, arbitrary: fc.constantFrom(...SCENARIOS) });
+/** Bare-metal hypervisor hosts only, VMs allowed: where live migration and snapshots get deep. */
+const hypervisorFleet: fc.Arbitrary<Scenario> = randomScenario.map((s) => ({
+  ...s,
+  hosts: s.hosts.map((h) => ({ ...h, platform: 'hypervisor' as const, kvm: true })),
+  allow: { ...s.allow, runtimes: [...new Set<Runtime>([...s.allow.runtimes, 'vm'])] },
+}));
+
+const anyScenario = fc.oneof({ weight: 4, arbitrary: randomScenario }, { weight: 1, arbitrary: hypervisorFleet }, { weight: 1, arbitrary: fc.constantFrom(...SCENARIOS) });
 
 // ---- random commands, resolved against the state when they are applied ------------------------
 
@@ -90,6 +98,11 @@ const commandArb = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), cluster: fc.nat(), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteVm' as const), cluster: fc.nat(), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('setLimits' as const), cluster: fc.nat(), pick: fc.nat(), cpu: fc.option(fc.integer({ min: 1, max: 16 }).map((q) => q / 4)) }) },
+  // Moving VMs and keeping data: mostly aimed at VMs and stateful instances, sometimes at anything.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('migrateVm' as const), cluster: fc.nat(), pick: fc.nat(), host: fc.nat(), smart: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('snapshotVm' as const), cluster: fc.nat(), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restoreVm' as const), cluster: fc.nat(), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('attachVolume' as const), cluster: fc.nat(), pick: fc.nat(), backup: fc.boolean(), smart: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('tick' as const), n: fc.integer({ min: 1, max: 30 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('inject' as const), event: eventArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('teacher' as const), what: fc.constantFrom('pauseResume', 'resume', 'lock', 'kick', 'speed') }) },
@@ -133,6 +146,34 @@ function resolve(state: SimState, cmd: Command): Action[] {
       // Mostly containers (limits are for them), sometimes anything, to reach the refusal.
       const candidates = cmd.pick % 4 === 0 ? c.instances : c.instances.filter((i) => i.runtime === 'container');
       return [{ type: 'setLimits', clusterId, instanceId: pick(candidates, cmd.pick)?.id ?? 'nothing', cpu: cmd.cpu }];
+    }
+    case 'migrateVm': {
+      // Half the time a running VM on a bare-metal hypervisor to another one, where it could work.
+      const hypervisors = c.hosts.filter((h) => h.platform === 'hypervisor' && h.kvm).map((h) => h.id);
+      const movable = c.vms.filter((v) => v.upAtS <= state.timeS && hypervisors.includes(v.hostId));
+      // With none to move, a small VM is made and booted first (a minute of ticks), so migrations get deep.
+      const setup: Action[] = [];
+      if (cmd.smart && movable.length === 0 && hypervisors.length > 1) {
+        const id = `mv${cmd.pick % 5}`;
+        setup.push({ type: 'createVm', clusterId, id, hostId: pick(hypervisors, cmd.pick)!, guestOs: 'linux', vcpu: 1, memoryMiB: 600 });
+        for (let k = 0; k < 60; k++) setup.push({ type: 'tick' });
+        return [...setup, { type: 'migrateVm', clusterId, vmId: id, hostId: pick(hypervisors, cmd.pick + 1 + (cmd.host % (hypervisors.length - 1)))! }];
+      }
+      const vmId = pick(cmd.smart && movable.length ? movable : c.vms, cmd.pick)?.id ?? 'nothing';
+      const from = c.vms.find((v) => v.id === vmId)?.hostId;
+      const hosts = cmd.smart ? hypervisors.filter((h) => h !== from) : hostIds;
+      return [{ type: 'migrateVm', clusterId, vmId, hostId: pick(hosts, cmd.host) ?? pick(hostIds, cmd.host)! }];
+    }
+    case 'snapshotVm':
+      return [{ type: 'snapshotVm', clusterId, vmId: pick(c.vms, cmd.pick)?.id ?? pick(c.instances, cmd.pick)?.id ?? 'nothing' }];
+    case 'restoreVm': {
+      // Mostly a VM that has a snapshot to go back to.
+      const restorable = c.vms.filter((v) => c.snapshots.some((sn) => sn.vmId === v.id));
+      return [{ type: 'restoreVm', clusterId, vmId: pick(cmd.pick % 4 === 0 ? c.vms : restorable, cmd.pick)?.id ?? pick(c.instances, cmd.pick)?.id ?? 'nothing' }];
+    }
+    case 'attachVolume': {
+      const stateful = c.instances.filter((i) => i.runtime !== 'vm' && scenario.apps.some((a) => a.id === i.appId && a.stateful));
+      return [{ type: 'attachVolume', clusterId, instanceId: pick(cmd.smart ? stateful : c.instances, cmd.pick)?.id ?? 'nothing', backup: cmd.backup }];
     }
     case 'tick':
       return Array.from({ length: cmd.n }, () => ({ type: 'tick' }) as const);
@@ -224,6 +265,7 @@ describe('engine properties over random play (seeded fast-check)', () => {
     // The generator must reach both paths of every action, or the property proves little.
     expect(refusals).toBeGreaterThan(2000);
     for (const type of ['deploy', 'createVm', 'configureHost', 'remove', 'deleteVm', 'setLimits', 'injectEvent', 'tick']) expect(accepted[type] ?? 0, type).toBeGreaterThan(100);
+    for (const type of ['migrateVm', 'snapshotVm', 'restoreVm', 'attachVolume']) expect(accepted[type] ?? 0, type).toBeGreaterThan(20);
   });
 
   it('replays the same log from the same seed to a deep-equal, byte-identical state', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol/index.ts';
 import type { TeacherView } from '../../shared/views/index.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
-import { ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
+import { EngineVersionError, ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
+import { ENGINE_VERSION } from '../../shared/engine/index.ts';
 import { REGISTRY_DEFAULTS, RoomRegistry } from '../../server/rooms/registry.ts';
 import { InMemoryRoomStore, StoreError, type LogEntry } from '../../server/storage/store.ts';
 import { InlineReferenceRunner } from '../../server/references/index.ts';
@@ -233,5 +234,23 @@ describe('registry hardening: what expires, and sweeps that never reject', () =>
     await expect(registry.sweep()).resolves.toBeUndefined();
     expect(await store.getRoom(code)).toBeNull();
     registry.close();
+  });
+});
+
+describe('rooms recorded under other engine rules', () => {
+  it('stamps new rooms with the engine version and refuses, by name, to restore a room of another', async () => {
+    const clock = new FakeClock();
+    const store = new ControlledStore();
+    const registry = new RoomRegistry({ store, clock, transport: new MemoryTransport(), references });
+    const { code } = await registry.create(getScenario('tutorial')!, 'solo');
+    const meta = (await store.getRoom(code))!;
+    expect(meta.engineVersion).toBe(ENGINE_VERSION);
+    registry.close();
+    // A room kept before versions were recorded (engine 1) would replay differently now.
+    const { engineVersion: _v, ...old } = meta;
+    const deps = { clock, transport: new MemoryTransport(), store, references };
+    expect(() => Room.restore(old, [], deps)).toThrow(EngineVersionError);
+    expect(() => Room.restore(old, [], deps)).toThrow(`engine version 1, and this server runs engine version ${ENGINE_VERSION}`);
+    expect(Room.restore(meta, [], deps).simulation.timeS).toBe(0);
   });
 });

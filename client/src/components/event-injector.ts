@@ -10,7 +10,7 @@ import { base } from '../styles/shared.ts';
 type EventType = ScenarioEvent['type'];
 type LiveEvent = DistributiveOmit<ScenarioEvent, 'atS'>;
 
-const TYPES: readonly EventType[] = ['trafficSpike', 'noisyNeighbour', 'kernelExploit', 'hypervisorEscape', 'hostFailure', 'patchDay', 'complianceAudit'];
+const TYPES: readonly EventType[] = ['trafficSpike', 'noisyNeighbour', 'kernelExploit', 'hypervisorEscape', 'hostFailure', 'patchDay', 'complianceAudit', 'dataLoss'];
 
 const WHAT: Record<EventType, string> = {
   trafficSpike: "Multiplies an app's demand for a while: who can add capacity fast?",
@@ -20,6 +20,7 @@ const WHAT: Record<EventType, string> = {
   hostFailure: 'The host dies; everything on it is gone until placed again.',
   patchDay: 'Every kernel of that OS is patched and rebooted, host by host.',
   complianceAudit: 'Regulated data must not share a kernel with untrusted code.',
+  dataLoss: "A bad update or ransomware corrupts an app's data: who has a backup or a snapshot to restore?",
 };
 
 /**
@@ -78,6 +79,14 @@ export class EventInjector extends LitElement {
           ${TYPES.map((type) => html`<option value=${type} ?selected=${type === t}>${EVENT_LABEL[type]}</option>`)}
         </select>
       </div>
+      ${t === 'dataLoss'
+        ? html`<div class="field">
+            <label for="ev-app">App</label>
+            <select id="ev-app" data-testid="inject-app" .value=${appId} @change=${(e: Event) => (this._appId = (e.target as HTMLSelectElement).value)}>
+              ${room.scenario.apps.map((a) => html`<option value=${a.id} ?selected=${a.id === appId}>${a.name}</option>`)}
+            </select>
+          </div>`
+        : ''}
       ${t === 'trafficSpike' || t === 'noisyNeighbour'
         ? html`<div class="field">
               <label for="ev-app">App</label>
@@ -153,6 +162,8 @@ export class EventInjector extends LitElement {
         return { type: this._type, hostId };
       case 'complianceAudit':
         return { type: 'complianceAudit' };
+      case 'dataLoss':
+        return { type: 'dataLoss', appId };
       default: {
         const never: never = this._type;
         throw new Error(`unknown event type ${String(never)}`);

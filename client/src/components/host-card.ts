@@ -15,7 +15,7 @@ import './vm-box.ts';
 type HostSpec = RoomStatic['scenario']['hosts'][number];
 
 /**
- * One host of a cluster: its platform, KVM and health, CPU and memory bars (guest OSes
+ * One host of a cluster: its platform, hardware virtualisation and health, CPU and memory bars (guest OSes
  * shaded), its VMs as boxes and its own containers and microVMs as chips. A drop target for
  * apps dragged from the palette.
  *
@@ -169,7 +169,7 @@ export class HostCard extends LitElement {
       <h3 id=${headingId}>${name}</h3>
       <div class="badges">
         <span class="badge ${h.platform}" data-testid="host-platform">${icon(PLATFORM_ICON[h.platform] ?? 'linux')} ${PLATFORM_LABEL[h.platform]}</span>
-        <span class="badge">${h.kvm ? 'KVM available' : 'no KVM'}</span>
+        <span class="badge" data-testid="host-virt">${h.kvm ? 'hardware virtualisation (VT-x/AMD-V)' : 'no hardware virtualisation (VT-x/AMD-V)'}</span>
         <span class="badge">${h.cpu} cores · ${miB(h.memoryMiB)} usable</span>
         ${this.spec ? html`<span class="badge">${this.spec.costPerHour}/h${h.powered ? '' : ' when in use'}</span>` : ''}
         ${h.down ? html`<span class="badge downnote" data-testid="host-down">${icon('cross')} DOWN until ${clockText(h.downUntilS)}</span>` : ''}

@@ -9,8 +9,8 @@ import { base } from '../styles/shared.ts';
 
 const RUNTIME_HINT: Record<Runtime, string> = {
   container: 'Shares the kernel of its host or VM. Starts in about a second once its image is there; no guest OS to pay for.',
-  vm: 'A VM of its own: its own guest OS and kernel. Strong isolation, but it reserves memory for a whole OS and boots slowly.',
-  microvm: 'A tiny VM with its own minimal Linux kernel: strong isolation, boots in a fraction of a second. Needs KVM on the host.',
+  vm: 'A VM of its own: its own guest OS and kernel. Strong isolation, but it reserves memory for a whole OS and boots slowly. Needs hardware virtualisation (VT-x/AMD-V).',
+  microvm: 'A tiny VM with its own minimal Linux kernel: strong isolation, ready about as fast as a container. Needs a Linux or bare-metal host with hardware virtualisation (VT-x/AMD-V).',
 };
 
 /**
@@ -115,7 +115,7 @@ export class PlaceDialog extends LitElement {
     const name = new Map(room.scenario.hosts.map((h) => [h.id, h.name]));
     const hosts = (cluster?.hosts ?? []).map((h) => ({
       value: h.id,
-      label: `${name.get(h.id) ?? h.id} (${PLATFORM_LABEL[h.platform]}${h.kvm ? '' : ', no KVM'}${h.down ? ', DOWN' : ''})`,
+      label: `${name.get(h.id) ?? h.id} (${PLATFORM_LABEL[h.platform]}${h.kvm ? '' : ', no hardware virtualisation'}${h.down ? ', DOWN' : ''})`,
     }));
     const groups = [{ label: 'Hosts', options: hosts }];
     if (runtime === 'container') {

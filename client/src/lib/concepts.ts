@@ -13,7 +13,7 @@ export const CONCEPT_INFO: Record<Concept, ConceptInfo> = {
   },
   'os-compatibility': {
     label: 'OS compatibility',
-    explain: 'An app needs a kernel of its own operating system. Linux containers on a Windows host need a Linux VM in between; microVMs boot Linux only.',
+    explain: 'An app needs a kernel of its own operating system, and a container also needs a container engine on that kernel. Linux containers on a Windows host need a Linux VM with an engine in between; microVMs boot Linux only.',
   },
   'custom-kernel': {
     label: 'Custom kernel',
@@ -33,15 +33,15 @@ export const CONCEPT_INFO: Record<Concept, ConceptInfo> = {
   },
   'hypervisor-type': {
     label: 'Hypervisor type',
-    explain: 'A bare-metal (type-1) hypervisor runs VMs straight on the hardware and has no host OS for containers; a hosted (type-2) one runs on a host OS and costs more CPU and boot time.',
+    explain: 'Every VM and microVM needs hardware virtualisation (VT-x/AMD-V). A bare-metal (type-1) hypervisor, such as KVM or Hyper-V, makes the machine itself the hypervisor and has no host OS for containers; a hosted (type-2) one, such as VirtualBox or VMware Workstation, is an app on a host OS and costs more CPU and boot time.',
   },
   'boot-time': {
     label: 'Boot time',
-    explain: 'A VM boots a whole OS: about a minute for Linux, several for Windows. A container starts in about a second, a microVM in a fraction of one.',
+    explain: 'A VM boots a whole OS: about a minute for Linux, several for Windows. A container starts in about a second. A microVM boots its tiny kernel in about 125 ms and then starts the app, so it is ready about as fast as a container, not faster.',
   },
   'image-size': {
     label: 'Image size',
-    explain: 'The first time an image lands on a host it has to be downloaded, and big images take longer. Later starts there reuse the layers.',
+    explain: 'The first time an image lands on a host or in a VM it has to be downloaded, and big images take longer. Later containers there reuse its layers, and an image built on a base that is already there pulls only the rest; a new VM starts with an empty disk.',
   },
   'noisy-neighbour': {
     label: 'Noisy neighbour',
@@ -49,11 +49,16 @@ export const CONCEPT_INFO: Record<Concept, ConceptInfo> = {
   },
   isolation: {
     label: 'Isolation',
-    explain: 'Containers on one kernel are one kernel bug away from each other. A VM or microVM boundary stops a kernel exploit, so keep untrusted code away from other tenants and their data.',
+    explain: 'Containers on one kernel are one kernel bug away from each other. A VM or microVM boundary stops a kernel exploit, but on a hosted hypervisor the host kernel runs the VMs too, so keep untrusted code away from other tenants, their data and the host OS under their VMs.',
   },
   patching: {
     label: 'Patching',
     explain: 'Every kernel has to be patched and rebooted: each VM guest is one more kernel to patch, while containers are rebuilt on a new image and restarted quickly.',
+  },
+  backups: {
+    label: 'Backups',
+    explain:
+      "A container is rebuilt from its image in seconds, but what it wrote inside is gone: keep data on a volume, and back the volume up. A VM snapshot rolls a whole VM back, but it sits on the same host, so it is not a backup.",
   },
   cost: {
     label: 'Cost',

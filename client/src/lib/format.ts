@@ -51,4 +51,6 @@ export const EVENT_LABEL: Record<string, string> = {
   hostFailure: 'Host failure',
   patchDay: 'Patch day',
   complianceAudit: 'Compliance audit',
+  dataLoss: 'Data loss',
+  vmRestore: 'VM restored',
 };

@@ -70,6 +70,8 @@ export const EVENT_ICON: Record<string, IconName> = {
   complianceAudit: 'audit',
   imagePull: 'download',
   overBudget: 'money',
+  dataLoss: 'warning',
+  vmRestore: 'clock',
 };
 
 export const CONCEPT_ICON: Record<string, IconName> = {
@@ -86,4 +88,5 @@ export const CONCEPT_ICON: Record<string, IconName> = {
   isolation: 'shield',
   patching: 'patch',
   cost: 'money',
+  backups: 'layers',
 };

@@ -21,6 +21,8 @@ export interface ReplayMeta {
   readonly scenario: Scenario;
   readonly createdAtMs: number;
   readonly replayId: string;
+  /** The engine rules it was played with; absent means version 1. */
+  readonly engineVersion?: number;
 }
 
 export interface ReplayData {

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { SimState } from '../../../shared/engine/types.ts';
 import { clusterOf } from '../../../shared/engine/state.ts';
+import { incompatibility } from '../../../shared/engine/version.ts';
 import { clusterView, describeEvent, roomStatic, standings } from '../../../shared/views/index.ts';
 import type { RoomStatic } from '../../../shared/views/types.ts';
 import { ApiError } from '../lib/api.ts';
@@ -125,6 +126,9 @@ export class ReplayPage extends LitElement {
   private async _load() {
     try {
       const data = await fetchReplay(this.replayId);
+      // Another engine's rules would replay it to a different game: say so rather than show that.
+      const mismatch = incompatibility(data.meta, 'This session');
+      if (mismatch) throw new ApiError('engine-version', mismatch, 0);
       const timeline = new ReplayTimeline(data.meta, data.log, await fetchReplayStart(this.replayId, data));
       this._room = roomStatic(data.meta.code, data.meta.mode, timeline.final);
       this._clusterId = timeline.final.clusterOrder[0] ?? null;

@@ -9,7 +9,7 @@ export const hostFailure = {
   durationS: 900,
   debrief: [
     'These hosts are fixed: two Linux hosts and one bare-metal hypervisor, with no time to reinstall them. A Windows app has no Windows kernel to share here, so it can only run in a Windows VM.',
-    'A host failure takes down everything on it: its containers, its VMs and everything inside them. What matters then is where your replicas were (all on one host, or spread out?) and how fast a replacement starts.',
+    'A host failure takes down everything on it: its containers, its VMs and everything inside them. What matters then is where your replicas were (all on one host, or spread out?) and how fast a replacement starts. This one failed on power, not on disk: once repaired it still has its cached images, but a highly available cluster does not wait for the repair; it starts the lost work elsewhere.',
     'VMs can be live-migrated between healthy hosts, but after a crash they must boot again elsewhere, at VM speed. Containers are not migrated at all: an orchestrator simply starts new ones elsewhere, in seconds if the image is already there.',
     'Spread replicas across hosts and keep enough headroom to restart what was lost: then a dead host is an incident, not an outage.',
   ].join('\n\n'),

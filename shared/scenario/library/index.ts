@@ -1,5 +1,6 @@
 import type { Scenario, ScenarioInput } from '../schema.ts';
 import { parseScenario } from '../parse.ts';
+import { backups } from './backups.ts';
 import { densitySqueeze } from './density-squeeze.ts';
 import { flashSale } from './flash-sale.ts';
 import { hostFailure } from './host-failure.ts';
@@ -19,6 +20,7 @@ export const SCENARIO_INPUTS: readonly ScenarioInput[] = [
   patchDay,
   densitySqueeze,
   hostFailure,
+  backups,
   noisyNeighbour,
   microvmFunctions,
 ];

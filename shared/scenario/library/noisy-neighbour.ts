@@ -8,9 +8,9 @@ export const noisyNeighbour = {
     'A nightly analytics job shares your hosts with the checkout API. Tonight the job goes haywire and eats every CPU it can find. Which of your services can it starve?',
   durationS: 900,
   debrief: [
-    'Containers on one kernel share its CPUs. Without a limit, a runaway container takes CPU time from its neighbours: at Netflix, a co-located container pushed another\'s p99 latency from 2 ms to 25 ms. cgroups v2 `cpu.weight` won most of it back, CPU pinning all of it.',
-    'A VM\'s vCPUs are its own: a busy neighbour VM cannot take them, though it can still contend for memory bandwidth and disk. That predictability is part of what you pay a guest OS for.',
-    'So containers need limits (cgroups: cpu, memory, io, pids) to be good neighbours, and the scheduler needs room to place them apart.',
+    'Containers on one kernel share its CPUs through cgroups. Each container gets the same weight by default (cpu.weight 100), so when the CPU is full each one is sure of an equal share, however much the others want. Tonight the runaway job could only take what its neighbours left. A neighbour that needed less than its share still got all of it, but had to wait its turn, so it answered more slowly: at Netflix, a noisy neighbour pushed another container\'s slowest responses (p99) from 2 ms to 25 ms. A neighbour that needed more than its share got only its share.',
+    'The two cgroup settings do different jobs. A weight (cpu.weight) decides who gets how much when the CPU is full: raise it for what matters most. A limit (cpu.max) caps what a container may ever use, so a runaway with a limit cannot fill the CPU and nobody has to wait. Netflix found that weights won back most of the lost speed, and giving work cores of its own (pinning) all of it. A memory limit (memory.max) is a cap too, but set it below what the app needs and the kernel\'s OOM killer ends the container, again and again.',
+    'VMs have noisy neighbours as well: that is where the word comes from in clouds. A VM can never use more than its vCPUs, so a runaway VM is held to its size. But hypervisors overcommit: a host usually runs more vCPUs than it has cores, because most VMs are idle most of the time. When the VMs on one host all get busy at once, each waits for a core, and the guest sees that as steal time (the "st" figure in top). Fewer busy vCPUs per core, or a host of its own, is the cure.',
   ].join('\n\n'),
   hosts: [
     { id: 'node-1', name: 'Linux node 1', cpu: 8, memoryGiB: 32, platform: 'linux', kvm: true, costPerHour: 40 },

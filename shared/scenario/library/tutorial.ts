@@ -9,7 +9,7 @@ export const tutorial = {
   durationS: 600,
   debrief: [
     'A container is not a small VM: it is a process tree isolated by namespaces and cgroups, running on the kernel underneath it. That is why a Windows app cannot be a container on a Linux host, and why Linux containers on Windows need a Linux VM in between (Docker Desktop and WSL2 do exactly this).',
-    'A VM virtualises hardware and boots a whole guest OS: any OS, its own kernel, but it reserves its memory in full and spends a guest OS worth of it before your app gets any.',
+    'A VM virtualises hardware and boots a whole guest OS: any OS, its own kernel, but it reserves its memory in full and spends a guest OS worth of it before your app gets any. On these hosts VMs run under a hosted (type-2) hypervisor, an app on the host OS in the style of VirtualBox, which like every hypervisor needs the CPU\'s hardware virtualisation (VT-x/AMD-V).',
     'Containers start in about a second once their image is on the host, because there is no OS to boot: "seconds versus minutes, megabytes versus gigabytes".',
   ].join('\n\n'),
   hosts: [

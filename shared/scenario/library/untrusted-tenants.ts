@@ -10,6 +10,7 @@ export const untrustedTenants = {
   debrief: [
     'Containers are isolated by the kernel they share: namespaces give each its own view of processes, network and files, and cgroups limit what it may use. That is a real boundary, but it is one kernel: "container escape is possible with a single vulnerability" (gVisor). runc CVE-2019-5736 let root in a container overwrite the host\'s runc; CVE-2022-0185 was a kernel heap overflow reachable from an unprivileged user namespace.',
     'A VM gives each tenant a kernel of its own on virtualised hardware, so a kernel exploit inside one guest stops at that guest. Escaping a VM needs a hypervisor bug such as VENOM, which is far rarer.',
+    'But a guest is only as safe as the kernel under its hypervisor. On Linux hosts A and B, VMs run under a hosted (type-2) hypervisor, an app on the host OS: if untrusted containers share that host kernel, an exploit that takes it takes the VMs it runs too, and the auditors fail regulated data there for the same reason. The bare-metal hypervisor C has no host OS to fall.',
     'So the rule of thumb: containers between your own trusted services, a VM (or microVM) boundary between tenants, and never sensitive data on a kernel shared with untrusted code. The price is a guest OS per tenant: memory, boot time and money.',
   ].join('\n\n'),
   hosts: [

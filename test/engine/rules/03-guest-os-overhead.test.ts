@@ -69,15 +69,31 @@ describe('rule 3: a VM reserves its memory and pays its guest OS (guest-os-overh
     const state = running(s);
     refused(state, deploy('huge', 'vm', 'metal'), 'insufficient-memory', 'capacity');
     const r = refused(state, deploy('huge', 'container', 'lin'), 'insufficient-memory', 'capacity');
-    expect(r.message).toMatch(/another host/);
+    // No host here could ever hold it: "pick another host" would send the student nowhere.
+    expect(r.message).toMatch(/more than lin holds even when empty: no host here has that much free/);
     refused(state, createVm('big', 'metal', 'linux', 17 * 1024), 'insufficient-memory', 'capacity');
   });
 
-  it('refuses a VM whose vCPUs are already reserved by other VMs (capacity)', () => {
-    const state = ok(running(s), createVm('v1', 'metal', 'linux', 1024, 60));
-    const r = refused(state, createVm('v2', 'metal', 'linux', 1024, 8), 'insufficient-cpu', 'capacity');
+  it('refuses a VM only past the hypervisor’s vCPU overcommit, not past the cores (capacity)', () => {
+    // 64 cores: VMs may hold vcpuOvercommit.vm vCPUs per core between them.
+    const allowed = 64 * P.vcpuOvercommit.vm;
+    const big = Array.from({ length: allowed / 64 - 1 }, (_, k) => createVm(`big${k}`, 'metal', 'linux', 1024, 64));
+    const state = all(running(s), [...big, createVm('v1', 'metal', 'linux', 1024, 48)]);
+    const r = refused(state, createVm('v2', 'metal', 'linux', 1024, 17), 'insufficient-cpu', 'capacity');
     expect(r.message).toMatch(/another host/);
-    ok(state, createVm('v2', 'metal', 'linux', 1024, 4));
+    expect(r.message).toMatch(/per core/);
+    ok(state, createVm('v2', 'metal', 'linux', 1024, 16));
+  });
+
+  it('refuses a VM with more vCPUs than its host has cores (capacity)', () => {
+    refused(running(s), createVm('v', 'metal', 'linux', 1024, 65), 'insufficient-cpu', 'capacity');
+    ok(running(s), createVm('v', 'metal', 'linux', 1024, 64));
+  });
+
+  it('points at a host with room when the one chosen is full', () => {
+    const state = ok(running(s), createVm('filler', 'lin', 'windows', 16 * 1024 - P.hostReservedMiB.linux - 200, 1, false));
+    const r = refused(state, deploy('small', 'container', 'lin'), 'insufficient-memory', 'capacity');
+    expect(r.message).toMatch(/pick another host with room \(metal\)/);
   });
 
   it('fits more containers than VMs on the same host (density)', () => {
@@ -115,5 +131,42 @@ describe('rule 3: a VM reserves its memory and pays its guest OS (guest-os-overh
     expect(usage(state, 'metal').usedMiB).toBe(0);
     expect(cluster(state).instances).toHaveLength(0);
     expect(cluster(state).retired).toHaveLength(1);
+  });
+});
+
+describe('rule 3: the guest-OS hint recommends a container only where one would work (guest-os-overhead)', () => {
+  const s = scenario({
+    hosts: [linuxHost('lin', { cpu: 64, memoryGiB: 16, name: 'Linux box' }), bareMetal('metal', { cpu: 64, memoryGiB: 16 })],
+    apps: [
+      { id: 'erp', name: 'ERP', os: 'windows', cpu: 1, memoryMiB: 256, imageMiB: 100 },
+      linuxApp('driver', { memoryMiB: 256, needsCustomKernel: true }),
+      linuxApp('small', { memoryMiB: 256 }),
+    ],
+  });
+  const free = 16 * 1024 - P.hostReservedMiB.linux;
+  /** A Linux host with room for a 256 MiB container but not for a VM of it. */
+  const tight = () => ok(running(s), createVm('filler', 'lin', 'windows', free - (256 + P.containerOverheadMiB) - 10, 1, false));
+
+  it('never suggests a container for a Windows app refused as a VM on a Linux host', () => {
+    const r = refused(tight(), deploy('erp', 'vm', 'lin'), 'insufficient-memory', 'capacity');
+    expect(r.message).not.toMatch(/container/i);
+    expect(r.message).toMatch(/^Linux box has/);
+  });
+
+  it('never suggests a container for an app that needs its own kernel', () => {
+    const r = refused(tight(), deploy('driver', 'vm', 'lin'), 'insufficient-memory', 'capacity');
+    expect(r.message).not.toMatch(/container/i);
+  });
+
+  it('still names the guest OS when a container would fit there', () => {
+    const r = refused(tight(), deploy('small', 'vm', 'lin'), 'insufficient-memory', 'guest-os-overhead');
+    expect(r.message).toMatch(/As a container here/);
+  });
+
+  it('blames density only on guest OSes whose apps could be containers on that kernel', () => {
+    // The Windows filler VM's guest OS could not be saved by containers on a Linux kernel.
+    const full = ok(running(s), createVm('filler', 'lin', 'windows', free - 200, 1, false));
+    const r = refused(full, deploy('small', 'container', 'lin'), 'insufficient-memory', 'capacity');
+    expect(r.message).not.toMatch(/guest OSes/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimState } from '../../../shared/engine/index.ts';
 import { DEFAULT_PHYSICS, clusterLoad, hostUsage } from '../../../shared/engine/index.ts';
-import { C, all, bareMetal, cluster, configureHost, createVm, deploy, instance, linuxApp, linuxHost, ok, refused, running, scenario, vm, windowsHost } from '../helpers.ts';
+import { C, all, bareMetal, cluster, configureHost, createVm, deploy, instance, linuxApp, linuxHost, ok, refused, running, scenario, vm, windowsApp, windowsHost } from '../helpers.ts';
 
 const P = DEFAULT_PHYSICS;
 
@@ -63,10 +63,12 @@ describe('rule 4: type-2 VMs cost more CPU and boot slower than type-1 VMs (hype
     ok(state, deploy('app', 'vm', 'metal'));
   });
 
-  it('refuses a microVM on a host without KVM, and runs it on one with KVM', () => {
+  it('refuses a microVM on a host without hardware virtualisation, and runs it on one with it', () => {
     const state = running(s);
     const r = refused(state, deploy('app', 'microvm', 'nokvm'), 'no-kvm', 'hypervisor-type');
-    expect(r.message).toMatch(/host with KVM/);
+    expect(r.message).toMatch(/hardware virtualisation \(VT-x\/AMD-V\)/);
+    // Only where Firecracker runs: not the Windows host, not the refused one.
+    expect(r.message).toMatch(/: hosted or metal\.$/);
     ok(state, deploy('app', 'microvm', 'metal'));
   });
 
@@ -82,5 +84,48 @@ describe('rule 4: type-2 VMs cost more CPU and boot slower than type-1 VMs (hype
   it('refuses any platform change when the scenario fixes platforms', () => {
     const fixed = scenario({ hosts: [linuxHost('h')], apps: [linuxApp('a')], allow: { runtimes: ['container', 'vm'], changePlatform: false } });
     refused(running(fixed), configureHost('h', 'hypervisor'), 'platform-change-not-allowed', null);
+  });
+});
+
+describe('rule 4: every VM and microVM needs hardware virtualisation, VT-x/AMD-V (hypervisor-type)', () => {
+  const s = scenario({
+    hosts: [windowsHost('oldwin', { kvm: false, name: 'Old Windows box' }), linuxHost('oldlin', { kvm: false, name: 'Old Linux box' }), bareMetal('metal', { name: 'Rack server' })],
+    apps: [windowsApp('erp'), linuxApp('web')],
+  });
+
+  it('refuses a Windows VM on a host without hardware virtualisation (hypervisor-type), and runs it on one with it', () => {
+    const state = running(s);
+    const r = refused(state, deploy('erp', 'vm', 'oldwin'), 'no-kvm', 'hypervisor-type');
+    expect(r.message).toMatch(/^Old Windows box has no hardware virtualisation \(VT-x\/AMD-V\)/);
+    expect(r.message).toMatch(/Rack server/);
+    // A Windows app can be a container on the Windows host's own kernel, with no hypervisor.
+    expect(r.message).toMatch(/App erp as a container here/);
+    refused(state, createVm('w', 'oldwin', 'windows', 4096), 'no-kvm', 'hypervisor-type');
+    ok(state, deploy('erp', 'vm', 'metal'));
+    ok(state, createVm('w', 'metal', 'windows', 4096));
+  });
+
+  it('refuses a Linux VM with a container engine (the WSL2 way) on a Windows host without it', () => {
+    refused(running(s), createVm('wsl', 'oldwin', 'linux', 2048), 'no-kvm', 'hypervisor-type');
+  });
+
+  it('never suggests a container on a kernel the app cannot use when refusing its VM', () => {
+    const r = refused(running(s), deploy('erp', 'vm', 'oldlin'), 'no-kvm', 'hypervisor-type');
+    expect(r.message).not.toMatch(/container/);
+    expect(r.message).toMatch(/Rack server/);
+  });
+
+  it('refuses to make a host without it a bare-metal hypervisor: it could run no VM', () => {
+    const r = refused(running(s), configureHost('oldlin', 'hypervisor'), 'no-kvm', 'hypervisor-type');
+    expect(r.message).toMatch(/containers/);
+  });
+
+  it('says so when no host that is up has it', () => {
+    const bare = scenario({ hosts: [linuxHost('a', { kvm: false }), linuxHost('b', { kvm: false })], apps: [linuxApp('web')] });
+    const r = refused(running(bare), deploy('web', 'vm', 'a'), 'no-kvm', 'hypervisor-type');
+    expect(r.message).not.toMatch(/a host that has it/);
+    expect(r.message).toMatch(/as a container here/);
+    const micro = refused(running(bare), deploy('web', 'microvm', 'a'), 'no-kvm', 'hypervisor-type');
+    expect(micro.message).toMatch(/No host here can run microVMs/);
   });
 });

@@ -77,6 +77,15 @@ describe('rule 7: a kernel exploit crosses a shared kernel, not a VM or microVM 
     expect(breached(state, 'vmOnHost')).toBe(true);
     expect(breached(state, 'microOnHost')).toBe(true);
     expect(breached(state, 'vmElsewhere')).toBe(false);
+    const incident = cluster(state).incidents.find((i) => i.type === 'kernelExploit')!;
+    // Not "a VM gives each tenant its own kernel": these VMs had their own kernels and still fell.
+    expect(incident.message).toMatch(/on a hosted hypervisor the host kernel runs the VMs too/);
+    expect(incident.message).not.toMatch(/gives each tenant its own kernel/);
+  });
+
+  it('leaves the attacker’s own VMs on that host to it: an app is not its own victim', () => {
+    const state = exploit(all(running(s), [deploy('sandbox', 'container', 'h1', 'bad'), deploy('sandbox', 'vm', 'h1', 'badVm')]));
+    expect(breached(state, 'badVm')).toBe(false);
   });
 
   it('does nothing to kernels of the other OS', () => {
@@ -152,9 +161,33 @@ describe('rule 7: a compliance audit checks that regulated data keeps away from 
     expect(incident).toMatchObject({ concept: 'isolation', appIds: ['ledger'], securityPenalty: P.auditPenalty });
   });
 
-  it('passes regulated data on a kernel of its own', () => {
-    const state = audit(all(running(s), [deploy('sandbox', 'container', 'h1'), deploy('ledger', 'microvm', 'h1')]));
+  it('passes regulated data on a kernel of its own that no untrusted kernel can reach', () => {
+    const state = audit(all(running(s), [deploy('sandbox', 'container', 'h1'), deploy('ledger', 'microvm', 'h2'), deploy('ledger', 'vm', 'metal')]));
     const incident = cluster(state).incidents.find((i) => i.type === 'complianceAudit')!;
     expect(incident).toMatchObject({ securityPenalty: 0, appIds: [] });
+  });
+
+  it('fails a regulated app in a VM on a hosted hypervisor whose host kernel runs untrusted containers, and passes it on a bare-metal hypervisor', () => {
+    const hosted = audit(all(running(s), [deploy('sandbox', 'container', 'h1'), deploy('ledger', 'vm', 'h1', 'guest')]));
+    const failed = cluster(hosted).incidents.find((i) => i.type === 'complianceAudit')!;
+    expect(failed).toMatchObject({ concept: 'isolation', appIds: ['ledger'], instanceIds: ['guest'], securityPenalty: P.auditPenalty });
+    expect(failed.message).toMatch(/on a hosted hypervisor the host kernel runs the VMs too/);
+    // Untrusted code in VMs of its own on the same bare-metal host: no host kernel reaches the ledger.
+    const metal = audit(all(running(s), [deploy('sandbox', 'vm', 'metal'), deploy('other', 'vm', 'metal'), deploy('ledger', 'vm', 'metal')]));
+    expect(cluster(metal).incidents.find((i) => i.type === 'complianceAudit')).toMatchObject({ securityPenalty: 0, appIds: [] });
+  });
+
+  it('fails exactly what a kernel exploit breaches: audit and exploit agree', () => {
+    const layouts = [
+      [deploy('sandbox', 'container', 'h1'), deploy('ledger', 'vm', 'h1'), deploy('ledger', 'microvm', 'h1'), deploy('ledger', 'container', 'h2')],
+      [createVm('shared', 'metal', 'linux', 4096), deploy('sandbox', 'container', 'shared'), deploy('ledger', 'container', 'shared'), deploy('ledger', 'vm', 'metal')],
+      [deploy('sandbox', 'vm', 'h1'), deploy('ledger', 'container', 'h1'), deploy('ledger', 'microvm', 'h1')],
+    ];
+    for (const actions of layouts) {
+      const placed = all(running(s), actions);
+      const failed = cluster(audit(placed)).incidents.find((i) => i.type === 'complianceAudit')!.instanceIds;
+      const hit = cluster(exploit(placed)).instances.filter((i) => i.breached && i.appId === 'ledger').map((i) => i.id);
+      expect([...failed].sort()).toEqual(hit.sort());
+    }
   });
 });

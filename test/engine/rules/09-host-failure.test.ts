@@ -42,7 +42,8 @@ describe('rule 9: a host failure takes down everything on it; what is placed aga
     const incident = cluster(state).incidents.find((i) => i.type === 'hostFailure')!;
     expect(incident.concept).toBe('boot-time');
     expect([...incident.appIds].sort()).toEqual(['db', 'web']);
-    expect(incident.message).toMatch(/Place them again/);
+    expect(incident.message).toMatch(/Place them again on other hosts, as an HA cluster would/);
+    expect(incident.message).toMatch(/disks come back with it .*image cache included/);
   });
 
   it('keeps the failed host out of service for its repair time, refusing placements there', () => {
@@ -61,11 +62,21 @@ describe('rule 9: a host failure takes down everything on it; what is placed aga
     // h10 already holds the web image; the VM and the microVM on metal pull it.
     expect(instance(state, 'c2').readyAtS).toBeCloseTo(now + P.containerStartS.linux, 9);
     expect(instance(state, 'v2').readyAtS).toBeCloseTo(now + P.vmBootS.linux + IMAGE / P.imagePullMiBPerS + P.containerStartS.linux, 9);
-    expect(instance(state, 'm2').readyAtS).toBeCloseTo(now + IMAGE / P.imagePullMiBPerS + P.microvmBootS, 9);
+    expect(instance(state, 'm2').readyAtS).toBeCloseTo(now + IMAGE / P.imagePullMiBPerS + P.microvmBootS + P.containerStartS.linux, 9);
   });
 
-  it('loses the failed host’s image cache, so after repair the first container pulls again', () => {
+  it('keeps a failed host’s images through its repair: it failed on power, and its disks survive', () => {
     const state = ok(ticks(fail(placed(), 'h1'), P.hostRepairS), deploy('web', 'container', 'h1', 'back'));
+    const now = T + 1 + P.hostRepairS;
+    expect(instance(state, 'back').readyAtS).toBeCloseTo(now + P.containerStartS.linux, 9);
+    expect(cluster(state).incidents.some((i) => i.type === 'imagePull' && i.instanceIds.includes('back'))).toBe(false);
+  });
+
+  it('loses the images inside its VMs, which went with the VMs, and a pull the failure cut off', () => {
+    // db was only ever pulled inside its own VM on h1; a second app started pulling just before the failure.
+    let state = ok(placed(), deploy('db', 'container', 'h1', 'late'));
+    state = ticks(ok(state, inject({ type: 'hostFailure', hostId: 'h1' })), 1);
+    state = ok(ticks(state, P.hostRepairS), deploy('db', 'container', 'h1', 'back'));
     const now = T + 1 + P.hostRepairS;
     expect(instance(state, 'back').readyAtS).toBeCloseTo(now + IMAGE / P.imagePullMiBPerS + P.containerStartS.linux, 9);
   });
