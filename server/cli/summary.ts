@@ -1,4 +1,5 @@
 import type { PlanAction, PlayerAction, Report } from '../../shared/engine/index.ts';
+import { describeLimits } from '../../shared/engine/limits.ts';
 import type { Scenario } from '../../shared/scenario/schema.ts';
 import { fixed, percent, seconds, table, wrap } from './text.ts';
 
@@ -40,6 +41,12 @@ export function formatSummary({ report, scenario, source, maxScore }: SummaryInp
   const { cost } = report;
   out.push(`Cost  ${fixed(cost.total, 2)} against a budget of ${fixed(cost.budget, 2)} (hosts ${fixed(cost.hosts, 2)}, licences ${fixed(cost.licences, 2)}, patching ${fixed(cost.patching, 2)}, storage ${fixed(cost.storage, 2)})`, '');
 
+  const { steal } = report;
+  out.push(
+    steal.askedCoreS > 0
+      ? `CPU steal  ${fixed(steal.pct)} % of the CPU your VMs and microVMs asked for was not there (${fixed(steal.stolenCoreS)} of ${fixed(steal.askedCoreS)} core-seconds): their hosts were overcommitted and busy`
+      : 'CPU steal  none (no VMs or microVMs)',
+  );
   const { migrations: moves, snapshots } = report;
   out.push(`Migrations  ${moves.total} VM${moves.total === 1 ? '' : 's'} live-migrated (${moves.patchDay} by patch days), ${moves.containersMoved} container${moves.containersMoved === 1 ? '' : 's'} recreated elsewhere`);
   out.push(`Snapshots  ${snapshots.taken} taken, ${snapshots.restored} restored, ${snapshots.lostWithHost} lost with their host, ${snapshots.kept} kept at the end`, '');
@@ -110,7 +117,7 @@ export function describeAction(action: PlanAction | PlayerAction): string {
     case 'remove':
       return `remove ${action.instanceId}`;
     case 'setLimits':
-      return `setLimits ${action.instanceId}: cpu ${action.cpu ?? 'unlimited'}`;
+      return `setLimits ${action.instanceId}: ${describeLimits(action)}`;
     case 'ready':
       return `ready${action.ready === false ? ' (withdrawn)' : ''}`;
     case 'migrateVm':
@@ -127,3 +134,4 @@ export function describeAction(action: PlanAction | PlayerAction): string {
     }
   }
 }
+

@@ -1,6 +1,7 @@
 import type { Concept } from '../../shared/engine/concepts.ts';
 import type { PlayerAction, SimState } from '../../shared/engine/types.ts';
 import type { RosterState } from '../rooms/roster.ts';
+import { describeLimits } from '../../shared/engine/limits.ts';
 import { clusterOf, createSimulation, reduce } from '../../shared/engine/index.ts';
 import { standings } from '../../shared/views/index.ts';
 import type { RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
@@ -157,7 +158,7 @@ function describeAction(a: PlayerAction): string {
     case 'remove':
       return a.instanceId;
     case 'setLimits':
-      return `${a.instanceId} cpu ${a.cpu ?? 'unlimited'}`;
+      return `${a.instanceId} ${describeLimits(a)}`;
     case 'ready':
       return a.ready === false ? 'not ready' : 'ready';
     case 'migrateVm':

@@ -16,3 +16,12 @@ export const LIMITS = {
   minCpuLimit: 0.05,
   maxCpuLimit: 256,
 } as const;
+
+/** What a setLimits changes: only the limits it names (an omitted one stays as it was). */
+export function describeLimits(action: { cpu?: number | null; weight?: number; memoryMiB?: number | null }): string {
+  const parts: string[] = [];
+  if (action.cpu !== undefined) parts.push(`cpu.max ${action.cpu === null ? 'unlimited' : `${action.cpu} cores`}`);
+  if (action.weight !== undefined) parts.push(`cpu.weight ${action.weight}`);
+  if (action.memoryMiB !== undefined) parts.push(`memory.max ${action.memoryMiB === null ? 'unlimited' : `${action.memoryMiB} MiB`}`);
+  return parts.join(', ') || 'no change';
+}

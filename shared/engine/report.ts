@@ -44,10 +44,18 @@ export function buildReport(state: SimState, clusterId: string, rejections: read
       patching: round(cluster.tally.spend.patching, 2),
       storage: round(storageSpend(state, cluster), 2),
     },
+    steal: stealOf(cluster.tally.steal),
     migrations: { total: cluster.counts.migrations, patchDay: cluster.counts.patchDayMigrations, containersMoved: cluster.counts.containersMoved },
     snapshots: { taken: cluster.counts.snapshotsTaken, restored: cluster.counts.snapshotsRestored, lostWithHost: cluster.counts.snapshotsLost, kept: cluster.snapshots.length },
     dataLoss: cluster.dataLosses.map((l) => ({ atS: l.atS, appId: l.appId, cause: l.cause, recovery: l.recovery, lostS: round(l.lostS, 1), serviceLostS: round(l.undone, 1) })),
   };
+}
+
+/** CPU steal over the run: what VMs and microVMs asked their hosts for, what they did not get, and the share. */
+function stealOf(steal: { askedCoreS: number; stolenCoreS: number } | undefined) {
+  const askedCoreS = steal?.askedCoreS ?? 0;
+  const stolenCoreS = steal?.stolenCoreS ?? 0;
+  return { askedCoreS: round(askedCoreS, 1), stolenCoreS: round(stolenCoreS, 1), pct: askedCoreS > 0 ? round((100 * stolenCoreS) / askedCoreS, 1) : 0 };
 }
 
 export type Report = ReturnType<typeof buildReport>;

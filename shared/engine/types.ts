@@ -97,6 +97,12 @@ export interface ScoreTally {
   readonly undone: readonly number[];
   /** Storage spend booked for snapshots and volumes that are gone; kept ones are billed up to now by score.ts. */
   readonly storage: number;
+  /**
+   * CPU steal over the run, in core-seconds: what this cluster's VMs and microVMs asked their hosts
+   * for, and how much of it the hosts could not give (overcommitted hosts under load). Absent in
+   * states from before it was counted.
+   */
+  readonly steal?: { readonly askedCoreS: number; readonly stolenCoreS: number };
 }
 
 /** A point-in-time image of a whole VM (OS, binaries, data), kept on its host's storage with the VM's disk. */

@@ -78,7 +78,7 @@ const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.is
 
 /** Checks a report against the contract in README.md: the keys every consumer may rely on, and their types. */
 function expectReportShape(report: Record<string, unknown>, scenario: string, seed: number) {
-  expect(Object.keys(report).sort()).toEqual(['apps', 'cost', 'dataLoss', 'durationS', 'incidents', 'instances', 'migrations', 'rejections', 'scenario', 'score', 'seed', 'snapshots']);
+  expect(Object.keys(report).sort()).toEqual(['apps', 'cost', 'dataLoss', 'durationS', 'incidents', 'instances', 'migrations', 'rejections', 'scenario', 'score', 'seed', 'snapshots', 'steal']);
   expect(report.scenario).toBe(scenario);
   expect(report.seed).toBe(seed);
   expect(isNumber(report.durationS)).toBe(true);
@@ -116,6 +116,7 @@ function expectReportShape(report: Record<string, unknown>, scenario: string, se
   expect(isNumber((report.cost as Record<string, unknown>).storage)).toBe(true);
   for (const key of ['total', 'patchDay', 'containersMoved']) expect(isNumber((report.migrations as Record<string, unknown>)[key]), `migrations.${key}`).toBe(true);
   for (const key of ['taken', 'restored', 'lostWithHost', 'kept']) expect(isNumber((report.snapshots as Record<string, unknown>)[key]), `snapshots.${key}`).toBe(true);
+  for (const key of ['askedCoreS', 'stolenCoreS', 'pct']) expect(isNumber((report.steal as Record<string, unknown>)[key]), `steal.${key}`).toBe(true);
   for (const loss of report.dataLoss as Record<string, unknown>[]) {
     expect(['dataLoss', 'hostFailure', 'vmRestore']).toContain(loss.cause);
     expect(['backup', 'snapshot', 'none', 'redeploy']).toContain(loss.recovery);
@@ -182,6 +183,28 @@ describe.concurrent('clusterclass CLI', () => {
     expect(report.snapshots.taken).toBeGreaterThan(0);
     expect(report.snapshots.lostWithHost).toBeGreaterThan(0);
     for (const words of ['Migrations', 'Snapshots', 'lost with their host', 'Data loss', 'VM snapshot', 'nothing (lost)', 'storage']) expect(text.stdout).toContain(words);
+  });
+
+  it('reports CPU steal when VMs overcommit a busy host, in the JSON and the summary', async () => {
+    // Three 2-vCPU VMs, each wanting both cores, on a 2-core host: allowed (overcommit), and two thirds stolen.
+    const busy = {
+      schemaVersion: 1,
+      id: 'steal',
+      title: 'Steal',
+      summary: 'Three busy VMs on two cores.',
+      debrief: 'a\n\nb\n\nc',
+      durationS: 60,
+      hosts: [{ id: 'h', cpu: 2, memoryGiB: 64, platform: 'hypervisor' }],
+      apps: [{ id: 'crunch', name: 'Cruncher', cpu: 2, memoryMiB: 512, replicas: 3, demand: 300 }],
+    };
+    await writeFile(file('steal.json'), JSON.stringify(busy));
+    const [json, text] = await Promise.all([cli('sim', '--scenario', file('steal.json'), '--plan', 'all-vm', '--json'), cli('sim', '--scenario', file('steal.json'), '--plan', 'all-vm')]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.instances.filter((i: { runtime: string }) => i.runtime === 'vm')).toHaveLength(3);
+    expect(report.steal.pct).toBeGreaterThan(50);
+    expect(report.steal.stolenCoreS).toBeLessThan(report.steal.askedCoreS);
+    expect(text.stdout).toMatch(/CPU steal +\d+(\.\d)? % of the CPU your VMs and microVMs asked for was not there/);
   });
 
   it('shows a built-in scenario as JSON that runs as a scenario file, with the same result', async () => {
