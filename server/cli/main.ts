@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { buildReport, runScenario } from '../../shared/engine/index.ts';
 import { POLICIES } from '../../shared/engine/index.ts';
 import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
+import { expertPlan } from '../../shared/scenario/library/plans/index.ts';
 import { readVersion } from '../version.ts';
 import { CliError } from './errors.ts';
 import { loadPlan, loadScenario } from './load.ts';
@@ -27,10 +28,11 @@ Usage:
       List the built-in scenarios (--json: [{id, title, summary}]).
   clusterclass show <id>
       Print a built-in scenario as JSON: a template for writing your own.
-  clusterclass sim --scenario <id|file> --plan <file|${POLICIES.join('|')}> [--seed <n>] [--json]
+  clusterclass sim --scenario <id|file> --plan <file|${POLICIES.join('|')}|expert> [--seed <n>] [--json]
       Run one cluster through a whole scenario and report how it did.
         --scenario  a built-in scenario id, else a path to a scenario JSON file
-        --plan      a reference policy, else a path to a plan JSON file {"actions": [...]}
+        --plan      a reference policy, "expert" (a built-in scenario's expert plan, which follows
+                    its debrief), else a path to a plan JSON file {"actions": [...]}
         --seed      a whole number from 0 to ${MAX_SEED} (default 1); same seed, same result
         --json      print only the JSON report on stdout
   clusterclass help | --help | --version
@@ -122,10 +124,10 @@ function simulate(args: string[], io: Io): number {
   });
   if (values.help) return COMMANDS.help!([], io);
   if (values.scenario === undefined) throw new CliError('usage', 'sim: --scenario <id|file> is required');
-  if (values.plan === undefined) throw new CliError('usage', `sim: --plan <file|${POLICIES.join('|')}> is required`);
+  if (values.plan === undefined) throw new CliError('usage', `sim: --plan <file|${POLICIES.join('|')}|expert> is required`);
   const seed = parseSeed(values.seed ?? '1');
   const scenario = loadScenario(values.scenario);
-  const source = loadPlan(values.plan);
+  const source = values.plan === EXPERT ? expertSource(values.scenario) : loadPlan(values.plan);
 
   const result = runScenario(scenario, seed, source);
   const report = buildReport(result.state, result.clusterId, result.rejections);
@@ -138,11 +140,24 @@ function simulate(args: string[], io: Io): number {
     formatSummary({
       report,
       scenario,
-      source: 'policy' in source ? `${source.policy} (reference policy)` : `plan file ${source.file} (${source.plan.length} action${source.plan.length === 1 ? '' : 's'})`,
+      source:
+        'policy' in source
+          ? `${source.policy} (reference policy)`
+          : `${values.plan === EXPERT ? source.file : `plan file ${source.file}`} (${source.plan.length} action${source.plan.length === 1 ? '' : 's'})`,
       maxScore: weights.availability + weights.cost + weights.security,
     }),
   );
   return 0;
+}
+
+/** `--plan expert`: the plan that follows a built-in scenario's debrief. */
+const EXPERT = 'expert';
+
+function expertSource(ref: string): { plan: NonNullable<ReturnType<typeof expertPlan>>; file: string } {
+  // A scenario file may reuse a built-in id with other hosts and apps: only the built-in has this plan.
+  const plan = getScenario(ref) ? expertPlan(ref) : undefined;
+  if (!plan) throw new CliError('usage', `sim: --plan expert needs a built-in scenario, each of which ships one (built-ins: ${SCENARIOS.map((s) => s.id).join(', ')})`);
+  return { plan, file: `expert plan for ${ref}` };
 }
 
 function parseSeed(text: string): number {

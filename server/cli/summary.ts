@@ -72,7 +72,7 @@ export function formatSummary({ report, scenario, source, maxScore }: SummaryInp
       ...table(
         [
           ['id', 'app', 'runtime', 'host', 'vm', 'ready at', 'removed at'],
-          ...report.instances.map((i) => [i.id, i.appId, i.runtime, i.hostId, i.vmId ?? '-', i.readyAtS === null ? 'never' : seconds(i.readyAtS), i.removedAtS === null ? '-' : seconds(i.removedAtS)]),
+          ...report.instances.map((i) => [i.id, i.appId, 'isolation' in i ? `${i.runtime} (Hyper-V)` : i.runtime, i.hostId, i.vmId ?? '-', i.readyAtS === null ? 'never' : seconds(i.readyAtS), i.removedAtS === null ? '-' : seconds(i.removedAtS)]),
         ],
         [5, 6],
       ),

@@ -1,5 +1,6 @@
-import type { App, ClusterState, HostState, Runtime, SimState } from './types.ts';
+import type { App, ClusterState, HostState, Runtime, SimState, VmState } from './types.ts';
 import { hostName, listOf } from './names.ts';
+import { hostBuild, vmBuild, windowsIsolation } from './windows.ts';
 
 /**
  * Where an app could go instead, so that a refusal recommends only what would work in this
@@ -15,16 +16,26 @@ export const vmHosts = (state: SimState, cluster: ClusterState): HostState[] => 
 export const microvmHosts = (state: SimState, cluster: ClusterState): HostState[] =>
   allows(state, 'microvm') ? cluster.hosts.filter((h) => h.kvm && h.platform !== 'windows' && up(state, h)) : [];
 
-/** Whether the app could be a container straight on this host's kernel. */
+/**
+ * Whether the app could be a container straight on this host's kernel: its OS, and for a Windows
+ * app an image its build can run (process isolation on the same build, or Hyper-V isolation).
+ */
 export const containerFitsKernel = (state: SimState, app: App, host: HostState): boolean =>
-  allows(state, 'container') && !app.needsCustomKernel && host.platform === app.os;
+  allows(state, 'container') &&
+  !app.needsCustomKernel &&
+  host.platform === app.os &&
+  (app.os !== 'windows' || 'isolation' in windowsIsolation(app, hostBuild(state, host.id), true, host.kvm));
+
+/** Whether a VM's engine could run the app as a container (a Windows image must be of the VM's build). */
+const vmFitsKernel = (state: SimState, app: App, vm: VmState): boolean =>
+  vm.containerEngine && vm.guestOs === app.os && (app.os !== 'windows' || 'isolation' in windowsIsolation(app, vmBuild(state, vm), false, true));
 
 /** Hosts and VMs (by board name) whose kernel and engine could run the app as a container. */
 export function containerHomes(state: SimState, cluster: ClusterState, app: App): string[] {
   if (!allows(state, 'container') || app.needsCustomKernel) return [];
   const homes = cluster.hosts.filter((h) => up(state, h) && containerFitsKernel(state, app, h)).map((h) => hostName(state.scenario, h.id));
   for (const vm of cluster.vms) {
-    if (vm.containerEngine && vm.guestOs === app.os && cluster.hosts.some((h) => h.id === vm.hostId && up(state, h))) homes.push(`VM ${vm.id}`);
+    if (vmFitsKernel(state, app, vm) && cluster.hosts.some((h) => h.id === vm.hostId && up(state, h))) homes.push(`VM ${vm.id}`);
   }
   return homes;
 }

@@ -2,7 +2,7 @@ import type { App, ClusterState, Created, DataLoss, DataRecovery, InstanceState,
 import type { Physics } from './physics.ts';
 import { draft, withIncident, type Draft } from './incidents.ts';
 import { fmtS, reject } from './rejection.ts';
-import { findApp, findHost, findInstance, findVm, microvmStartS } from './topology.ts';
+import { findApp, findHost, findInstance, findVm, instanceStartS } from './topology.ts';
 import { appName, appNames, hostName, listOf, vmName } from './names.ts';
 
 /**
@@ -216,7 +216,7 @@ const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** How long an app takes to start again in its instance (a VM's app restarts inside its guest). */
 function restartS(physics: Physics, app: App, inst: InstanceState): number {
-  return inst.runtime === 'microvm' ? microvmStartS(physics) : physics.containerStartS[app.os];
+  return instanceStartS(physics, app, inst);
 }
 
 

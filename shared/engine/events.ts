@@ -2,9 +2,9 @@ import type { ClusterState, InstanceState, Os, ScenarioEvent, SimState } from '.
 import { draft, withIncident, type Draft } from './incidents.ts';
 import { fmtS } from './rejection.ts';
 import { retire } from './placement.ts';
-import { clusterLoad, findApp, findHost, isEmptyHost, kernelOf, microvmStartS, noisyFactors, vmBootS } from './topology.ts';
+import { clusterLoad, findApp, findHost, instanceStartS, isEmptyHost, kernelOf, noisyFactors, vmBootS } from './topology.ts';
 import { ownKernelRuntimes } from './advice.ts';
-import { exposedThrough, untrustedByKernel } from './exposure.ts';
+import { exposedThrough, otherTenantThrough, tenantsByKernel, untrustedByKernel } from './exposure.ts';
 import { appNames, hostName, listOf } from './names.ts';
 import { dataLoss, hostStorageLost, settleStorage } from './data.ts';
 import { describeMigrations, drainHost, type Drain } from './migration.ts';
@@ -93,7 +93,7 @@ function kernelExploit(state: SimState, cluster: ClusterState, os: Os) {
     if (contained === 0) return { cluster, incident: null };
     return {
       cluster,
-      incident: draft('kernelExploit', 'isolation', t, [], `A ${osName} kernel exploit ran inside your untrusted workloads, but each had a kernel of its own (a VM or microVM boundary), so nothing else was reached.`),
+      incident: draft('kernelExploit', 'isolation', t, [], `A ${osName} kernel exploit ran inside your untrusted workloads, but each had a kernel of its own (a VM, microVM or Hyper-V utility VM boundary), so nothing else was reached.`),
     };
   }
   const own = ownKernelRuntimes(state);
@@ -297,7 +297,7 @@ function patchHost(state: SimState, cluster: ClusterState, os: Os, hostId: strin
     const vmBack = inst.vmId ? vmUp.get(inst.vmId) : undefined;
     if (inst.hostId !== hostId && vmBack === undefined) return inst;
     const app = findApp(state.scenario, inst.appId)!;
-    const restart = inst.runtime === 'microvm' ? microvmStartS(physics) : physics.containerStartS[app.os];
+    const restart = instanceStartS(physics, app, inst);
     let up = inst.upAtS;
     if (inst.vmId) {
       if (vmBack !== undefined) up = Math.max(up, vmBack + restart);
@@ -385,29 +385,40 @@ export function runPatchQueue(state: SimState, cluster: ClusterState, t: number)
 function complianceAudit(state: SimState, cluster: ClusterState) {
   const t = state.timeS;
   const attackers = untrustedByKernel(cluster, (i) => untrusted(state, i));
+  // Where you host several customers, each one's code is untrusted to the others.
+  const tenantOf = (appId: string): string => findApp(state.scenario, appId)?.tenant ?? '';
+  const tenants = state.scenario.apps.some((a) => a.tenant !== undefined) ? tenantsByKernel(cluster, (i) => tenantOf(i.appId)) : null;
   const failing = new Map<string, InstanceState[]>();
   let shared = false;
   let underHost = false;
   let breached = false;
+  let crossTenant = false;
   for (const inst of cluster.instances) {
     const app = findApp(state.scenario, inst.appId)!;
     if (app.data === 'public') continue;
     const k = app.data === 'regulated' ? exposedThrough(cluster, inst, attackers) : null;
-    if (!k && !inst.breached) continue;
+    const other = !k && tenants ? otherTenantThrough(cluster, inst, tenants, tenantOf(app.id)) : null;
+    if (!k && !other && !inst.breached) continue;
     failing.set(app.id, [...(failing.get(app.id) ?? []), inst]);
     if (inst.breached) breached = true;
     if (k && k.id === kernelOf(cluster, inst).id) shared = true;
     else if (k) underHost = true;
+    if (other) crossTenant = true;
   }
   if (failing.size === 0) {
     if (!state.scenario.apps.some((a) => a.data !== 'public')) return { cluster, incident: null };
-    return { cluster, incident: draft('complianceAudit', 'isolation', t, [], 'Compliance audit passed: no kernel that runs untrusted code can reach your sensitive data.') };
+    const passed = tenants
+      ? "Compliance audit passed: no kernel that runs untrusted code, or another customer's code, can reach a customer's sensitive data."
+      : 'Compliance audit passed: no kernel that runs untrusted code can reach your sensitive data.';
+    return { cluster, incident: draft('complianceAudit', 'isolation', t, [], passed) };
   }
   const own = ownKernelRuntimes(state);
   const why: string[] = [];
   if (shared) why.push('regulated data shares a kernel with untrusted code');
   if (underHost) why.push('regulated data runs in a VM on a host OS whose kernel also runs untrusted containers (on a hosted hypervisor the host kernel runs the VMs too)');
+  if (crossTenant) why.push("a customer's sensitive data shares a kernel with another customer's code (to each customer, every other customer's code is untrusted)");
   if (breached) why.push('breached systems holding sensitive data fail outright');
+  const tenantFix = `Give each customer ${own ? `${own} (or several) of its own` : 'hosts of its own'} and run its services as containers inside: that is how a cloud keeps customers apart and still packs each one's services densely.`;
   const fix = underHost
     ? `Keep untrusted code off every kernel that can reach regulated data: run it${own ? ` in ${own} of its own` : ''} or on another host, or move the regulated VMs to a host whose kernel runs no untrusted code.`
     : own
@@ -421,7 +432,7 @@ function complianceAudit(state: SimState, cluster: ClusterState) {
       'isolation',
       t,
       victims,
-      `Compliance audit failed for ${names(state, failing.keys())}: ${why.join('; ')}. ${shared || underHost ? fix : 'A breach cannot be undone before the audit: keep untrusted code away from sensitive data from the start.'}`,
+      `Compliance audit failed for ${names(state, failing.keys())}: ${why.join('; ')}. ${shared || underHost ? `${fix}${crossTenant ? ` ${tenantFix}` : ''}` : crossTenant ? tenantFix : 'A breach cannot be undone before the audit: keep untrusted code away from sensitive data from the start.'}`,
       failing.size * state.physics.auditPenalty,
     ),
   };

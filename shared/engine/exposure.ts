@@ -15,6 +15,27 @@ export function kernelsReaching(cluster: ClusterState, inst: InstanceState): Ker
   return [own, { id: `host:${host.id}`, os: host.platform === 'windows' ? 'windows' : 'linux', kind: 'host', hostId: host.id }];
 }
 
+/** Per kernel, the tenants whose code runs on it (an app without a tenant is the player's own, ''). */
+export function tenantsByKernel(cluster: ClusterState, tenantOf: (inst: InstanceState) => string): Map<string, Set<string>> {
+  const byKernel = new Map<string, Set<string>>();
+  for (const inst of cluster.instances) {
+    const k = kernelOf(cluster, inst).id;
+    let tenants = byKernel.get(k);
+    if (!tenants) byKernel.set(k, (tenants = new Set()));
+    tenants.add(tenantOf(inst));
+  }
+  return byKernel;
+}
+
+/** The kernel through which another tenant's code reaches this instance of `tenant`'s app, if any. */
+export function otherTenantThrough(cluster: ClusterState, inst: InstanceState, tenants: ReadonlyMap<string, ReadonlySet<string>>, tenant: string): Kernel | null {
+  for (const k of kernelsReaching(cluster, inst)) {
+    const there = tenants.get(k.id);
+    if (there && [...there].some((t) => t !== tenant)) return k;
+  }
+  return null;
+}
+
 /** Per kernel, the untrusted apps whose code runs on it: who could launch an exploit there. */
 export function untrustedByKernel(cluster: ClusterState, isUntrusted: (inst: InstanceState) => boolean): Map<string, Set<string>> {
   const byKernel = new Map<string, Set<string>>();

@@ -1,7 +1,8 @@
 import type { App, ClusterState, Created, HostState, InstanceState, Rejection, SimState, VmState } from './types.ts';
 import { fitsOnHost } from './placement.ts';
 import { fmtMiB, fmtS, reject } from './rejection.ts';
-import { containerMiB, findApp, findHost, findInstance, imageAt, microvmMiB, microvmStartS, vcpusFor } from './topology.ts';
+import { containerMiB, findApp, findHost, findInstance, hypervMiB, imageAt, instanceStartS, isHyperv, microvmMiB, vcpusFor } from './topology.ts';
+import { containerImage, hostBuild, windowsIsolation } from './windows.ts';
 import { isSnapshotOf, resolveVm, volumeOf } from './data.ts';
 import { hostName, listOf, vmName } from './names.ts';
 
@@ -168,8 +169,11 @@ function canRun(state: SimState, cluster: ClusterState, app: App, inst: Instance
     return host.kvm && host.platform !== 'windows' && fitsOnHost(state, cluster, host, microvmMiB(physics, app), vcpusFor(app), 'it', undefined, 'microvm') === null;
   }
   if (host.platform !== app.os) return false;
+  // A Windows container keeps its isolation: the new host must run its image that way too.
+  if (app.os === 'windows' && !('isolation' in windowsIsolation(app, hostBuild(state, host.id), true, host.kvm, isHyperv(inst) ? 'hyperv' : 'process'))) return false;
   const there = cluster.instances.filter((i) => i.hostId === host.id && i.appId !== app.id);
   if (app.trust === 'untrusted' ? there.length > 0 : there.some((i) => !i.vmId && i.runtime === 'container' && untrusted(state, i.appId))) return false;
+  if (isHyperv(inst)) return fitsOnHost(state, cluster, host, hypervMiB(physics, app), vcpusFor(app), 'it') === null;
   return fitsOnHost(state, cluster, host, containerMiB(physics, app), 0, 'it') === null;
 }
 
@@ -181,8 +185,9 @@ function recreate(state: SimState, cluster: ClusterState, app: App, inst: Instan
   const { physics } = state;
   const key = `host:${hostId}`;
   const have = imageAt(cluster, key, app.id);
-  const pulledAtS = have !== undefined ? Math.max(start, have) : start + app.imageMiB / physics.imagePullMiBPerS;
-  const readyAtS = pulledAtS + (inst.runtime === 'microvm' ? microvmStartS(physics) : physics.containerStartS[app.os]);
+  const image = containerImage(physics, app, app.os === 'windows' ? hostBuild(state, hostId) : undefined);
+  const pulledAtS = have !== undefined ? Math.max(start, have) : start + image.miB / physics.imagePullMiBPerS;
+  const readyAtS = pulledAtS + instanceStartS(physics, app, inst);
   const onEngine = Object.hasOwn(cluster.images, key) ? cluster.images[key] : {};
   const images = have !== undefined && have <= pulledAtS ? cluster.images : { ...cluster.images, [key]: { ...onEngine, [app.id]: pulledAtS } };
   return {

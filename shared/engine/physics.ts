@@ -73,8 +73,20 @@ export const DEFAULT_PHYSICS = {
 
   /** Demand wanders by up to ±this share each second (seeded). */
   demandJitter: 0.05,
-  /** Points out of 1000: availability, cost and security. Cost and security are earned on served work. */
-  scoreWeights: { availability: 500, cost: 200, security: 300 },
+  /**
+   * Points out of 1000: availability, cost and security. Cost and security are earned on served work.
+   * Availability weighs most, so an outage costs more than the host that would have prevented it:
+   * a replica on a second host that keeps 6 % more demand served is worth the bill for that host,
+   * as it is to anyone running a service (test/engine/score.test.ts has the example: 500/200/300
+   * with cost falling to nothing at twice the budget ranked everything stacked on one host first).
+   */
+  scoreWeights: { availability: 600, cost: 150, security: 250 },
+  /**
+   * Cost points are full within budget and fall in a straight line to nothing at this many times
+   * the budget. 3, not 2: spending 50 % over budget keeps three quarters of them, so paying for
+   * spare capacity is a cost, not a cliff; a plan at three times the budget earns none.
+   */
+  costZeroAtBudgets: 3,
 
   // Rule 9: moving VMs, snapshots, volumes and backups.
   /**
@@ -106,6 +118,29 @@ export const DEFAULT_PHYSICS = {
    * restore that loses only part of it costs that share (E: integrity and availability are security).
    */
   dataLossPenalty: { public: 10, confidential: 20, regulated: 30 },
+
+  // Windows containers (DOMAIN.md "Windows containers"; see windows.ts for the rules).
+  /**
+   * The Windows build a Windows host or VM runs unless the scenario or the player says otherwise:
+   * Windows Server 2022, build 20348. Process isolation needs a container image of that very build
+   * (S [13]: the host blocks a container whose build differs).
+   */
+  windowsBuild: 20348,
+  /**
+   * The Windows Server Core base image, which .NET Framework apps need (Nano Server has no .NET
+   * Framework), in MiB to pull: "several GB" (S [31]); Microsoft measured Server Core 1903 at 5.1 GB on
+   * disk, 2.3 GB to download, and version 2004 at 4.05 GB (Windows Server 2004 release notes). E: 5000.
+   */
+  serverCoreImageMiB: 5000,
+  /**
+   * Hyper-V isolation runs each Windows container in a utility VM of its own, with a kernel of the
+   * image's build (S [13][39]). Its memory is reserved in full like a small VM's: the utility VM's own
+   * Windows (E: Windows Server Core's 512 MB minimum, S [9]; Docker gives such a container 1 GB in all
+   * unless told more) on top of the app. It boots before the container starts: seconds, not a VM's
+   * minutes (E: "5–10 s" in operators' guides, consistent with [39], which calls it a highly optimised VM).
+   * It needs hardware virtualisation on the host itself, like any VM (S [36]).
+   */
+  hypervIsolation: { memoryMiB: 512, bootS: 5 },
 } as const;
 
 type Widen<T> = T extends number ? number : T extends object ? { -readonly [K in keyof T]: Widen<T[K]> } : T;

@@ -1,4 +1,4 @@
-import type { App, ClusterState, Created, HostState, InstanceState, Os, PlayerAction, Rejection, Runtime, SimState, VmState } from './types.ts';
+import type { App, ClusterState, Created, HostState, InstanceState, Isolation, Os, PlayerAction, Rejection, Runtime, SimState, VmState } from './types.ts';
 import { draft, withIncident } from './incidents.ts';
 import { LIMITS } from './limits.ts';
 import { fmtMiB, fmtS, reject } from './rejection.ts';
@@ -12,8 +12,11 @@ import {
   findInstance,
   findVm,
   hostUsage,
+  hypervMiB,
   imageAt,
+  instanceStartS,
   isEmptyHost,
+  isHyperv,
   isOomKilled,
   microvmMiB,
   microvmStartS,
@@ -22,6 +25,7 @@ import {
   vmUsage,
 } from './topology.ts';
 import { containerFitsKernel, containerHomes, hostList, microvmHosts, ownKernelHomes, vmHosts } from './advice.ts';
+import { FIRST_CONTAINER_BUILD, buildName, containerImage, hostBuild, releaseName, vmBuild, windowsIsolation, type Image, type WindowsProblem } from './windows.ts';
 import { hostName, listOf, vmName } from './names.ts';
 import { migrateVm } from './migration.ts';
 import { attachVolume, restoreVm, snapshotVm } from './data.ts';
@@ -32,6 +36,7 @@ const OS_NAME: Record<Os, string> = { linux: 'Linux', windows: 'Windows' };
 // look up undefined figures and turn into NaN.
 const OSES: readonly string[] = ['linux', 'windows'];
 const PLATFORMS: readonly string[] = ['linux', 'windows', 'hypervisor'];
+const ISOLATIONS: readonly string[] = ['process', 'hyperv'];
 const MAX_ID = 40;
 
 /** Applies one player action to its cluster. Pure: returns a new cluster or a reason why not. */
@@ -173,6 +178,10 @@ function createVm(state: SimState, cluster: ClusterState, action: Extract<Player
   if (!Number.isFinite(action.memoryMiB) || action.memoryMiB <= 0 || action.memoryMiB > LIMITS.maxVmMemoryMiB) {
     return { rejection: reject('bad-value', null, `A VM needs a positive amount of memory, at most ${fmtMiB(LIMITS.maxVmMemoryMiB)}.`) };
   }
+  const build = action.windowsBuild;
+  if (build !== undefined && (action.guestOs !== 'windows' || !Number.isInteger(build) || build < 6000 || build > 65_535)) {
+    return { rejection: reject('bad-value', null, action.guestOs !== 'windows' ? 'A Windows build is for a Windows guest; leave it out for a Linux VM.' : 'A Windows build is a whole number such as 17763 (Windows Server 2019).') };
+  }
   const noVt = noVirtualisation(state, cluster, host, null);
   if (noVt) return { rejection: noVt };
   const engine = action.containerEngine ?? false;
@@ -200,6 +209,7 @@ function createVm(state: SimState, cluster: ClusterState, action: Extract<Player
     dedicatedTo: null,
     createdAtS: t,
     upAtS: t + vmBootS(physics, action.guestOs, host),
+    ...(action.guestOs === 'windows' ? { windowsBuild: build ?? physics.windowsBuild } : {}),
   };
   return { cluster: { ...named.cluster, vms: [...named.cluster.vms, vm] }, created: { kind: 'vm', id: vm.id } };
 }
@@ -321,7 +331,7 @@ export function retire(cluster: ClusterState, gone: readonly InstanceState[], t:
     instances: cluster.instances.filter((i) => !ids.has(i.id)),
     retired: [
       ...cluster.retired,
-      ...gone.map((i) => ({ id: i.id, appId: i.appId, runtime: i.runtime, hostId: i.hostId, vmId: i.vmId, readyAtS: i.readyAtS, removedAtS: t, reason })),
+      ...gone.map((i) => ({ id: i.id, appId: i.appId, runtime: i.runtime, hostId: i.hostId, vmId: i.vmId, readyAtS: i.readyAtS, removedAtS: t, reason, ...(i.isolation ? { isolation: i.isolation } : {}) })),
     ],
   };
 }
@@ -378,7 +388,7 @@ function setLimits(state: SimState, cluster: ClusterState, action: Extract<Playe
   if (wasKilled && !killed) {
     // Out of the crash loop: it starts once more, now with room.
     const { oomSinceS: _ended, ...rest } = next;
-    next = { ...rest, upAtS: Math.max(inst.upAtS, t + state.physics.containerStartS[app.os]) };
+    next = { ...rest, upAtS: Math.max(inst.upAtS, t + instanceStartS(state.physics, app, inst)) };
   } else if (killed && !wasKilled) {
     // Killed as soon as it runs: now, or when it first starts.
     next = { ...next, oomSinceS: Math.max(t, inst.upAtS) };
@@ -407,11 +417,16 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
   const app = findApp(scenario, action.appId);
   if (!app) return { rejection: reject('unknown-app', null, `There is no app "${action.appId}" in this scenario.`) };
   if (!scenario.allow.runtimes.includes(action.runtime)) return { rejection: notAllowed(action.runtime) };
+  const isolation = action.isolation;
+  if (isolation !== undefined && !ISOLATIONS.includes(isolation as string)) return { rejection: reject('bad-value', null, `A container's isolation is "process" or "hyperv", not ${JSON.stringify(isolation)}.`) };
+  if (isolation !== undefined && action.runtime !== 'container') {
+    return { rejection: reject('bad-value', null, `Isolation is a choice for Windows containers: a ${action.runtime === 'vm' ? 'VM' : 'microVM'} has a kernel of its own already, so leave it out.`) };
+  }
 
   let placed: Omit<InstanceState, 'id'> | Rejection;
   let vmToAdd: ((id: string) => VmState) | null = null;
   if (action.runtime === 'container') {
-    placed = placeContainer(state, cluster, app, action.target);
+    placed = placeContainer(state, cluster, app, action.target, isolation);
   } else if (action.runtime === 'microvm') {
     placed = placeMicrovm(state, cluster, app, action.target);
   } else {
@@ -432,7 +447,7 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
         const vcpu = vcpusFor(app);
         const miB = dedicatedVmMiB(physics, app);
         // The guest-OS hint only where the app could be a container on this host's own kernel.
-        const asContainer = containerFitsKernel(state, app, h) ? containerMiB(physics, app) : undefined;
+        const asContainer = containerFitsKernel(state, app, h) ? containerNeedMiB(state, app, h) : undefined;
         const fits = fitsOnHost(state, cluster, h, miB, vcpu, `${app.name} as a VM`, asContainer);
         if (fits) placed = fits;
         else {
@@ -449,6 +464,8 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
             dedicatedTo: instanceId,
             createdAtS: t,
             upAtS,
+            // A lifted server keeps the Windows it ran on.
+            ...(app.os === 'windows' ? { windowsBuild: app.windowsBuild ?? physics.windowsBuild } : {}),
           });
           placed = { appId: app.id, runtime: 'vm', hostId: h.id, vmId: null, createdAtS: t, pulledAtS, readyAtS, upAtS: readyAtS, cpuLimit: null, breached: false };
         }
@@ -462,7 +479,8 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
   // A new VM always pulls; a container or microVM pulls only if its engine lacks the image, and
   // only the layers above a base it has.
   const freshPull = vmToAdd !== null || imageAt(cluster, engineKey(placed), app.id) === undefined;
-  const pull = vmToAdd ? { miB: app.imageMiB, baseAtS: undefined } : pullFor(cluster, engineKey(placed), app);
+  const image = vmToAdd ? { miB: app.imageMiB } : imageOn(state, cluster, placed, app);
+  const pull = vmToAdd ? { miB: app.imageMiB, baseAtS: undefined } : pullFor(cluster, engineKey(placed), image);
   let next = named.cluster;
   let inst: InstanceState = { ...placed, id: named.id };
   if (vmToAdd) {
@@ -476,10 +494,41 @@ function deploy(state: SimState, cluster: ClusterState, action: Extract<PlayerAc
     // Record the image, and the base it is built on, on its engine: later deploys there reuse them.
     const key = engineKey(inst);
     next = recordImage(next, key, app.id, inst.pulledAtS);
-    if (app.baseImage) next = recordImage(next, key, baseKey(app.baseImage.id), inst.pulledAtS);
+    if (image.base) next = recordImage(next, key, baseKey(image.base.id), inst.pulledAtS);
   }
   next = { ...next, instances: [...next.instances, inst] };
-  return { cluster: freshPull ? slowPullNotice(state, next, inst, app, pull.miB, pull.baseAtS !== undefined) : next, created: { kind: 'instance', id: inst.id } };
+  if (isHyperv(inst) && isolation === undefined) next = hypervNotice(state, next, inst, app);
+  return { cluster: freshPull ? slowPullNotice(state, next, inst, app, image, pull.miB, pull.baseAtS !== undefined) : next, created: { kind: 'instance', id: inst.id } };
+}
+
+/** The image a container or microVM uses on its engine: a Windows one is of that engine's kernel build, or its own. */
+function imageOn(state: SimState, cluster: ClusterState, inst: Omit<InstanceState, 'id'>, app: App): Image {
+  if (app.os !== 'windows') return containerImage(state.physics, app);
+  const vm = inst.vmId ? findVm(cluster, inst.vmId) : undefined;
+  return containerImage(state.physics, app, vm ? vmBuild(state, vm) : hostBuild(state, inst.hostId));
+}
+
+/** Told when the engine chose Hyper-V isolation itself: the build did not match, and this is what it costs. */
+function hypervNotice(state: SimState, cluster: ClusterState, inst: InstanceState, app: App): ClusterState {
+  const { physics } = state;
+  // Once per app and host: the next replica there costs the same, for the same reason.
+  const earlier = cluster.incidents.filter((i) => i.type === 'hypervIsolation' && i.appIds.includes(app.id));
+  if (earlier.length) {
+    const hostOf = new Map([...cluster.retired, ...cluster.instances].map((i) => [i.id, i.hostId]));
+    if (earlier.some((i) => i.instanceIds.some((id) => id !== inst.id && hostOf.get(id) === inst.hostId))) return cluster;
+  }
+  const kernel = hostBuild(state, inst.hostId);
+  const image = app.windowsBuild ?? kernel;
+  return withIncident(
+    cluster,
+    draft(
+      'hypervIsolation',
+      'os-compatibility',
+      state.timeS,
+      [inst],
+      `${app.name}'s image is made for ${buildName(image)} and ${hostName(state.scenario, inst.hostId)} runs ${buildName(kernel)}. A Windows container in process isolation needs the same build as the host's kernel, so it runs with Hyper-V isolation: in a small utility VM with a ${releaseName(image)} kernel of its own, which reserves another ${fmtMiB(physics.hypervIsolation.memoryMiB)} and boots for about ${fmtS(physics.hypervIsolation.bootS)} before the container starts. A ${releaseName(image)} host or VM would run it on its own kernel instead.`,
+    ),
+  );
 }
 
 /** Image-store keys: an app's image by its app id, a base image as `base:ID` (no app id has a colon). */
@@ -494,14 +543,14 @@ function recordImage(cluster: ClusterState, key: string, image: string, atS: num
 }
 
 /**
- * What an engine must pull for an app's image: all of it, or only the layers above its base when
- * the engine already has (or is already pulling) that base for another app. S [15]: read-only
- * layers are shared.
+ * What an engine must pull for an image: all of it, or only the layers above its base when the
+ * engine already has (or is already pulling) that base for another app. S [15]: read-only layers
+ * are shared.
  */
-function pullFor(cluster: ClusterState, key: string, app: App): { miB: number; baseAtS: number | undefined } {
-  const base = app.baseImage;
+function pullFor(cluster: ClusterState, key: string, image: Image): { miB: number; baseAtS: number | undefined } {
+  const base = image.base;
   const baseAtS = base ? imageAt(cluster, key, baseKey(base.id)) : undefined;
-  return { miB: base && baseAtS !== undefined ? Math.max(0, app.imageMiB - base.miB) : app.imageMiB, baseAtS };
+  return { miB: base && baseAtS !== undefined ? Math.max(0, image.miB - base.miB) : image.miB, baseAtS };
 }
 
 /** A first pull this slow is worth telling the player about: it is image size they chose. */
@@ -511,14 +560,16 @@ const SLOW_PULL_S = 10;
  * Says what is true of this engine's image store: a host's is shared by its containers and
  * microVMs, a VM's by the containers in it, and a new VM of its own starts with an empty disk.
  */
-function slowPullNotice(state: SimState, cluster: ClusterState, inst: InstanceState, app: App, pullMiB: number, baseShared: boolean): ClusterState {
+function slowPullNotice(state: SimState, cluster: ClusterState, inst: InstanceState, app: App, image: Image, pullMiB: number, baseShared: boolean): ClusterState {
   const pullS = pullMiB / state.physics.imagePullMiBPerS;
   if (pullS < SLOW_PULL_S) return cluster;
   const host = hostName(state.scenario, inst.hostId);
   const vm = inst.vmId ? cluster.vms.find((v) => v.id === inst.vmId) : undefined;
-  const what = baseShared
-    ? `${app.name}'s image shares its ${app.baseImage!.id} base with one already there, but the other ${fmtMiB(pullMiB)} of it`
-    : `${app.name}'s ${fmtMiB(pullMiB)} image`;
+  const serverCore = inst.runtime !== 'vm' && image.base?.serverCore ? image.base : undefined;
+  const baseName = serverCore ? `Windows Server Core (build ${serverCore.id.slice(serverCore.id.indexOf(':') + 1)})` : image.base?.id;
+  let what = baseShared ? `${app.name}'s image shares its ${baseName} base with one already there, but the other ${fmtMiB(pullMiB)} of it` : `${app.name}'s ${fmtMiB(pullMiB)} image`;
+  // The .NET Framework runs only on Server Core's base, which is most of the image: say so.
+  if (serverCore && !baseShared) what = `${app.name} needs the .NET Framework, so its container image is built on the ${fmtMiB(serverCore.miB)} Windows Server Core base, and all ${fmtMiB(pullMiB)} of it`;
   let where: string;
   let reuse: string;
   if (inst.runtime === 'vm') {
@@ -530,7 +581,7 @@ function slowPullNotice(state: SimState, cluster: ClusterState, inst: InstanceSt
     reuse = `Later containers of it in ${name} reuse it, but another VM pulls its own copy`;
   } else {
     where = `onto ${host}`;
-    reuse = `Later containers and microVMs of it on ${host} reuse it`;
+    reuse = `Later containers${app.os === 'linux' ? ' and microVMs' : ''} of it on ${host} reuse it`;
   }
   return withIncident(
     cluster,
@@ -538,16 +589,16 @@ function slowPullNotice(state: SimState, cluster: ClusterState, inst: InstanceSt
   );
 }
 
-/** When an image is on an engine: already there, arriving, or pulled from `startS` on. */
-function imageArrival(state: SimState, cluster: ClusterState, key: string, app: App, startS: number): number {
+/** When an app's image is on an engine: already there, arriving, or pulled from `startS` on. */
+function imageArrival(state: SimState, cluster: ClusterState, key: string, app: App, image: Image, startS: number): number {
   const have = imageAt(cluster, key, app.id);
   if (have !== undefined) return Math.max(startS, have);
-  const pull = pullFor(cluster, key, app);
+  const pull = pullFor(cluster, key, image);
   // The base may still be arriving for another app: the image is whole once both are in.
   return Math.max(startS + pull.miB / state.physics.imagePullMiBPerS, pull.baseAtS ?? startS);
 }
 
-function placeContainer(state: SimState, cluster: ClusterState, app: App, target: string): Omit<InstanceState, 'id'> | Rejection {
+function placeContainer(state: SimState, cluster: ClusterState, app: App, target: string, wanted?: Isolation): Omit<InstanceState, 'id'> | Rejection {
   const { physics, timeS: t } = state;
   if (app.needsCustomKernel) {
     const homes = ownKernelHomes(state, cluster, app);
@@ -557,6 +608,15 @@ function placeContainer(state: SimState, cluster: ClusterState, app: App, target
       `${app.name} needs a kernel of its own (its own module or version), but containers share the kernel they run on. ${homes.length ? `Run it as ${listOf(homes)}.` : 'No host that is up here can give it one now: a VM or microVM needs hardware virtualisation (VT-x/AMD-V).'}`,
     );
   }
+  if (app.os === 'windows' && app.windowsBuild !== undefined && app.windowsBuild < FIRST_CONTAINER_BUILD) return noWindowsImage(state, cluster, app);
+  if (app.os !== 'windows' && wanted === 'hyperv') {
+    const homes = ownKernelHomes(state, cluster, app);
+    return reject(
+      'not-a-windows-container',
+      'os-compatibility',
+      `Hyper-V isolation is a way to run Windows containers, and ${app.name} is a Linux app. ${homes.length ? `For a kernel of its own, run it as ${listOf(homes)} (Kata Containers is the Linux counterpart).` : 'No host that is up here can give it a kernel of its own now.'}`,
+    );
+  }
   const need = containerMiB(physics, app);
   const vm = findVm(cluster, target);
   if (vm) {
@@ -564,6 +624,10 @@ function placeContainer(state: SimState, cluster: ClusterState, app: App, target
     if (!vm.containerEngine) return noContainerEngine(state, cluster, app, name);
     const wrong = wrongKernel(state, cluster, app, vm.guestOs, `the ${OS_NAME[vm.guestOs]} kernel of ${name}`, null);
     if (wrong) return wrong;
+    if (app.os === 'windows') {
+      const plan = windowsIsolation(app, vmBuild(state, vm), false, true, wanted);
+      if ('problem' in plan) return windowsRefusal(state, cluster, app, plan.problem, name, vmBuild(state, vm), wanted);
+    }
     const host = hostFor(state, cluster, vm.hostId);
     if (isRejection(host)) return host;
     const usage = vmUsage(state.scenario, physics, cluster, vm);
@@ -575,7 +639,8 @@ function placeContainer(state: SimState, cluster: ClusterState, app: App, target
       );
     }
     const startS = Math.max(t, vm.upAtS);
-    const pulledAtS = imageArrival(state, cluster, `vm:${vm.id}`, app, startS);
+    const image = containerImage(physics, app, app.os === 'windows' ? vmBuild(state, vm) : undefined);
+    const pulledAtS = imageArrival(state, cluster, `vm:${vm.id}`, app, image, startS);
     const readyAtS = pulledAtS + physics.containerStartS[app.os];
     return { appId: app.id, runtime: 'container', hostId: vm.hostId, vmId: vm.id, createdAtS: t, pulledAtS, readyAtS, upAtS: readyAtS, cpuLimit: null, breached: false };
   }
@@ -596,11 +661,109 @@ function placeContainer(state: SimState, cluster: ClusterState, app: App, target
   }
   const wrong = wrongKernel(state, cluster, app, host.platform, `the ${OS_NAME[host.platform]} kernel of ${name}`, host);
   if (wrong) return wrong;
-  const fits = fitsOnHost(state, cluster, host, need, 0, `${app.name} as a container`);
+  let isolation: Isolation = 'process';
+  if (app.os === 'windows') {
+    const plan = windowsIsolation(app, hostBuild(state, host.id), true, host.kvm, wanted);
+    if ('problem' in plan) return windowsRefusal(state, cluster, app, plan.problem, name, hostBuild(state, host.id), wanted);
+    isolation = plan.isolation;
+  }
+  const hyperv = isolation === 'hyperv';
+  // A utility VM is a small VM: its memory is reserved in full and its vCPUs count as a VM's.
+  const fits = hyperv
+    ? fitsOnHost(state, cluster, host, hypervMiB(physics, app), vcpusFor(app), `${app.name} in a Hyper-V utility VM`)
+    : fitsOnHost(state, cluster, host, need, 0, `${app.name} as a container`);
   if (fits) return fits;
-  const pulledAtS = imageArrival(state, cluster, `host:${host.id}`, app, t);
-  const readyAtS = pulledAtS + physics.containerStartS[app.os];
-  return { appId: app.id, runtime: 'container', hostId: host.id, vmId: null, createdAtS: t, pulledAtS, readyAtS, upAtS: readyAtS, cpuLimit: null, breached: false };
+  const image = containerImage(physics, app, app.os === 'windows' ? hostBuild(state, host.id) : undefined);
+  const pulledAtS = imageArrival(state, cluster, `host:${host.id}`, app, image, t);
+  const readyAtS = pulledAtS + physics.containerStartS[app.os] + (hyperv ? physics.hypervIsolation.bootS : 0);
+  return {
+    appId: app.id,
+    runtime: 'container',
+    hostId: host.id,
+    vmId: null,
+    createdAtS: t,
+    pulledAtS,
+    readyAtS,
+    upAtS: readyAtS,
+    cpuLimit: null,
+    ...(hyperv ? { isolation: 'hyperv' as const } : {}),
+    breached: false,
+  };
+}
+
+/** Where a Windows app could be given a VM: "a Windows VM of its own on A or B". */
+function windowsVmHomes(state: SimState, cluster: ClusterState): string | null {
+  const hosts = vmHosts(state, cluster);
+  return hosts.length ? `a Windows VM of its own on ${hostList(state, hosts)}` : null;
+}
+
+/** What the app needs as a container straight on this host: a Windows one may need a Hyper-V utility VM there. */
+function containerNeedMiB(state: SimState, app: App, host: HostState): number {
+  if (app.os !== 'windows') return containerMiB(state.physics, app);
+  const plan = windowsIsolation(app, hostBuild(state, host.id), true, host.kvm);
+  return 'isolation' in plan && plan.isolation === 'hyperv' ? hypervMiB(state.physics, app) : containerMiB(state.physics, app);
+}
+
+/** Windows containers began with Windows Server 2016: an app for an older build has no image to be. */
+function noWindowsImage(state: SimState, cluster: ClusterState, app: App): Rejection {
+  const home = windowsVmHomes(state, cluster);
+  return reject(
+    'no-windows-container-image',
+    'os-compatibility',
+    `${app.name} runs on ${buildName(app.windowsBuild!)}, and Windows containers began with ${buildName(FIRST_CONTAINER_BUILD)}: there is no container base image to build it on, in either isolation mode. ${home ? `Lift it into a VM as it is: ${home}.` : 'Only a VM could run it as it is, and no host that is up here can run one now.'}`,
+  );
+}
+
+/**
+ * Why this Windows kernel cannot run the app as a container, and what would: process isolation needs
+ * the image's own build; Hyper-V isolation a host (not a VM) of that build or newer, with VT-x/AMD-V.
+ */
+function windowsRefusal(state: SimState, cluster: ClusterState, app: App, problem: WindowsProblem, where: string, kernel: number, wanted: Isolation | undefined): Rejection {
+  const image = app.windowsBuild ?? kernel;
+  const options: string[] = [];
+  const homes = containerHomes(state, cluster, app).filter((h) => h !== where);
+  if (homes.length) options.push(`deploy it as a container on ${listOf(homes)}`);
+  if (app.windowsBuild !== undefined && state.scenario.allow.runtimes.includes('vm') && vmHosts(state, cluster).length) {
+    options.push(`create a ${releaseName(image)} VM with a container engine (windowsBuild ${image}) to run it in process isolation`);
+  }
+  const home = windowsVmHomes(state, cluster);
+  if (home) options.push(`give it ${home}`);
+  const advice = options.length ? ` ${capitalise(listOf(options))}.` : '';
+  const mismatch = `${app.name}'s image is made for ${buildName(image)} and ${where} runs ${buildName(kernel)}: a Windows container in process isolation shares the kernel, and Windows blocks an image of another build.`;
+  switch (problem) {
+    case 'image-too-old':
+      return noWindowsImage(state, cluster, app);
+    case 'kernel-too-old':
+      return reject(
+        'windows-build-mismatch',
+        'os-compatibility',
+        `${capitalise(where)} runs ${buildName(kernel)}, older than Windows containers (they began with ${buildName(FIRST_CONTAINER_BUILD)}), so it has no container engine.${advice}`,
+      );
+    case 'build-mismatch':
+      return reject('windows-build-mismatch', 'os-compatibility', `${mismatch}${wanted === 'process' ? ' Hyper-V isolation (a utility VM with a kernel of its own) would lift that limit, on a host of that build or newer.' : ''}${advice}`);
+    case 'hyperv-in-vm':
+      return reject(
+        wanted === 'hyperv' ? 'vm-in-vm' : 'windows-build-mismatch',
+        wanted === 'hyperv' ? 'hypervisor-type' : 'os-compatibility',
+        `${wanted === 'hyperv' ? '' : `${mismatch} `}Hyper-V isolation would need its utility VM inside ${where} (nested virtualisation), which this cluster does not offer.${advice}`,
+      );
+    case 'no-virtualisation':
+      return reject(
+        'no-kvm',
+        'hypervisor-type',
+        `${wanted === 'hyperv' ? '' : `${mismatch} `}Hyper-V isolation runs it in a utility VM of its own, and ${where} has no hardware virtualisation (VT-x/AMD-V) for one.${advice}`,
+      );
+    case 'image-newer':
+      return reject(
+        'windows-build-mismatch',
+        'os-compatibility',
+        `${app.name}'s image is made for ${buildName(image)}, newer than the ${buildName(kernel)} of ${where}: process isolation needs the same build, and a host runs Hyper-V utility VMs only of its own build or older.${advice}`,
+      );
+    default: {
+      const never: never = problem;
+      throw new Error(`unknown Windows problem ${String(never)}`);
+    }
+  }
 }
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
@@ -641,7 +804,8 @@ function wrongKernel(state: SimState, cluster: ClusterState, app: App, kernelOs:
     );
   }
   if (homes.length) options.push(`run it as a container on ${listOf(homes)}`);
-  if (vmsHere.length) options.push('in a Windows VM with a container engine', 'as a Windows VM of its own');
+  // Its image runs in process isolation only on its own build.
+  if (vmsHere.length) options.push(`in a ${app.windowsBuild ? releaseName(app.windowsBuild) : 'Windows'} VM with a container engine`, 'as a Windows VM of its own');
   return reject(
     'foreign-kernel',
     'shared-kernel',
@@ -688,7 +852,7 @@ function placeMicrovm(state: SimState, cluster: ClusterState, app: App, target: 
   }
   const fits = fitsOnHost(state, cluster, host, microvmMiB(physics, app), vcpusFor(app), `${app.name} as a microVM`, undefined, 'microvm');
   if (fits) return fits;
-  const pulledAtS = imageArrival(state, cluster, `host:${host.id}`, app, t);
+  const pulledAtS = imageArrival(state, cluster, `host:${host.id}`, app, containerImage(physics, app), t);
   const readyAtS = pulledAtS + microvmStartS(physics);
   return { appId: app.id, runtime: 'microvm', hostId: host.id, vmId: null, createdAtS: t, pulledAtS, readyAtS, upAtS: readyAtS, cpuLimit: null, breached: false };
 }

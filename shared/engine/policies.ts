@@ -59,7 +59,8 @@ export function policyStep(state: SimState, clusterId: string, policy: PolicyNam
         if (known.refused) unplaced.push({ appId: app.id, ...known.refused });
         break;
       }
-      const options = candidates(s, now, app, policy);
+      // The desired replicas are spread over hosts; extra ones for a spike go where it is cheapest.
+      const options = candidates(s, now, app, policy, k < app.replicas);
       // Every option ends in a deploy, which the cluster's instance limit refuses: trying them all
       // every second would only cost time.
       const full = now.instances.length >= LIMITS.instancesPerCluster;
@@ -163,7 +164,7 @@ function firstRejection(state: SimState, candidate: PlayerAction[]): { action: P
 }
 
 /** Candidate placements for one replica, best first; each is a short list of actions. */
-function candidates(state: SimState, cluster: ClusterState, app: App, policy: PolicyName): PlayerAction[][] {
+function candidates(state: SimState, cluster: ClusterState, app: App, policy: PolicyName, spreading: boolean): PlayerAction[][] {
   const clusterId = cluster.id;
   const { allow } = state.scenario;
   const deploy = (runtime: 'vm' | 'container' | 'microvm', target: string): PlayerAction => ({ type: 'deploy', clusterId, appId: app.id, runtime, target });
@@ -179,7 +180,7 @@ function candidates(state: SimState, cluster: ClusterState, app: App, policy: Po
         return [deploy('container', h.id)];
       });
     case 'greedy':
-      return greedyCandidates(state, cluster, app);
+      return greedyCandidates(state, cluster, app, spreading);
     default: {
       const never: never = policy;
       throw new Error(`unknown policy ${String(never)}`);
@@ -190,9 +191,11 @@ function candidates(state: SimState, cluster: ClusterState, app: App, policy: Po
 /**
  * A sensible operator: a kernel of its own for untrusted code, regulated data and custom kernels
  * (a microVM where possible, else a VM); containers for the rest, packed best-fit onto hosts
- * already running (density), with a CPU limit so no neighbour can starve them.
+ * already running (density), with a CPU limit so no neighbour can starve them. Replicas are spread
+ * (anti-affinity): while `spreading`, a host with no replica of the app yet, or a VM on one, comes
+ * before every host that has one, so one host failure or reboot never takes all of them.
  */
-function greedyCandidates(state: SimState, cluster: ClusterState, app: App): PlayerAction[][] {
+function greedyCandidates(state: SimState, cluster: ClusterState, app: App, spreading: boolean): PlayerAction[][] {
   const { allow } = state.scenario;
   const clusterId = cluster.id;
   const deploy = (runtime: 'vm' | 'container' | 'microvm', target: string): PlayerAction => ({ type: 'deploy', clusterId, appId: app.id, runtime, target });
@@ -222,7 +225,7 @@ function greedyCandidates(state: SimState, cluster: ClusterState, app: App): Pla
   if (ownKernel) {
     if (app.os === 'linux' && allow.runtimes.includes('microvm')) for (const h of spread) out.push([deploy('microvm', h.id)]);
     out.push(...vmOptions);
-    return out;
+    return spreading ? antiAffinity(cluster, out, (hostId) => fact(hostId).countOn > 0) : out;
   }
   if (allow.runtimes.includes('container')) {
     // Named ids, so the CPU limit that follows can address the new instance.
@@ -245,10 +248,12 @@ function greedyCandidates(state: SimState, cluster: ClusterState, app: App): Pla
     if (allow.runtimes.includes('vm')) {
       const memoryMiB = state.physics.guestOsMiB[app.os] + state.physics.containerEngineMiB + 4 * containerMiB(state.physics, app);
       const vmId = `shared-${app.os}-${freshSeq(cluster, `shared-${app.os}`)}`;
+      // A Windows image runs in process isolation only on its own build: the VM gets that build.
+      const build = app.os === 'windows' && app.windowsBuild !== undefined ? { windowsBuild: app.windowsBuild } : {};
       for (const h of spread) {
         out.push(
           withLimit([
-            { type: 'createVm', clusterId, id: vmId, hostId: h.id, guestOs: app.os, vcpu: Math.max(2, Math.ceil(app.cpu * 2)), memoryMiB, containerEngine: true },
+            { type: 'createVm', clusterId, id: vmId, hostId: h.id, guestOs: app.os, vcpu: Math.max(2, Math.ceil(app.cpu * 2)), memoryMiB, containerEngine: true, ...build },
             deploy('container', vmId),
           ]),
         );
@@ -257,6 +262,31 @@ function greedyCandidates(state: SimState, cluster: ClusterState, app: App): Pla
   }
   if (app.os === 'linux' && allow.runtimes.includes('microvm')) for (const h of spread) out.push([deploy('microvm', h.id)]);
   out.push(...vmOptions);
-  return out;
+  return spreading ? antiAffinity(cluster, out, (hostId) => fact(hostId).countOn > 0) : out;
+}
+
+/** The host a candidate puts the replica on: the deploy's target, or the host of the VM it targets or creates. */
+function candidateHost(cluster: ClusterState, candidate: readonly PlayerAction[]): string | undefined {
+  const created = new Map<string, string>();
+  for (const a of candidate) {
+    if (a.type === 'createVm' && a.id) created.set(a.id, a.hostId);
+    if (a.type === 'deploy') return created.get(a.target) ?? cluster.vms.find((v) => v.id === a.target)?.hostId ?? a.target;
+  }
+  return undefined;
+}
+
+/**
+ * Candidates on hosts without a replica first, each group in its own order (a stable partition). A
+ * host is not reinstalled only to spread: that stays where the best fit put it.
+ */
+function antiAffinity(cluster: ClusterState, out: PlayerAction[][], hasReplica: (hostId: string) => boolean): PlayerAction[][] {
+  if (!cluster.hosts.some((h) => hasReplica(h.id))) return out;
+  const free: PlayerAction[][] = [];
+  const rest: PlayerAction[][] = [];
+  for (const c of out) {
+    const host = candidateHost(cluster, c);
+    (host !== undefined && !hasReplica(host) && c[0]?.type !== 'configureHost' ? free : rest).push(c);
+  }
+  return [...free, ...rest];
 }
 

@@ -44,6 +44,9 @@ export const CLUSTER_CODES = [
   'no-snapshot',
   'stateless-app',
   'vm-has-disk',
+  'no-windows-container-image',
+  'windows-build-mismatch',
+  'not-a-windows-container',
 ] as const;
 
 /** Every code the engine refuses an action with: game codes and cluster codes. */

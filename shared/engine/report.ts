@@ -31,8 +31,26 @@ export function buildReport(state: SimState, clusterId: string, rejections: read
     },
     rejections: rejections.map((r) => ({ atS: r.atS, action: r.action, code: r.code, concept: r.concept, message: r.message })),
     instances: [
-      ...cluster.retired.map((r) => ({ id: r.id, appId: r.appId, runtime: r.runtime, hostId: r.hostId, ...(r.vmId ? { vmId: r.vmId } : {}), readyAtS: r.readyAtS <= r.removedAtS ? round(r.readyAtS, 3) : null, removedAtS: r.removedAtS })),
-      ...cluster.instances.map((i) => ({ id: i.id, appId: i.appId, runtime: i.runtime, hostId: i.hostId, ...(i.vmId ? { vmId: i.vmId } : {}), readyAtS: readyOrNull(i.readyAtS), removedAtS: null })),
+      ...cluster.retired.map((r) => ({
+        id: r.id,
+        appId: r.appId,
+        runtime: r.runtime,
+        hostId: r.hostId,
+        ...(r.vmId ? { vmId: r.vmId } : {}),
+        ...(r.isolation ? { isolation: r.isolation } : {}),
+        readyAtS: r.readyAtS <= r.removedAtS ? round(r.readyAtS, 3) : null,
+        removedAtS: r.removedAtS,
+      })),
+      ...cluster.instances.map((i) => ({
+        id: i.id,
+        appId: i.appId,
+        runtime: i.runtime,
+        hostId: i.hostId,
+        ...(i.vmId ? { vmId: i.vmId } : {}),
+        ...(i.isolation ? { isolation: i.isolation } : {}),
+        readyAtS: readyOrNull(i.readyAtS),
+        removedAtS: null,
+      })),
     ],
     apps: state.scenario.apps.map((app, i) => ({ id: app.id, availability: round(score.apps[i]!.availability, 4), breached: breached.has(app.id) })),
     incidents: cluster.incidents.map((inc) => ({ seq: inc.seq, atS: inc.atS, type: inc.type, concept: inc.concept, appIds: inc.appIds, message: inc.message, securityPenalty: inc.securityPenalty })),
@@ -44,7 +62,7 @@ export function buildReport(state: SimState, clusterId: string, rejections: read
       patching: round(cluster.tally.spend.patching, 2),
       storage: round(storageSpend(state, cluster), 2),
     },
-    steal: stealOf(cluster.tally.steal),
+    steal: stealOf(cluster.tally.stealAskedCoreS ?? 0, cluster.tally.stealLostCoreS ?? 0),
     migrations: { total: cluster.counts.migrations, patchDay: cluster.counts.patchDayMigrations, containersMoved: cluster.counts.containersMoved },
     snapshots: { taken: cluster.counts.snapshotsTaken, restored: cluster.counts.snapshotsRestored, lostWithHost: cluster.counts.snapshotsLost, kept: cluster.snapshots.length },
     dataLoss: cluster.dataLosses.map((l) => ({ atS: l.atS, appId: l.appId, cause: l.cause, recovery: l.recovery, lostS: round(l.lostS, 1), serviceLostS: round(l.undone, 1) })),
@@ -52,9 +70,7 @@ export function buildReport(state: SimState, clusterId: string, rejections: read
 }
 
 /** CPU steal over the run: what VMs and microVMs asked their hosts for, what they did not get, and the share. */
-function stealOf(steal: { askedCoreS: number; stolenCoreS: number } | undefined) {
-  const askedCoreS = steal?.askedCoreS ?? 0;
-  const stolenCoreS = steal?.stolenCoreS ?? 0;
+function stealOf(askedCoreS: number, stolenCoreS: number) {
   return { askedCoreS: round(askedCoreS, 1), stolenCoreS: round(stolenCoreS, 1), pct: askedCoreS > 0 ? round((100 * stolenCoreS) / askedCoreS, 1) : 0 };
 }
 

@@ -45,9 +45,11 @@ export function computeScore(state: SimState, cluster: ClusterState): Score {
   const servedShare = perApp.reduce((a, b) => a + b, 0) / nApps;
   const spend = parts.hosts + parts.licences + parts.patching + storageSpend(state, cluster);
   const budget = (state.budget * ticks) / scenario.durationS;
-  // Full marks within budget, falling to nothing at twice the budget.
-  // Compared before dividing: spend over a tiny budget would overflow to Infinity.
-  const costEfficiency = spend <= budget ? 1 : spend >= 2 * budget ? 0 : clamp01(2 - spend / budget);
+  // Full marks within budget, falling in a straight line to nothing at costZeroAtBudgets times it
+  // (see physics.ts for why the slope is gentle). Compared before dividing: spend over a tiny budget
+  // would overflow to Infinity.
+  const zeroAt = physics.costZeroAtBudgets;
+  const costEfficiency = spend <= budget ? 1 : spend >= zeroAt * budget ? 0 : clamp01((zeroAt - spend / budget) / (zeroAt - 1));
   const securityShare = clamp01(1 - securityPenalty / 100);
   const availability = weights.availability * servedShare;
   const cost = weights.cost * servedShare * costEfficiency;

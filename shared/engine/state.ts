@@ -50,7 +50,7 @@ export function newCluster(state: SimState, id: string, name: string): ClusterSt
     images: {},
     nextSeq: 1,
     // A late joiner has lived through the same seconds as everyone, serving nothing in them.
-    tally: { ticks: state.timeS, served: scenario.apps.map(() => 0), spend: { hosts: 0, licences: 0, patching: 0 }, securityPenalty: 0, undone: scenario.apps.map(() => 0), storage: 0, steal: { askedCoreS: 0, stolenCoreS: 0 } },
+    tally: { ticks: state.timeS, served: scenario.apps.map(() => 0), spend: { hosts: 0, licences: 0, patching: 0 }, securityPenalty: 0, undone: scenario.apps.map(() => 0), storage: 0, stealAskedCoreS: 0, stealLostCoreS: 0 },
     incidents: [],
     patchQueue: [],
     snapshots: [],

@@ -99,19 +99,6 @@ function runSecond(state: SimState, cluster: ClusterState, t: number, noisy: Map
     if (host.platform === 'windows') licences += host.cpu * perSecond;
   }
   const { spend } = cluster.tally;
-  // Steal: what VMs asked their hosts for and did not get; for microVMs, their share of what they wanted.
-  let asked = 0;
-  let stolen = 0;
-  for (let v = 0; v < cluster.vms.length; v++) {
-    asked += load.vmWant[v]!;
-    stolen += load.vmWant[v]! - load.vmGot[v]!;
-  }
-  for (let i = 0; i < cluster.instances.length; i++) {
-    if (cluster.instances[i]!.runtime !== 'microvm') continue;
-    asked += load.want[i]!;
-    stolen += load.want[i]! * load.steal[i]!;
-  }
-  const steal = cluster.tally.steal ?? { askedCoreS: 0, stolenCoreS: 0 };
   const next: ClusterState = {
     ...cluster,
     tally: {
@@ -119,7 +106,8 @@ function runSecond(state: SimState, cluster: ClusterState, t: number, noisy: Map
       ticks: cluster.tally.ticks + 1,
       served,
       spend: { hosts: spend.hosts + hosts, licences: spend.licences + licences, patching: spend.patching },
-      steal: asked > 0 ? { askedCoreS: steal.askedCoreS + asked, stolenCoreS: steal.stolenCoreS + Math.max(0, stolen) } : steal,
+      stealAskedCoreS: (cluster.tally.stealAskedCoreS ?? 0) + load.stealAsked,
+      stealLostCoreS: (cluster.tally.stealLostCoreS ?? 0) + load.stealLost,
     },
   };
   return overBudget(state, next, t);

@@ -31,6 +31,9 @@ export const dedicatedVmMiB = (physics: Physics, app: App): number => app.memory
 export const microvmMiB = (physics: Physics, app: App): number =>
   Math.max(physics.microvmMinGuestMiB, app.memoryMiB + physics.microvmKernelMiB) + physics.microvmVmmMiB;
 export const containerMiB = (physics: Physics, app: App): number => app.memoryMiB + physics.containerOverheadMiB;
+/** A Hyper-V isolated container reserves its utility VM's memory in full, like a small VM, on top of its own. */
+export const hypervMiB = (physics: Physics, app: App): number => containerMiB(physics, app) + physics.hypervIsolation.memoryMiB;
+export const isHyperv = (inst: { readonly isolation?: string }): boolean => inst.isolation === 'hyperv';
 
 export function vmBootS(physics: Physics, os: Os, host: HostState): number {
   return physics.vmBootS[os] * (isHosted(host) ? physics.type2BootFactor : 1);
@@ -38,6 +41,12 @@ export function vmBootS(physics: Physics, os: Os, host: HostState): number {
 
 /** A microVM boots its minimal kernel, then its app starts as it would in a container: never sooner than one. */
 export const microvmStartS = (physics: Physics): number => physics.microvmBootS + physics.containerStartS.linux;
+
+/** How long an instance's app takes to start once its image is there: a microVM or a Hyper-V utility VM boots first. */
+export function instanceStartS(physics: Physics, app: App, inst: { readonly runtime: string; readonly isolation?: string }): number {
+  if (inst.runtime === 'microvm') return microvmStartS(physics);
+  return physics.containerStartS[app.os] + (isHyperv(inst) ? physics.hypervIsolation.bootS : 0);
+}
 
 export const isEmptyHost = (cluster: ClusterState, hostId: string): boolean =>
   !cluster.vms.some((v) => v.hostId === hostId) && !cluster.instances.some((i) => i.hostId === hostId);
@@ -73,6 +82,10 @@ export function hostUsage(scenario: Scenario, physics: Physics, cluster: Cluster
     if (inst.runtime === 'microvm') {
       usedMiB += microvmMiB(physics, app);
       microvmVcpus += vcpusFor(app);
+    } else if (isHyperv(inst)) {
+      // Its utility VM is a VM to the hypervisor: memory reserved, vCPUs overcommitted as a VM's.
+      usedMiB += hypervMiB(physics, app);
+      vmVcpus += vcpusFor(app);
     } else {
       usedMiB += containerMiB(physics, app);
     }
@@ -107,16 +120,17 @@ export function vmUsage(scenario: Scenario, physics: Physics, cluster: ClusterSt
   return { memoryMiB: vm.memoryMiB - guestOsMiB, usedMiB, guestOsMiB };
 }
 
-/** The kernel an instance's code runs on: the host's, its VM's, or its microVM's own. */
+/** The kernel an instance's code runs on: the host's, its VM's, its microVM's own, or its Hyper-V utility VM's. */
 export interface Kernel {
   readonly id: string;
   readonly os: Os;
-  readonly kind: 'host' | 'vm' | 'microvm';
+  readonly kind: 'host' | 'vm' | 'microvm' | 'utility-vm';
   readonly hostId: string;
 }
 
 export function kernelOf(cluster: ClusterState, inst: InstanceState): Kernel {
   if (inst.runtime === 'microvm') return { id: `microvm:${inst.id}`, os: 'linux', kind: 'microvm', hostId: inst.hostId };
+  if (isHyperv(inst)) return { id: `uvm:${inst.id}`, os: 'windows', kind: 'utility-vm', hostId: inst.hostId };
   if (inst.vmId) {
     const vm = findVm(cluster, inst.vmId);
     return { id: `vm:${inst.vmId}`, os: vm?.guestOs ?? 'linux', kind: 'vm', hostId: inst.hostId };
@@ -206,6 +220,9 @@ export interface ClusterLoad {
   /** Per host (cluster.hosts order): cores everything on it asked for, and cores handed out (never more than it has). */
   readonly hostWant: readonly number[];
   readonly hostGot: readonly number[];
+  /** The whole cluster's VMs and microVMs: cores asked of their hosts, and cores not given (steal). */
+  readonly stealAsked: number;
+  readonly stealLost: number;
 }
 
 /**
@@ -347,12 +364,13 @@ function layoutOf(state: SimState, cluster: ClusterState): Layout {
     const e = nVm + i;
     if (h < 0 || (inst.vmId && v < 0)) {
       kind[i] = NOWHERE;
-    } else if (inst.runtime === 'microvm') {
+    } else if (inst.runtime === 'microvm' || (v < 0 && isHyperv(inst))) {
+      // A microVM or a Hyper-V utility VM: a small VM the host schedules by its vCPUs.
       kind[i] = MICROVM;
       entHost[e] = h;
       entWeight[e] = vcpusFor(app);
       entCap[e] = vcpusFor(app);
-      entKeep[e] = 1 - physics.cpuOverhead.microvm;
+      entKeep[e] = 1 - (inst.runtime === 'microvm' ? physics.cpuOverhead.microvm : physics.cpuOverhead.vmType1);
     } else if (v >= 0) {
       kind[i] = IN_VM;
     } else {
@@ -580,11 +598,21 @@ export function clusterLoad(state: SimState, cluster: ClusterState, t: number, n
   }
   const vmWant = new Array<number>(nVm);
   const vmGot = new Array<number>(nVm);
+  // Steal over the whole cluster, in cores: what its VMs and microVMs asked their hosts for, and did not get.
+  let stealAsked = 0;
+  let stealLost = 0;
   for (let v = 0; v < nVm; v++) {
     vmWant[v] = entWant[v]!;
     vmGot[v] = entGrant[v]!;
+    stealAsked += entWant[v]!;
+    stealLost += entWant[v]! - entGrant[v]!;
   }
-  return { perf, capacity, want, got, steal, vmWant, vmGot, hostWant, hostGot };
+  for (let i = 0; i < n; i++) {
+    if (kind[i] !== MICROVM) continue;
+    stealAsked += entWant[nVm + i]!;
+    stealLost += entWant[nVm + i]! - entGrant[nVm + i]!;
+  }
+  return { perf, capacity, want, got, steal, vmWant, vmGot, hostWant, hostGot, stealAsked, stealLost: Math.max(0, stealLost) };
 }
 
 const stealOf = (wanted: number, granted: number): number => (wanted > 0 ? (wanted - granted) / wanted : 0);

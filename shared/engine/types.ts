@@ -1,9 +1,9 @@
 import type { Concept } from './concepts.ts';
 import type { RejectionCode } from './rejection.ts';
 import type { Physics } from './physics.ts';
-import type { App, Host, Os, Platform, Runtime, Scenario, ScenarioEvent } from '../scenario/schema.ts';
+import type { App, Host, Isolation, Os, Platform, Runtime, Scenario, ScenarioEvent } from '../scenario/schema.ts';
 
-export type { App, Host, Os, Platform, Runtime, Scenario, ScenarioEvent };
+export type { App, Host, Isolation, Os, Platform, Runtime, Scenario, ScenarioEvent };
 
 export const PHASES = ['lobby', 'running', 'paused', 'debrief', 'ended'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -32,6 +32,8 @@ export interface VmState {
   readonly createdAtS: number;
   /** The guest OS is up (after boot, or after a patch reboot) from this second. */
   readonly upAtS: number;
+  /** A Windows guest's build (Windows containers in it need images of that build); absent for Linux guests. */
+  readonly windowsBuild?: number;
 }
 
 export interface InstanceState {
@@ -55,6 +57,8 @@ export interface InstanceState {
   readonly memoryLimitMiB?: number | null;
   /** Since when the OOM killer has been ending it (its memory limit is below what its app needs); absent when not. */
   readonly oomSinceS?: number;
+  /** A Windows container run with Hyper-V isolation, in a utility VM with a kernel of its own; absent for process isolation. */
+  readonly isolation?: 'hyperv';
   readonly breached: boolean;
 }
 
@@ -67,10 +71,11 @@ export interface RetiredInstance {
   readonly readyAtS: number;
   readonly removedAtS: number;
   readonly reason: 'removed' | 'hostFailure';
+  readonly isolation?: 'hyperv';
 }
 
 /** What happened to a cluster: a scenario event's effect, or a notice about the player's own choice. */
-export type IncidentType = ScenarioEvent['type'] | 'imagePull' | 'overBudget' | 'oomKill' | 'vmRestore';
+export type IncidentType = ScenarioEvent['type'] | 'imagePull' | 'overBudget' | 'oomKill' | 'vmRestore' | 'hypervIsolation';
 
 export interface Incident {
   readonly seq: number;
@@ -102,7 +107,8 @@ export interface ScoreTally {
    * for, and how much of it the hosts could not give (overcommitted hosts under load). Absent in
    * states from before it was counted.
    */
-  readonly steal?: { readonly askedCoreS: number; readonly stolenCoreS: number };
+  readonly stealAskedCoreS?: number;
+  readonly stealLostCoreS?: number;
 }
 
 /** A point-in-time image of a whole VM (OS, binaries, data), kept on its host's storage with the VM's disk. */
@@ -228,9 +234,15 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
 
 export type PlayerAction =
   | { type: 'configureHost'; clusterId: string; hostId: string; platform: Platform }
-  | { type: 'createVm'; clusterId: string; id?: string; hostId: string; guestOs: Os; vcpu: number; memoryMiB: number; containerEngine?: boolean }
+  /** `windowsBuild`: a Windows guest's build (physics.windowsBuild when left out). */
+  | { type: 'createVm'; clusterId: string; id?: string; hostId: string; guestOs: Os; vcpu: number; memoryMiB: number; containerEngine?: boolean; windowsBuild?: number }
   | { type: 'deleteVm'; clusterId: string; vmId: string }
-  | { type: 'deploy'; clusterId: string; id?: string; appId: string; runtime: Runtime; target: string }
+  /**
+   * `isolation`, for a Windows container: `process` (the host's kernel; the image must be of its build)
+   * or `hyperv` (a utility VM of its own). Left out: process isolation where the builds match, else
+   * Hyper-V isolation where the host can give it.
+   */
+  | { type: 'deploy'; clusterId: string; id?: string; appId: string; runtime: Runtime; target: string; isolation?: Isolation }
   | { type: 'remove'; clusterId: string; instanceId: string }
   /** cgroup settings of a container; an omitted field stays as it is, null removes a limit. */
   | { type: 'setLimits'; clusterId: string; instanceId: string; cpu?: number | null; weight?: number; memoryMiB?: number | null }

@@ -7,8 +7,10 @@
  * 1: the first engine (cores reserved per vCPU, CPU shared by demand).
  * 2: vCPU overcommit with steal, cgroup weights, hardware virtualisation for every VM,
  *    live migration, snapshots and volumes (issue 8).
+ * 3: Windows container builds and Hyper-V isolation, .NET Framework on Server Core, tenants in the
+ *    compliance audit, score weights that make an outage cost more than a host (issue 8).
  */
-export const ENGINE_VERSION = 2;
+export const ENGINE_VERSION = 3;
 
 /** Logs from before versions were recorded are version 1. */
 export const recordedVersion = (meta: { readonly engineVersion?: number }): number => meta.engineVersion ?? 1;

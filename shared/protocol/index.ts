@@ -4,7 +4,7 @@
  * docs/PROTOCOL.md describes it in prose.
  */
 import { z } from 'zod';
-import { liveEventSchema, osSchema, platformSchema, runtimeSchema } from '../scenario/schema.ts';
+import { isolationSchema, liveEventSchema, osSchema, platformSchema, runtimeSchema, windowsBuildSchema } from '../scenario/schema.ts';
 import type { Concept } from '../engine/concepts.ts';
 import { CPU_WEIGHT } from '../engine/topology.ts';
 import type { RejectionCode } from '../engine/rejection.ts';
@@ -80,9 +80,10 @@ export const playerActionSchema = z.discriminatedUnion('type', [
     vcpu: z.number().int().min(1).max(256),
     memoryMiB: z.number().min(1).max(4_194_304),
     containerEngine: z.boolean().optional(),
+    windowsBuild: windowsBuildSchema.optional(),
   }),
   z.strictObject({ type: z.literal('deleteVm'), vmId: ref }),
-  z.strictObject({ type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref }),
+  z.strictObject({ type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref, isolation: isolationSchema.optional() }),
   z.strictObject({ type: z.literal('remove'), instanceId: ref }),
   // An omitted field stays as it is: a log from before weights and memory limits means what it meant.
   z.strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../engine/limits.ts';
 import { CPU_WEIGHT } from '../engine/topology.ts';
-import { osSchema, platformSchema, runtimeSchema } from './schema.ts';
+import { isolationSchema, osSchema, platformSchema, runtimeSchema, windowsBuildSchema } from './schema.ts';
 
 const ref = z.string().min(1, { error: 'must not be empty' }).max(64);
 const atMost = (max: number) => ({ error: `must be at most ${max}` });
@@ -24,9 +24,10 @@ export const planActionSchema = z.discriminatedUnion('type', [
       .min(1, { error: 'must be at least 1' })
       .max(LIMITS.maxVmMemoryMiB, atMost(LIMITS.maxVmMemoryMiB)),
     containerEngine: z.boolean().optional(),
+    windowsBuild: windowsBuildSchema.optional(),
   }),
   z.strictObject({ ...at, type: z.literal('deleteVm'), vmId: ref }),
-  z.strictObject({ ...at, type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref }),
+  z.strictObject({ ...at, type: z.literal('deploy'), id: ref.optional(), appId: ref, runtime: runtimeSchema, target: ref, isolation: isolationSchema.optional() }),
   z.strictObject({ ...at, type: z.literal('remove'), instanceId: ref }),
   z.strictObject({
     ...at,
@@ -65,3 +66,5 @@ export const planActionSchema = z.discriminatedUnion('type', [
 
 export const planSchema = z.strictObject({ actions: z.array(planActionSchema).max(10_000, { error: 'at most 10000 actions' }) });
 export type Plan = z.output<typeof planSchema>;
+/** One plan action as an author writes it. */
+export type PlanActionInput = z.input<typeof planActionSchema>;

@@ -18,8 +18,19 @@ const positive = (min: number, max: number) =>
 const nonNegative = (max: number) => z.number().nonnegative({ error: 'must not be negative' }).max(max, atMost(max));
 
 export const osSchema = z.enum(['linux', 'windows']);
+/**
+ * A Windows build number: 9600 is Windows Server 2012 R2, 14393 Windows Server 2016 (the first with
+ * containers), 17763 Windows Server 2019, 20348 Windows Server 2022, 26100 Windows Server 2025.
+ */
+export const windowsBuildSchema = z
+  .number()
+  .int({ error: 'must be a whole Windows build number, such as 17763 (Windows Server 2019)' })
+  .min(6000, { error: 'must be at least 6000 (Windows Server 2008)' })
+  .max(65_535, atMost(65_535));
 export const platformSchema = z.enum(['linux', 'windows', 'hypervisor']);
 export const runtimeSchema = z.enum(['container', 'vm', 'microvm']);
+/** How a Windows container is isolated: on its host's kernel, or in a Hyper-V utility VM of its own. */
+export const isolationSchema = z.enum(['process', 'hyperv']);
 
 export const hostSchema = z.strictObject({
   id,
@@ -29,6 +40,12 @@ export const hostSchema = z.strictObject({
   platform: platformSchema.default('linux'),
   kvm: z.boolean().default(true),
   costPerHour: nonNegative(10_000).default(1),
+  /**
+   * The Windows build the host runs as a Windows host, and is installed with when it is reinstalled
+   * as one; physics.windowsBuild (Windows Server 2022) when left out. Process-isolated Windows
+   * containers need an image of this build.
+   */
+  windowsBuild: windowsBuildSchema.optional(),
 });
 
 export const appSchema = z.strictObject({
@@ -55,6 +72,27 @@ export const appSchema = z.strictObject({
   needsCustomKernel: z.boolean().default(false),
   /** The app keeps data (a database, uploads): lost with a container rebuilt from its image unless it is on a volume. */
   stateful: z.boolean().default(false),
+  /**
+   * Windows apps only: the Windows build its container image is made for (its base image's build).
+   * In process isolation it runs only on a kernel of that build; with Hyper-V isolation on a host of
+   * that build or newer. Below 14393 (Windows Server 2016) there is no container image at all: such
+   * an app runs only in a VM. Left out, the image is rebuilt for whatever build it is deployed on.
+   */
+  windowsBuild: windowsBuildSchema.optional(),
+  /**
+   * Windows apps only: built on the .NET Framework. Its container image must then start from Windows
+   * Server Core (physics.serverCoreImageMiB, several GB; Nano Server has no .NET Framework), which the
+   * engine adds beneath `imageMiB`, here the app's own layers; apps of one build share that base on an
+   * engine. In a VM it needs only its own files: a Windows guest has the .NET Framework.
+   */
+  dotnetFramework: z.boolean().optional(),
+  /**
+   * The customer (tenant) the app belongs to, where you host several. A tenant trusts its own apps
+   * and no other tenant's: a compliance audit fails a tenant's confidential or regulated data on any
+   * kernel that also runs another tenant's code, as clouds keep customers on kernels of their own.
+   * Apps without a tenant are your own (one tenant together).
+   */
+  tenant: id.optional(),
 });
 
 const at = { atS: nonNegative(7200) };
@@ -130,6 +168,11 @@ export const physicsOverridesSchema = z
     backupIntervalS: positive(1, 7200),
     volumeRestoreS: nonNegative(3600),
     dataLossPenalty: partial({ public: nonNegative(100), confidential: nonNegative(100), regulated: nonNegative(100) }),
+    costZeroAtBudgets: z.number().min(1.1, { error: 'must be at least 1.1' }).max(100, atMost(100)),
+    // Windows containers.
+    windowsBuild: windowsBuildSchema,
+    serverCoreImageMiB: positive(1, 65_536),
+    hypervIsolation: partial({ memoryMiB: nonNegative(65_536), bootS: nonNegative(600) }),
   })
   .partial();
 
@@ -185,7 +228,15 @@ export function crossCheckScenario(input: unknown): { path: (string | number)[];
   });
   const baseSizes = new Map<string, number>();
   (Array.isArray(input.apps) ? input.apps : []).forEach((a: unknown, i: number) => {
-    if (!isRecord(a) || !isRecord(a.baseImage) || typeof a.baseImage.miB !== 'number') return;
+    if (!isRecord(a)) return;
+    // A Windows build and the .NET Framework are facts of Windows apps (the default OS is Linux).
+    const windows = a.os === 'windows';
+    if (!windows && a.windowsBuild !== undefined) problems.push({ path: ['apps', i, 'windowsBuild'], message: 'is for Windows apps only (os "windows")' });
+    if (!windows && a.dotnetFramework === true) problems.push({ path: ['apps', i, 'dotnetFramework'], message: 'is for Windows apps only (os "windows"): the .NET Framework runs on Windows' });
+    if (a.dotnetFramework === true && a.baseImage !== undefined) {
+      problems.push({ path: ['apps', i, 'baseImage'], message: 'must be left out for a .NET Framework app: its container image is built on Windows Server Core' });
+    }
+    if (!isRecord(a.baseImage) || typeof a.baseImage.miB !== 'number') return;
     const { id: baseId, miB } = a.baseImage;
     const imageMiB = typeof a.imageMiB === 'number' ? a.imageMiB : 100;
     if (miB > imageMiB) problems.push({ path: ['apps', i, 'baseImage', 'miB'], message: `must be at most the image's own size (imageMiB ${imageMiB})` });
@@ -209,3 +260,4 @@ export type ScenarioEvent = z.output<typeof scenarioEventSchema>;
 export type Os = z.output<typeof osSchema>;
 export type Platform = z.output<typeof platformSchema>;
 export type Runtime = z.output<typeof runtimeSchema>;
+export type Isolation = z.output<typeof isolationSchema>;

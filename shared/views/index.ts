@@ -52,7 +52,16 @@ export function roomStatic(code: string, mode: Mode, state: SimState): RoomStati
       durationS: scenario.durationS,
       budget: state.budget,
       allow: { runtimes: [...scenario.allow.runtimes], changePlatform: scenario.allow.changePlatform },
-      hosts: scenario.hosts.map((h) => ({ id: h.id, name: h.name || h.id, cpu: h.cpu, memoryGiB: h.memoryGiB, platform: h.platform, kvm: h.kvm, costPerHour: h.costPerHour })),
+      hosts: scenario.hosts.map((h) => ({
+        id: h.id,
+        name: h.name || h.id,
+        cpu: h.cpu,
+        memoryGiB: h.memoryGiB,
+        platform: h.platform,
+        kvm: h.kvm,
+        costPerHour: h.costPerHour,
+        windowsBuild: h.windowsBuild ?? physics.windowsBuild,
+      })),
       apps: scenario.apps.map((a) => ({
         id: a.id,
         name: a.name,
@@ -68,6 +77,9 @@ export function roomStatic(code: string, mode: Mode, state: SimState): RoomStati
         data: a.data,
         needsCustomKernel: a.needsCustomKernel,
         stateful: a.stateful,
+        ...(a.windowsBuild !== undefined ? { windowsBuild: a.windowsBuild } : {}),
+        ...(a.dotnetFramework ? { dotnetFramework: true } : {}),
+        ...(a.tenant !== undefined ? { tenant: a.tenant } : {}),
       })),
     },
     physics: {
@@ -150,6 +162,7 @@ export function clusterView(state: SimState, cluster: ClusterState, load: Cluste
       runtime: inst.runtime,
       hostId: inst.hostId,
       vmId: inst.vmId,
+      ...(inst.isolation ? { isolation: inst.isolation } : {}),
       status,
       readyAtS: inst.readyAtS,
       upAtS: inst.upAtS,
@@ -213,6 +226,7 @@ export function clusterView(state: SimState, cluster: ClusterState, load: Cluste
         cpuGranted: round2(load.vmGot[vi]!),
         stealPct: round1(load.vmWant[vi]! > 0 ? (100 * (load.vmWant[vi]! - load.vmGot[vi]!)) / load.vmWant[vi]! : 0),
         snapshots: cluster.snapshots.filter((s) => isSnapshotOf(s, vm)).map((s) => s.atS),
+        ...(vm.windowsBuild !== undefined ? { windowsBuild: vm.windowsBuild } : {}),
       };
     }),
     instances,

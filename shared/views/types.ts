@@ -15,7 +15,17 @@ export interface RoomStatic {
     readonly durationS: number;
     readonly budget: number;
     readonly allow: { readonly runtimes: readonly Runtime[]; readonly changePlatform: boolean };
-    readonly hosts: readonly { id: string; name: string; cpu: number; memoryGiB: number; platform: Platform; kvm: boolean; costPerHour: number }[];
+    readonly hosts: readonly {
+      id: string;
+      name: string;
+      cpu: number;
+      memoryGiB: number;
+      platform: Platform;
+      kvm: boolean;
+      costPerHour: number;
+      /** The Windows build it runs as a Windows host, or gets when reinstalled as one. */
+      windowsBuild?: number;
+    }[];
     readonly apps: readonly {
       id: string;
       name: string;
@@ -32,6 +42,12 @@ export interface RoomStatic {
       needsCustomKernel: boolean;
       /** It keeps data: a container of it loses that data when rebuilt, unless it is on a volume. */
       stateful: boolean;
+      /** Windows apps: the build its container image is made for (absent: rebuilt for any). */
+      windowsBuild?: number;
+      /** Windows apps: built on the .NET Framework, so its container image starts from Windows Server Core. */
+      dotnetFramework?: boolean;
+      /** The customer it belongs to, where several are hosted. */
+      tenant?: string;
     }[];
   };
   /** Memory figures the board needs to draw guest OSes and what fits. */
@@ -103,6 +119,8 @@ export interface VmView {
   readonly stealPct: number;
   /** Seconds its kept snapshots were taken, oldest first: a restore goes back to the last one. */
   readonly snapshots: readonly number[];
+  /** A Windows guest's build: Windows containers in it need images of that build. */
+  readonly windowsBuild?: number;
 }
 
 export interface InstanceView {
@@ -111,6 +129,8 @@ export interface InstanceView {
   readonly runtime: Runtime;
   readonly hostId: string;
   readonly vmId: string | null;
+  /** A Windows container with Hyper-V isolation, in a utility VM of its own; absent for process isolation. */
+  readonly isolation?: 'hyperv';
   readonly status: InstanceStatus;
   readonly readyAtS: number;
   readonly upAtS: number;

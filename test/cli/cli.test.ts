@@ -97,6 +97,7 @@ function expectReportShape(report: Record<string, unknown>, scenario: string, se
     for (const key of ['id', 'appId', 'runtime', 'hostId']) expect(typeof i[key], `instances[].${key}`).toBe('string');
     expect(['container', 'vm', 'microvm']).toContain(i.runtime);
     if ('vmId' in i) expect(typeof i.vmId).toBe('string');
+    if ('isolation' in i) expect(i).toMatchObject({ runtime: 'container', isolation: 'hyperv' });
     expect(i.readyAtS === null || isNumber(i.readyAtS)).toBe(true);
   }
   for (const a of report.apps as Record<string, unknown>[]) {
@@ -143,6 +144,23 @@ describe.concurrent('clusterclass CLI', () => {
     expect(first.stderr).toBe('');
     expectReportShape(JSON.parse(first.stdout), 'tutorial', 7);
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('runs a built-in scenario’s expert plan with --plan expert, and it beats the references', async () => {
+    const [expert, greedy, text] = await Promise.all([
+      cli('sim', '--scenario', 'lift-and-shift', '--plan', 'expert', '--json'),
+      cli('sim', '--scenario', 'lift-and-shift', '--plan', 'greedy', '--json'),
+      cli('sim', '--scenario', 'lift-and-shift', '--plan', 'expert'),
+    ]);
+    expect(expert.code).toBe(0);
+    const report = JSON.parse(expert.stdout);
+    expectReportShape(report, 'lift-and-shift', 1);
+    expect(report.rejections).toEqual([]);
+    expect(report.score.total).toBeGreaterThan(JSON.parse(greedy.stdout).score.total);
+    // Hyper-V isolated containers say so in the report.
+    expect(report.instances.some((i: { isolation?: string }) => i.isolation === 'hyperv')).toBe(true);
+    expect(text.stdout).toMatch(/Plan: expert plan for lift-and-shift \(\d+ actions\)/);
+    expect(text.stdout).toMatch(/container \(Hyper-V\)/);
   });
 
   it('runs a plan file: rejections carry code and concept, instances keep the ids the plan gave them', async () => {
@@ -232,6 +250,7 @@ describe.concurrent('clusterclass CLI', () => {
     ['a plan file that is not JSON', () => ['sim', '--scenario', 'tutorial', '--plan', file('broken.json')], /plan file .*broken\.json" is not valid JSON/],
     ['a scenario file with a bad field', () => ['sim', '--scenario', file('bad-scenario.json'), '--plan', 'greedy'], /hosts\[0\]\.memoryGiB: must be positive/],
     ['a plan file with a bad action', () => ['sim', '--scenario', 'tutorial', '--plan', file('bad-plan.json')], /actions\[0\]\.runtime: must be one of/],
+    ['an expert plan for a scenario file', () => ['sim', '--scenario', file('lesson.json'), '--plan', 'expert'], /--plan expert needs a built-in scenario/],
   ];
   it.each(refusals)('exits 2 with a message on stderr for %s', async (_what, args, message) => {
     const run = await cli(...args());

@@ -1,23 +1,4 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { DESKTOP, PHONE, PROJECTOR, expect, hostRoom, joinRoom, person, screenshot, test } from './fixtures.ts';
-
-/** Runs axe on the page as it is now; serious and critical violations fail the test, with their details. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  // CC_AXE_ALL=1 lists the moderate and minor findings too (they do not fail the test).
-  if (process.env.CC_AXE_ALL) console.log(`[axe] ${screen}: ${results.passes.length} rules pass, ${results.violations.length} violated, ${results.incomplete.length} need review`);
-  if (process.env.CC_AXE_ALL) for (const v of results.violations) console.log(`[axe] ${screen}: ${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}\n    ${n.failureSummary?.replace(/\n/g, '\n    ')}`).join('\n')}`).join('\n\n');
-  expect(bad.length, `${screen}: axe found serious or critical violations:\n${report}`).toBe(0);
-}
-
-/** Nothing sticks out sideways: a phone never scrolls horizontally. */
-async function expectNoSidewaysScroll(page: Page, screen: string): Promise<void> {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  expect(scroll, `${screen} is ${scroll}px wide in a ${width}px viewport`).toBeLessThanOrEqual(width);
-}
+import { DESKTOP, PHONE, PROJECTOR, expect, expectAccessible, expectNoSidewaysScroll, hostRoom, joinRoom, person, screenshot, test } from './fixtures.ts';
 
 for (const [size, viewport] of [
   ['phone', PHONE],

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 export { expect };
@@ -56,6 +57,37 @@ export async function joinRoom(page: Page, code: string, nickname: string): Prom
   await page.getByTestId('join-submit').click();
   await expect(page).toHaveURL(new RegExp(`/play/${code}$`));
   await expect(page.getByTestId('cluster-board')).toBeVisible();
+}
+
+/** Runs axe on the page as it is now; serious and critical violations fail the test, with their details. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  // CC_AXE_ALL=1 lists the moderate and minor findings too (they do not fail the test).
+  if (process.env.CC_AXE_ALL) console.log(`[axe] ${screen}: ${results.passes.length} rules pass, ${results.violations.length} violated, ${results.incomplete.length} need review`);
+  if (process.env.CC_AXE_ALL) for (const v of results.violations) console.log(`[axe] ${screen}: ${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}\n    ${n.failureSummary?.replace(/\n/g, '\n    ')}`).join('\n')}`).join('\n\n');
+  expect(bad.length, `${screen}: axe found serious or critical violations:\n${report}`).toBe(0);
+}
+
+/** Nothing sticks out sideways: a phone never scrolls horizontally. */
+export async function expectNoSidewaysScroll(page: Page, screen: string): Promise<void> {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  expect(scroll, `${screen} is ${scroll}px wide in a ${width}px viewport`).toBeLessThanOrEqual(width);
+}
+
+/** Presses Tab until the focused element (inside any shadow root) has this data-testid. */
+export async function tabTo(page: Page, testId: string, max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.getAttribute('data-testid') ?? null;
+    });
+    if (focused === testId) return;
+  }
+  throw new Error(`could not reach [data-testid=${testId}] with Tab`);
 }
 
 /** Content-Security-Policy violations seen in a context's pages, as readable lines. */

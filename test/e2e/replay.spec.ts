@@ -1,20 +1,11 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { replaySimulation, type RoomLogEntry } from '../../shared/replay/log.ts';
 import { clusterView, standings } from '../../shared/views/index.ts';
 import type { Scenario } from '../../shared/scenario/schema.ts';
-import { DESKTOP, PHONE, expect, hostRoom, joinRoom, person, screenshot, test } from './fixtures.ts';
+import { DESKTOP, PHONE, expect, expectAccessible, hostRoom, joinRoom, person, screenshot, test } from './fixtures.ts';
 
 interface ServerReplay {
   readonly meta: { readonly seed: number; readonly scenario: Scenario };
   readonly log: readonly RoomLogEntry[];
-}
-
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}\n    ${n.failureSummary?.replace(/\n/g, '\n    ')}`).join('\n')}`).join('\n\n');
-  expect(bad.length, `${screen}: axe found serious or critical violations:\n${report}`).toBe(0);
 }
 
 const seconds = (clock: string): number => clock.split(':').reduce((total, part) => total * 60 + Number(part), 0);

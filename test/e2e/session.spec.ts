@@ -1,19 +1,5 @@
 import type { Page } from '@playwright/test';
-import { DESKTOP, PHONE, expect, hostRoom, joinRoom, person, screenshot, test } from './fixtures.ts';
-
-/** Presses Tab until the focused element (inside any shadow root) has this data-testid. */
-async function tabTo(page: Page, testId: string, max = 80): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      let el: Element | null = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      return el?.getAttribute('data-testid') ?? null;
-    });
-    if (focused === testId) return;
-  }
-  throw new Error(`could not reach [data-testid=${testId}] with Tab`);
-}
+import { DESKTOP, PHONE, expect, hostRoom, joinRoom, person, screenshot, tabTo, test } from './fixtures.ts';
 
 const host = (page: Page, id: string) => page.locator(`[data-testid=host][data-host=${id}]`);
 const instances = (page: Page, appId: string) => page.locator(`[data-testid=instance][data-app=${appId}]`);
@@ -89,16 +75,26 @@ test('a teacher and three students run a whole session through the UI', async ({
   await c.getByTestId('place-target').selectOption('host-b');
   await c.getByTestId('place-submit').click();
   await expect(instances(c, 'plugin-globex')).toHaveCount(1);
-  // A refused placement is explained inline with its concept: a container on a bare-metal hypervisor.
+  // A refused placement is explained in the dialog, with its concept: a container on a bare-metal hypervisor.
   await c.getByTestId('place-portal').click();
   await c.getByTestId('place-runtime-container').check();
   await c.getByTestId('place-target').selectOption('host-c');
   await c.getByTestId('place-submit').click();
-  await expect(c.getByTestId('refusal')).toHaveAttribute('data-concept', 'hypervisor-type');
-  await expect(c.getByTestId('refusal-message')).toContainText('hypervisor');
+  const placeDialog = c.getByTestId('place-dialog');
+  await expect(placeDialog.getByTestId('refusal')).toHaveAttribute('data-concept', 'hypervisor-type');
+  await expect(placeDialog.getByTestId('refusal-message')).toContainText('hypervisor');
+  await expect(placeDialog).toBeVisible();
   await screenshot(c, 'student-refusal-phone');
-  await c.getByTestId('refusal-dismiss').click();
+  await placeDialog.getByTestId('refusal-dismiss').click();
   await expect(c.getByTestId('refusal')).toHaveCount(0);
+  await placeDialog.getByTestId('place-cancel').click();
+  await expect(placeDialog).toBeHidden();
+  // A refused drop has no dialog: its refusal is shown above the board (Alice, with the mouse).
+  await a.getByTestId('drop-as-container').check();
+  await a.getByTestId('app-portal').dragTo(host(a, 'host-c'));
+  await expect(a.getByTestId('refusal-region').getByTestId('refusal')).toHaveAttribute('data-concept', 'hypervisor-type');
+  await a.getByTestId('refusal-dismiss').click();
+  await expect(a.getByTestId('refusal')).toHaveCount(0);
 
   // Everyone is on the teacher's roster and the projector, and the class's placements add up.
   await expect(t.getByTestId('roster-row')).toHaveCount(3);
@@ -117,8 +113,8 @@ test('a teacher and three students run a whole session through the UI', async ({
   for (const page of [t, a, b, c]) await expect(page.locator('[data-phase=running]').first()).toBeVisible();
   await expect(projector.getByTestId('projector-status')).toHaveAttribute('data-phase', 'running');
   await expect(projector.getByTestId('projector-leaderboard')).toBeVisible();
-  // The teacher sees what the class got wrong: Carol's refused container on a bare-metal host.
-  await expect(t.locator('[data-testid=concept-row][data-concept=hypervisor-type] [data-testid=concept-rejections]')).toHaveText('1');
+  // The teacher sees what the class got wrong: Carol's and Alice's refused containers on a bare-metal host.
+  await expect(t.locator('[data-testid=concept-row][data-concept=hypervisor-type] [data-testid=concept-rejections]')).toHaveText('2');
 
   // A Linux kernel exploit: Alice's billing shares host-a's kernel with an untrusted plug-in.
   await t.getByTestId('inject-type').selectOption('kernelExploit');

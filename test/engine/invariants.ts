@@ -55,6 +55,15 @@ export function brokenInvariants(state: SimState): string[] {
           if (!inst.vmId && host.platform === 'hypervisor') out.push(where(`${inst.id}: container directly on a bare-metal hypervisor`));
           if (!inst.vmId && host.platform !== app.os) out.push(where(`${inst.id}: container on a ${host.platform} host`));
           if (vm && !vm.containerEngine) out.push(where(`${inst.id}: container in a VM without an engine`));
+          if (app.os === 'windows') {
+            // Windows containers: an image of the kernel's build in process isolation; a utility VM of its own build or older on a host with VT-x/AMD-V.
+            const kernelBuild = vm ? (vm.windowsBuild ?? physics.windowsBuild) : (scenario.hosts.find((h) => h.id === host.id)?.windowsBuild ?? physics.windowsBuild);
+            const image = app.windowsBuild ?? kernelBuild;
+            if (image < 14393 || kernelBuild < 14393) out.push(where(`${inst.id}: a Windows container on build ${kernelBuild} from an image of build ${image}, older than Windows containers`));
+            if (inst.isolation === 'hyperv') {
+              if (vm || !host.kvm || image > kernelBuild) out.push(where(`${inst.id}: Hyper-V isolation where it cannot run`));
+            } else if (image !== kernelBuild) out.push(where(`${inst.id}: process isolation across Windows builds ${image} and ${kernelBuild}`));
+          } else if (inst.isolation) out.push(where(`${inst.id}: a Linux container with Windows isolation`));
           break;
         case 'microvm':
           if (app.os !== 'linux' || !host.kvm || host.platform === 'windows' || inst.vmId) out.push(where(`${inst.id}: microVM where none can run`));

@@ -14,6 +14,19 @@ describe('the teaching figures: one table, overridable per scenario', () => {
     expect(DEFAULT_PHYSICS.type2BootFactor).toBeLessThanOrEqual(1.2);
     expect(DEFAULT_PHYSICS.cpuOverhead.vmType2).toBeGreaterThan(DEFAULT_PHYSICS.cpuOverhead.vmType1);
     expect(DEFAULT_PHYSICS.containerOverheadMiB).toBeLessThan(DEFAULT_PHYSICS.guestOsMiB.linux);
+    // Windows containers: Server Core is "several GB" (S [31]); a utility VM is a small Windows (S [9]: 512 MB) booting in seconds.
+    expect(DEFAULT_PHYSICS.windowsBuild).toBe(20348);
+    expect(DEFAULT_PHYSICS.serverCoreImageMiB).toBeGreaterThanOrEqual(2048);
+    expect(DEFAULT_PHYSICS.hypervIsolation.memoryMiB).toBeGreaterThanOrEqual(512);
+    expect(DEFAULT_PHYSICS.hypervIsolation.bootS).toBeGreaterThan(DEFAULT_PHYSICS.containerStartS.windows);
+    expect(DEFAULT_PHYSICS.hypervIsolation.bootS).toBeLessThan(DEFAULT_PHYSICS.vmBootS.windows / 10);
+  });
+
+  it('scores out of 1000, availability weighing most', () => {
+    const w = DEFAULT_PHYSICS.scoreWeights;
+    expect(w.availability + w.cost + w.security).toBe(1000);
+    expect(w.availability).toBeGreaterThan(w.security + w.cost);
+    expect(DEFAULT_PHYSICS.costZeroAtBudgets).toBeGreaterThan(1);
   });
 
   it('lets a scenario override single figures and keeps the rest', () => {

@@ -19,12 +19,15 @@ const os = fc.constantFrom<Os>('linux', 'windows');
 const platform = fc.constantFrom<Platform>('linux', 'windows', 'hypervisor');
 const runtime = fc.constantFrom<Runtime>('container', 'vm', 'microvm');
 
+// Windows builds from before containers (9600) to the default (20348), or none.
+const windowsBuild = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(9600, 14393, 17763, 20348) });
 const hostArb = fc.record({
   cpu: fc.integer({ min: 1, max: 16 }),
   memoryGiB: fc.integer({ min: 1, max: 48 }),
   platform,
   kvm: fc.boolean(),
   costPerHour: fc.integer({ min: 0, max: 60 }),
+  windowsBuild,
 });
 const appArb = fc.record({
   os,
@@ -37,6 +40,9 @@ const appArb = fc.record({
   data: fc.constantFrom('public', 'confidential', 'regulated'),
   needsCustomKernel: fc.boolean(),
   stateful: fc.boolean(),
+  windowsBuild,
+  dotnetFramework: fc.boolean(),
+  tenant: fc.option(fc.constantFrom('t1', 't2'), { nil: undefined }),
 });
 /** Events name hosts and apps by index; they are resolved once the lists are known. */
 const eventArb = fc.record({
@@ -69,8 +75,16 @@ const randomScenario: fc.Arbitrary<Scenario> = fc
       summary: 'A generated scenario.',
       debrief: 'None.',
       durationS,
-      hosts: hosts.map((h, i) => ({ id: hostIds[i]!, ...h })),
-      apps: apps.map((a, i) => ({ id: appIds[i]!, name: `App ${i}`, ...a })),
+      hosts: hosts.map(({ windowsBuild: build, ...h }, i) => ({ id: hostIds[i]!, ...h, ...(build ? { windowsBuild: build } : {}) })),
+      // A Windows build and the .NET Framework are facts of Windows apps only.
+      apps: apps.map(({ windowsBuild: build, dotnetFramework, tenant, ...a }, i) => ({
+        id: appIds[i]!,
+        name: `App ${i}`,
+        ...a,
+        ...(a.os === 'windows' && build ? { windowsBuild: build } : {}),
+        ...(a.os === 'windows' && dotnetFramework ? { dotnetFramework } : {}),
+        ...(tenant ? { tenant } : {}),
+      })),
       events: events.map((e) => eventOf(e, Math.floor(e.at * durationS), hostIds, appIds)),
       allow: { runtimes, changePlatform },
     };
@@ -92,12 +106,37 @@ const anyScenario = fc.oneof({ weight: 4, arbitrary: randomScenario }, { weight:
 
 /** A command picks its targets by index, so it means something whatever the state holds by then. */
 const commandArb = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('deploy' as const), cluster: fc.nat(), app: fc.nat(), runtime, target: fc.nat(), intoVm: fc.boolean(), smart: fc.boolean(), named: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('createVm' as const), cluster: fc.nat(), host: fc.nat(), guestOs: os, vcpu: fc.integer({ min: 1, max: 8 }), memoryMiB: fc.integer({ min: 256, max: 12_000 }), engine: fc.boolean() }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('deploy' as const),
+      cluster: fc.nat(),
+      app: fc.nat(),
+      runtime,
+      target: fc.nat(),
+      intoVm: fc.boolean(),
+      smart: fc.boolean(),
+      named: fc.boolean(),
+      isolation: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('process' as const, 'hyperv' as const) }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('createVm' as const),
+      cluster: fc.nat(),
+      host: fc.nat(),
+      guestOs: os,
+      vcpu: fc.integer({ min: 1, max: 8 }),
+      memoryMiB: fc.integer({ min: 256, max: 12_000 }),
+      engine: fc.boolean(),
+      windowsBuild,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('configureHost' as const), cluster: fc.nat(), host: fc.nat(), platform }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), cluster: fc.nat(), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteVm' as const), cluster: fc.nat(), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('setLimits' as const), cluster: fc.nat(), pick: fc.nat(), cpu: fc.option(fc.integer({ min: 1, max: 16 }).map((q) => q / 4)) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('setLimits' as const), cluster: fc.nat(), pick: fc.nat(), cpu: fc.option(fc.integer({ min: 1, max: 16 }).map((q) => q / 4)) }) },
   // Moving VMs and keeping data: mostly aimed at VMs and stateful instances, sometimes at anything.
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('migrateVm' as const), cluster: fc.nat(), pick: fc.nat(), host: fc.nat(), smart: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('snapshotVm' as const), cluster: fc.nat(), pick: fc.nat() }) },
@@ -132,10 +171,23 @@ function resolve(state: SimState, cmd: Command): Action[] {
       } else {
         target = cmd.intoVm ? (pick(c.vms, cmd.target)?.id ?? 'no-such-vm') : (pick([...hostIds, 'no-such-host'], cmd.target) as string);
       }
-      return [{ type: 'deploy', clusterId, appId: app.id, runtime, target, ...(cmd.named ? { id: `x${cmd.target % 5}` } : {}) }];
+      // Isolation now and then, on containers (elsewhere it is refused, which is a path too).
+      const isolation = cmd.isolation && (runtime === 'container' || !cmd.smart) ? { isolation: cmd.isolation } : {};
+      return [{ type: 'deploy', clusterId, appId: app.id, runtime, target, ...(cmd.named ? { id: `x${cmd.target % 5}` } : {}), ...isolation }];
     }
     case 'createVm':
-      return [{ type: 'createVm', clusterId, hostId: pick(hostIds, cmd.host)!, guestOs: cmd.guestOs, vcpu: cmd.vcpu, memoryMiB: cmd.memoryMiB, containerEngine: cmd.engine }];
+      return [
+        {
+          type: 'createVm',
+          clusterId,
+          hostId: pick(hostIds, cmd.host)!,
+          guestOs: cmd.guestOs,
+          vcpu: cmd.vcpu,
+          memoryMiB: cmd.memoryMiB,
+          containerEngine: cmd.engine,
+          ...(cmd.guestOs === 'windows' && cmd.windowsBuild ? { windowsBuild: cmd.windowsBuild } : {}),
+        },
+      ];
     case 'configureHost':
       return [{ type: 'configureHost', clusterId, hostId: pick(hostIds, cmd.host)!, platform: cmd.platform }];
     case 'remove':
@@ -260,7 +312,7 @@ describe('engine properties over random play (seeded fast-check)', () => {
         for (const [type, n] of Object.entries(run.accepted)) accepted[type] = (accepted[type] ?? 0) + n;
         expect(run.problems).toEqual([]);
       }),
-      { seed: SEED, numRuns: 600 },
+      { seed: SEED, numRuns: 800 },
     );
     // The generator must reach both paths of every action, or the property proves little.
     expect(refusals).toBeGreaterThan(2000);

@@ -18,9 +18,10 @@ export function referenceLoad(state: SimState, cluster: ClusterState, t: number)
   const vmIndex = (id: string) => vms.findIndex((v) => v.id === id);
   const hostUp = (h: number) => h >= 0 && hosts[h]!.downUntilS <= t;
   const vmUp = vms.map((vm) => vm.upAtS <= t && hostUp(hostIndex(vm.hostId)));
+  // A Hyper-V isolated Windows container is scheduled by its utility VM, a small VM like a microVM.
   const where = (inst: InstanceState): 'host' | 'vm' | 'microvm' | 'nowhere' => {
     if (hostIndex(inst.hostId) < 0 || (inst.vmId && vmIndex(inst.vmId) < 0)) return 'nowhere';
-    if (inst.runtime === 'microvm') return 'microvm';
+    if (inst.runtime === 'microvm' || (!inst.vmId && inst.isolation === 'hyperv')) return 'microvm';
     return inst.vmId ? 'vm' : 'host';
   };
 
@@ -58,7 +59,7 @@ export function referenceLoad(state: SimState, cluster: ClusterState, t: number)
       ownAskers.set(i, { want: want[i]! / keep, weight: (inst.cpuWeight ?? 100) / 100, cap: Infinity, keep, work: want[i]!, grant: 0 });
     } else if (place === 'microvm') {
       const vcpu = Math.max(1, Math.ceil(findApp(scenario, inst.appId)!.cpu));
-      const keep = 1 - physics.cpuOverhead.microvm;
+      const keep = 1 - (inst.runtime === 'microvm' ? physics.cpuOverhead.microvm : physics.cpuOverhead.vmType1);
       ownAskers.set(i, { want: Math.min(vcpu, want[i]! / keep), weight: vcpu, cap: vcpu, keep, work: want[i]!, grant: 0 });
     }
   });
@@ -123,6 +124,12 @@ export function referenceLoad(state: SimState, cluster: ClusterState, t: number)
     vmGot: vmAskers.map((a) => a.grant),
     hostWant,
     hostGot,
+    // Steal over the cluster: every VM's and microVM's (or utility VM's) ask of its host, and the shortfall.
+    ...(() => {
+      const own = [...ownAskers].filter(([i]) => where(instances[i]!) === 'microvm').sort(([a], [b]) => a - b);
+      const stealers = [...vmAskers, ...own.map(([, a]) => a)];
+      return { stealAsked: stealers.reduce((sum, a) => sum + a.want, 0), stealLost: Math.max(0, stealers.reduce((sum, a) => sum + (a.want - a.grant), 0)) };
+    })(),
   };
 }
 

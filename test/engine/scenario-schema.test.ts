@@ -75,6 +75,16 @@ describe('scenario files: each problem is named by its path', () => {
     ['no runtimes allowed', (f) => (f.allow = { runtimes: [] }), 'allow.runtimes: must allow at least one runtime'],
     ['an unknown physics figure', (f) => (f.physics = { warpFactor: 9 }), 'physics: unknown field "warpFactor"'],
     ['a physics figure out of range', (f) => (f.physics = { demandJitter: 2 }), 'physics.demandJitter:'],
+    ['a Windows build on a Linux app', (f) => Object.assign(f.apps[0]!, { windowsBuild: 17763 }), 'apps[0].windowsBuild: is for Windows apps only (os "windows")'],
+    ['the .NET Framework on a Linux app', (f) => Object.assign(f.apps[0]!, { dotnetFramework: true }), 'apps[0].dotnetFramework: is for Windows apps only'],
+    [
+      'a base image on a .NET Framework app',
+      (f) => Object.assign(f.apps[0]!, { os: 'windows', dotnetFramework: true, baseImage: { id: 'mine', miB: 10 } }),
+      'apps[0].baseImage: must be left out for a .NET Framework app',
+    ],
+    ['a Windows build that is no build', (f) => Object.assign(f.hosts[0]!, { windowsBuild: 17763.5 }), 'hosts[0].windowsBuild: must be a whole Windows build number'],
+    ['a Windows build out of range', (f) => Object.assign(f.apps[0]!, { os: 'windows', windowsBuild: 99_999 }), 'apps[0].windowsBuild: must be at most 65535'],
+    ['a tenant that is no id', (f) => Object.assign(f.apps[0]!, { tenant: 'the bakery' }), 'apps[0].tenant: must be letters, digits, - or _'],
   ];
   for (const [what, edit, message] of cases) {
     it(`refuses ${what}: ${message}`, () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimState } from '../../shared/engine/index.ts';
-import { DEFAULT_PHYSICS, POLICIES, computeScore, runScenario } from '../../shared/engine/index.ts';
+import { DEFAULT_PHYSICS, POLICIES, buildReport, computeScore, runScenario } from '../../shared/engine/index.ts';
+import type { PlanAction } from '../../shared/engine/index.ts';
 import { SCENARIOS } from '../../shared/scenario/library/index.ts';
 import { all, cluster, deploy, inject, linuxApp, linuxHost, ok, running, scenario, ticks } from './helpers.ts';
 
@@ -86,5 +87,57 @@ describe('score: availability, cost and security, per app and per incident', () 
         expect(result.apps.reduce((sum, a) => sum + a.points, 0)).toBeCloseTo(result.availability, 6);
       }
     }
+  });
+});
+
+describe('score: an outage costs more than the host that would have prevented it', () => {
+  // Two replicas of one app and a budget for about one host. Host h1 fails a minute before the end:
+  // stacked on h1, the app is down for that minute; spread over h1 and h2, one replica serves on,
+  // but the second host nearly doubles the bill (1.75 times the budget).
+  const example = (physics?: Parameters<typeof scenario>[0]['physics']) =>
+    scenario({
+      hosts: [linuxHost('h1'), linuxHost('h2')],
+      apps: [linuxApp('web', { replicas: 2, demand: 100 })],
+      events: [{ atS: 540, type: 'hostFailure', hostId: 'h1' }],
+      budget: 6.5,
+      ...(physics ? { physics } : {}),
+    });
+  const on = (hosts: [string, string]): PlanAction[] => hosts.map((target) => ({ atS: 0, type: 'deploy', appId: 'web', runtime: 'container', target }));
+  const report = (s: ReturnType<typeof example>, plan: PlanAction[]) => {
+    const run = runScenario(s, 1, { plan });
+    return buildReport(run.state, run.clusterId, run.rejections);
+  };
+
+  it('ranks the spread plan (availability 0.96) above everything stacked on one host (0.90)', () => {
+    const spread = report(example(), on(['h1', 'h2']));
+    const stacked = report(example(), on(['h1', 'h1']));
+    expect(spread.apps[0]!.availability).toBeGreaterThan(0.95);
+    expect(stacked.apps[0]!.availability).toBeLessThan(0.9);
+    expect(spread.cost.total / spread.cost.budget).toBeGreaterThan(1.7);
+    expect(stacked.cost.total).toBeLessThan(stacked.cost.budget);
+    // 905 against 897 with the default weights (600/150/250, cost points gone at 3× the budget).
+    expect(spread.score.total).toBeGreaterThan(stacked.score.total);
+  });
+
+  it('ranked them the other way round with the old weights (500/200/300, nothing left at 2× the budget): 814 against 897', () => {
+    const old = example({ scoreWeights: { availability: 500, cost: 200, security: 300 }, costZeroAtBudgets: 2 });
+    const spread = report(old, on(['h1', 'h2'])).score.total;
+    const stacked = report(old, on(['h1', 'h1'])).score.total;
+    expect(spread).toBeCloseTo(814.4, 0);
+    expect(stacked).toBeCloseTo(896.7, 0);
+  });
+
+  it('keeps cost points full within budget, falling in a straight line to none at costZeroAtBudgets times it', () => {
+    const s = example();
+    const state = running(s);
+    const c = cluster(state);
+    const at = (spend: number) => {
+      const ticked = { ...c, tally: { ...c.tally, ticks: s.durationS, served: [s.durationS], spend: { hosts: spend, licences: 0, patching: 0 } } };
+      return computeScore(state, ticked).cost;
+    };
+    const budget = s.budget!;
+    expect(at(budget)).toBeCloseTo(W.cost, 9);
+    expect(at(2 * budget)).toBeCloseTo(W.cost / 2, 9);
+    expect(at(DEFAULT_PHYSICS.costZeroAtBudgets * budget)).toBe(0);
   });
 });

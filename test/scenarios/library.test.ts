@@ -12,8 +12,8 @@ function scoreOf(scenario: Scenario, seed: number, policy: (typeof POLICIES)[num
 }
 
 describe('the built-in scenario library', () => {
-  it('has at least eight scenarios with unique ids', () => {
-    expect(SCENARIOS.length).toBeGreaterThanOrEqual(8);
+  it('has at least eleven scenarios with unique ids', () => {
+    expect(SCENARIOS.length).toBeGreaterThanOrEqual(11);
     expect(new Set(SCENARIOS.map((s) => s.id)).size).toBe(SCENARIOS.length);
   });
 
@@ -41,6 +41,21 @@ describe('the built-in scenario library', () => {
     expect(has(eventOf('hostFailure'))).toContain('host-failure');
     expect(has(eventOf('noisyNeighbour'))).toContain('noisy-neighbour');
     expect(has((s) => s.allow.runtimes.includes('microvm') && s.apps.every((a) => a.os === 'linux'))).toContain('microvm-functions');
+    // Lift and shift: an app too old for any Windows container, and one on .NET Framework of another build.
+    expect(has((s) => s.apps.some((a) => a.os === 'windows' && (a.windowsBuild ?? 99_999) < 14393) && s.apps.some((a) => a.dotnetFramework && a.windowsBuild !== undefined))).toContain('lift-and-shift');
+    // Snapshots against volumes: stateful apps and data lost to a bad update.
+    expect(has((s) => eventOf('dataLoss')(s) && s.apps.some((a) => a.stateful))).toContain('backups');
+    // Seed 000's picture: customers (tenants) on bare-metal hypervisors, one running untrusted code, and an audit.
+    expect(
+      has(
+        (s) =>
+          new Set(s.apps.map((a) => a.tenant).filter(Boolean)).size >= 3 &&
+          s.hosts.every((h) => h.platform === 'hypervisor') &&
+          s.apps.some((a) => a.trust === 'untrusted') &&
+          eventOf('kernelExploit')(s) &&
+          eventOf('complianceAudit')(s),
+      ),
+    ).toContain('cloud-tenants');
   });
 
   it('finds scenarios by id', () => {

@@ -10,6 +10,13 @@ import { base } from '../styles/shared.ts';
 
 type AppSpec = RoomStatic['scenario']['apps'][number];
 
+interface Need {
+  readonly icon: IconName;
+  readonly text: string;
+  readonly tone?: 'alert' | 'note';
+  readonly testId?: string;
+}
+
 const DATA_LABEL = { public: 'public data', confidential: 'confidential data', regulated: 'regulated data' } as const;
 
 /**
@@ -158,7 +165,7 @@ export class AppPalette extends LitElement {
             </div>
             ${app.description ? html`<p class="desc">${app.description}</p>` : ''}
             <ul class="needs" aria-label="What ${app.name} needs">
-              ${this._needs(app).map((n) => html`<li class=${n.tone ?? ''}>${icon(n.icon)} ${n.text}</li>`)}
+              ${this._needs(app).map((n) => html`<li class=${n.tone ?? ''} data-testid=${n.testId ?? 'app-need'}>${icon(n.icon)} ${n.text}</li>`)}
             </ul>
             <div class="row">
               <button
@@ -179,8 +186,8 @@ export class AppPalette extends LitElement {
     `;
   }
 
-  private _needs(app: AppSpec): { icon: IconName; text: string; tone?: 'alert' | 'note' }[] {
-    const needs: { icon: IconName; text: string; tone?: 'alert' | 'note' }[] = [
+  private _needs(app: AppSpec): Need[] {
+    const needs: Need[] = [
       { icon: app.os === 'windows' ? 'windows' : 'linux', text: `${OS_LABEL[app.os]} app` },
       { icon: 'cpu', text: `${app.cpu} CPU` },
       { icon: 'memory', text: `${miB(app.memoryMiB)} memory` },
@@ -191,6 +198,7 @@ export class AppPalette extends LitElement {
     if (app.data !== 'public') needs.push({ icon: 'lock', text: DATA_LABEL[app.data], tone: app.data === 'regulated' ? 'alert' : 'note' });
     else needs.push({ icon: 'lock', text: DATA_LABEL.public });
     if (app.needsCustomKernel) needs.push({ icon: 'kernel', text: 'needs its own kernel', tone: 'note' });
+    if (app.stateful) needs.push({ icon: 'database', text: 'keeps data', tone: 'note', testId: 'app-stateful' });
     return needs;
   }
 

@@ -48,6 +48,10 @@ export class ClusterBoard extends LitElement {
       .swatch.used {
         background: var(--cc-accent);
       }
+      .migrations {
+        font-size: 0.875rem;
+        margin: 0 0 0.5rem;
+      }
     `,
   ];
 
@@ -68,6 +72,11 @@ export class ClusterBoard extends LitElement {
         <li>${icon('vm')} VM</li>
         <li>${icon('microvm')} microVM</li>
       </ul>
+      ${cluster.migrations > 0
+        ? html`<p class="migrations" data-testid="cluster-migrations" data-count=${cluster.migrations}>
+            ${icon('migrate')} ${cluster.migrations} live migration${cluster.migrations === 1 ? '' : 's'} so far, by you or by patch days: each VM kept running while it moved.
+          </p>`
+        : ''}
       <div class="grid" data-testid="cluster-board" data-cluster=${cluster.id}>
         ${cluster.hosts.map(
           (h) =>

@@ -5,9 +5,10 @@ import type { Platform } from '../../../shared/engine/types.ts';
 import type { HostView, InstanceView, RoomStatic, VmView } from '../../../shared/views/types.ts';
 import { AppDropZone } from '../lib/drag.ts';
 import { act, emit } from '../lib/events.ts';
-import { PLATFORM_LABEL, clockText, miB } from '../lib/format.ts';
+import { PLATFORM_LABEL, clockText, cores, miB, percent } from '../lib/format.ts';
 import { PLATFORM_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
+import './info-tip.ts';
 import './instance-chip.ts';
 import './usage-bar.ts';
 import './vm-box.ts';
@@ -78,6 +79,14 @@ export class HostCard extends LitElement {
         background: var(--cc-danger);
         color: #fff;
         font-weight: 700;
+      }
+      .sharing {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem 0.6rem;
+        align-items: center;
+        font-size: 0.8rem;
+        margin-top: -0.2rem;
       }
       .loose {
         display: flex;
@@ -176,11 +185,12 @@ export class HostCard extends LitElement {
       </div>
       <cc-usage-bar
         label="CPU"
-        text="${h.cpuUsed.toFixed(1)} of ${h.cpu} cores busy${h.reservedCpu > 0 ? ` · ${h.reservedCpu} reserved as vCPUs` : ''}"
+        text="${cores(h.cpuUsed)} of ${h.cpu} cores handed out"
         .max=${h.cpu}
-        .segments=${[{ value: h.cpuUsed, kind: cpuShare > 0.9 ? 'hot' : 'used' }]}
+        .segments=${[{ value: h.cpuUsed, kind: cpuShare > 0.9 || h.stealPct > 0 ? 'hot' : 'used' }]}
         data-testid="host-cpu"
       ></cc-usage-bar>
+      ${this._renderCpuSharing()}
       <cc-usage-bar
         label="Memory"
         text="${miB(h.usedMiB)} of ${miB(h.memoryMiB)}${guestMiB > 0 ? ` · guest OSes ${miB(guestMiB)}` : ''}"
@@ -214,6 +224,36 @@ export class HostCard extends LitElement {
         : ''}
       ${this.readonly ? '' : this._renderTools()}
     </article>`;
+  }
+
+  /** How the cores are shared: vCPUs per core (overcommit), what everything wants, and steal. */
+  private _renderCpuSharing() {
+    const h = this.host;
+    const short = h.cpuWanted > h.cpu + 0.005;
+    if (h.reservedCpu === 0 && !short && h.stealPct <= 0) return '';
+    const ratio = h.reservedCpu / h.cpu;
+    const virtualised = h.reservedCpu > 0;
+    return html`<div class="sharing" data-testid="host-cpu-sharing">
+      ${virtualised
+        ? html`<cc-info-tip
+            data-testid="host-vcpus"
+            tip="Its VMs and microVMs have ${h.reservedCpu} vCPUs between them on ${h.cpu} cores (${cores(ratio)} per core): vCPUs share cores, they are not reserved. The hypervisor has used ${percent(100 * h.vcpuCommitted)} of its vCPU allowance and refuses new VMs past 100 %."
+            >${h.reservedCpu} vCPUs on ${h.cpu} cores</cc-info-tip
+          >`
+        : ''}
+      ${short ? html`<span data-testid="host-cpu-wanted">wants ${cores(h.cpuWanted)} cores</span>` : ''}
+      ${h.stealPct > 0
+        ? html`<cc-info-tip
+            tone="warn"
+            data-testid="host-steal"
+            data-steal=${h.stealPct}
+            tip=${virtualised
+              ? `Everything here wanted ${cores(h.cpuWanted)} cores this second and the host has ${h.cpu}: its VMs and microVMs waited for ${percent(h.stealPct)} of the CPU they asked for. That wait is steal time (st in top). Move a VM to another host, or give VMs fewer vCPUs.`
+              : `Its containers wanted ${cores(h.cpuWanted)} cores this second and the host has ${h.cpu}: ${percent(h.stealPct)} of what they wanted could not be handed out, and each got its share by CPU weight (cpu.weight). A CPU limit (cpu.max) on the busy one protects the rest.`}
+            >${virtualised ? 'steal' : 'CPU short by'} ${percent(h.stealPct)}</cc-info-tip
+          >`
+        : ''}
+    </div>`;
   }
 
   private _renderTools() {

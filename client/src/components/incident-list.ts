@@ -2,12 +2,12 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { IncidentView } from '../../../shared/views/types.ts';
-import { clockText, points } from '../lib/format.ts';
+import { EVENT_LABEL, clockText, points } from '../lib/format.ts';
 import { EVENT_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 import './concept-tag.ts';
 
-/** What happened to one cluster, newest first, each with the concept that explains it. */
+/** What happened to one cluster, newest first: what kind of incident, when, what it cost, the story and the concept that explains it. */
 @customElement('cc-incident-list')
 export class IncidentList extends LitElement {
   static override styles = [
@@ -33,12 +33,19 @@ export class IncidentList extends LitElement {
       li.cost {
         border-left-color: var(--cc-danger);
       }
+      li.oomKill,
+      li.dataLoss {
+        border-left-color: var(--cc-danger);
+      }
       .head {
         display: flex;
         flex-wrap: wrap;
         gap: 0.4rem;
         align-items: baseline;
         justify-content: space-between;
+      }
+      .title {
+        font-weight: 700;
       }
       .when,
       .pts {
@@ -70,10 +77,10 @@ export class IncidentList extends LitElement {
         newest,
         (i) => i.seq,
         (i) =>
-          html`<li class=${i.points < 0 ? 'cost' : ''} data-testid="incident" data-type=${i.type} data-concept=${i.concept}>
+          html`<li class="${i.points < 0 ? 'cost' : ''} ${i.type}" data-testid="incident" data-type=${i.type} data-concept=${i.concept}>
             <div class="head">
-              <span class="when">${icon(EVENT_ICON[i.type] ?? 'warning')} at ${clockText(i.atS)}</span>
-              ${i.points < 0 ? html`<span class="pts lost">${points(i.points)} points</span>` : ''}
+              <span class="title" data-testid="incident-title">${icon(EVENT_ICON[i.type] ?? 'warning')} ${EVENT_LABEL[i.type] ?? i.type}</span>
+              <span class="when">at ${clockText(i.atS)}${i.points < 0 ? html` · <span class="pts lost">${points(i.points)} points</span>` : ''}</span>
             </div>
             <p class="msg">${i.message}</p>
             <cc-concept-tag concept=${i.concept}></cc-concept-tag>

@@ -2,13 +2,15 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { InstanceView } from '../../../shared/views/types.ts';
 import { emit } from '../lib/events.ts';
-import { RUNTIME_LABEL, STATUS_LABEL, pct } from '../lib/format.ts';
+import { CPU_WEIGHT } from '../../../shared/engine/topology.ts';
+import { RUNTIME_LABEL, STATUS_LABEL, miB, pct, percent } from '../lib/format.ts';
 import { RUNTIME_ICON, STATUS_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 
 /**
  * One app instance: a container, a microVM, or the app inside its own VM. Its state is shown as
- * an icon and a word as well as a colour. Clicking it opens its details (remove, CPU limit).
+ * an icon and a word as well as a colour, with its cgroup settings (CPU limit and weight, memory
+ * limit), OOM kills and volume when it has them. Clicking it opens its details and controls.
  *
  * @fires cc-inspect - the player wants this instance's details
  */
@@ -61,6 +63,12 @@ export class InstanceChip extends LitElement {
         font-size: 0.8em;
         color: var(--cc-muted);
       }
+      .alert {
+        font-size: 0.8em;
+        font-weight: 700;
+        color: var(--cc-danger);
+        white-space: nowrap;
+      }
       .status {
         font-weight: 700;
         color: var(--c);
@@ -104,8 +112,19 @@ export class InstanceChip extends LitElement {
     const content = html`<span class="kind">${icon(RUNTIME_ICON[i.runtime] ?? 'container')} ${RUNTIME_LABEL[i.runtime]}</span>
       <span class="name">${this.appName || i.appId}</span>
       <span class="status" data-testid="instance-status">${icon(STATUS_ICON[i.status] ?? 'warning')} ${STATUS_LABEL[i.status] ?? i.status}</span>
-      ${i.status === 'overloaded' ? html`<span class="extra">${pct(i.perf)} CPU</span>` : ''}
-      ${i.cpuLimit !== null ? html`<span class="extra">limit ${i.cpuLimit} CPU</span>` : ''}`;
+      ${i.oomKills > 0 ? html`<span class="alert" data-testid="instance-oom">${icon('oom')} OOM-killed ×${i.oomKills}</span>` : ''}
+      ${i.status === 'overloaded'
+        ? html`<span class="extra">${i.perf < 0.995 ? `gets ${pct(i.perf)} of its CPU` : 'more demand than its replicas serve'}</span>`
+        : ''}
+      ${i.runtime === 'microvm' && i.stealPct > 0 ? html`<span class="extra">steal ${percent(i.stealPct)}</span>` : ''}
+      ${i.cpuLimit !== null ? html`<span class="extra">limit ${i.cpuLimit} CPU</span>` : ''}
+      ${i.cpuWeight !== CPU_WEIGHT.default ? html`<span class="extra" data-testid="instance-weight">weight ${i.cpuWeight}</span>` : ''}
+      ${i.memoryLimitMiB !== null ? html`<span class="extra">memory limit ${miB(i.memoryLimitMiB)}</span>` : ''}
+      ${i.volume
+        ? html`<span class="extra" data-testid="instance-volume" data-backup=${String(i.volume.backup)}
+            >${icon(i.volume.backup ? 'backup' : 'database')} ${i.volume.backup ? 'volume, backed up' : 'volume, no backup'}</span
+          >`
+        : ''}`;
     const cls = `chip ${i.runtime} ${i.status}`;
     if (this.readonly)
       return html`<span class=${cls} data-testid="instance" data-instance=${i.id} data-app=${i.appId} data-status=${i.status} data-runtime=${i.runtime}
@@ -119,6 +138,7 @@ export class InstanceChip extends LitElement {
       data-app=${i.appId}
       data-status=${i.status}
       data-runtime=${i.runtime}
+      data-oom-kills=${i.oomKills}
       aria-haspopup="dialog"
       title="Details of ${i.id}"
       @click=${this._onClick}

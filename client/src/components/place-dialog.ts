@@ -2,10 +2,11 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Runtime } from '../../../shared/engine/types.ts';
 import type { ClusterView, RoomStatic } from '../../../shared/views/types.ts';
-import { act } from '../lib/events.ts';
 import { OS_LABEL, PLATFORM_LABEL, RUNTIME_LABEL, miB } from '../lib/format.ts';
 import { RUNTIME_ICON, icon } from '../lib/icons.ts';
+import { InPlaceAction } from '../lib/in-place-action.ts';
 import { base } from '../styles/shared.ts';
+import './refusal-note.ts';
 
 const RUNTIME_HINT: Record<Runtime, string> = {
   container: 'Shares the kernel of its host or VM. Starts in about a second once its image is there; no guest OS to pay for.',
@@ -15,9 +16,10 @@ const RUNTIME_HINT: Record<Runtime, string> = {
 
 /**
  * The keyboard path for placing an app: pick a runtime and a target, then Place. A native modal
- * dialog, so focus stays inside it, Escape closes it and focus returns to the Place button.
+ * dialog, so focus stays inside it, Escape closes it and focus returns to the Place button. It
+ * stays open until the server answers: a refusal is shown in it, to change the choice and retry.
  *
- * @fires cc-act - the deploy action
+ * @fires cc-act - the deploy action (in place: the dialog shows a refusal)
  */
 @customElement('cc-place-dialog')
 export class PlaceDialog extends LitElement {
@@ -30,6 +32,12 @@ export class PlaceDialog extends LitElement {
       .app-line {
         color: var(--cc-muted);
         margin-bottom: 0.75rem;
+      }
+      .data-note {
+        border-left: 4px solid var(--cc-vm);
+        background: var(--cc-vm-soft);
+        padding: 0.35rem 0.6rem;
+        border-radius: 4px;
       }
       select {
         width: 100%;
@@ -49,6 +57,7 @@ export class PlaceDialog extends LitElement {
   @state() private _runtime: Runtime = 'container';
   @state() private _target = '';
   @query('dialog') private _dialog!: HTMLDialogElement;
+  private _action = new InPlaceAction(this, () => this._dialog?.open === true);
 
   /** Opens the dialog for one app. */
   async show(appId: string): Promise<void> {
@@ -58,6 +67,7 @@ export class PlaceDialog extends LitElement {
     const runtimes = this.room.scenario.allow.runtimes;
     if (!runtimes.includes(this._runtime)) this._runtime = runtimes[0] ?? 'container';
     this._target = this._defaultTarget(this._runtime, app.os);
+    this._action.clear();
     await this.updateComplete;
     this._dialog.showModal();
   }
@@ -65,11 +75,17 @@ export class PlaceDialog extends LitElement {
   override render() {
     const room = this.room;
     const app = room?.scenario.apps.find((a) => a.id === this._appId);
-    return html`<dialog aria-labelledby="place-title" data-testid="place-dialog" @close=${this._onClose}>
+    return html`<dialog aria-labelledby="place-title" data-testid="place-dialog" @close=${this._onClose} @cc-dismiss-refusal=${this._onDismiss}>
       ${room && app
         ? html`<form method="dialog" @submit=${this._onSubmit}>
             <h2 id="place-title">Place ${app.name}</h2>
             <p class="app-line">${OS_LABEL[app.os]} app · ${app.cpu} CPU · ${miB(app.memoryMiB)} · ${app.replicas} replica${app.replicas === 1 ? '' : 's'} wanted</p>
+            ${app.stateful
+              ? html`<p class="data-note" data-testid="place-stateful">
+                  ${icon('database')} It keeps data. A container or microVM rebuilt from its image starts empty: once placed, open it to put its data on a volume with backups. In
+                  a VM the data is on the VM's disk.
+                </p>`
+              : ''}
             <fieldset>
               <legend>Run it as</legend>
               ${room.scenario.allow.runtimes.map(
@@ -99,9 +115,10 @@ export class PlaceDialog extends LitElement {
                 )}
               </select>
             </div>
+            <div role="alert" data-testid="dialog-refusal-region"><cc-refusal-note .refusal=${this._action.refusal}></cc-refusal-note></div>
             <div class="actions">
               <button type="button" data-testid="place-cancel" @click=${this._onCancel}>Cancel</button>
-              <button type="submit" class="primary" data-testid="place-submit">Place</button>
+              <button type="submit" class="primary" data-testid="place-submit" ?disabled=${this._action.busy}>Place</button>
             </div>
           </form>`
         : ''}
@@ -143,11 +160,15 @@ export class PlaceDialog extends LitElement {
     this._target = (e.target as HTMLSelectElement).value;
   }
 
-  private _onSubmit(e: Event) {
+  private async _onSubmit(e: Event) {
     e.preventDefault();
     if (!this._appId || !this._target) return;
-    act(this, { type: 'deploy', appId: this._appId, runtime: this._runtime, target: this._target });
-    this._dialog.close();
+    if (await this._action.run({ type: 'deploy', appId: this._appId, runtime: this._runtime, target: this._target })) this._dialog.close();
+  }
+
+  private _onDismiss(e: Event) {
+    e.stopPropagation();
+    this._action.clear();
   }
 
   private _onCancel() {
@@ -156,6 +177,7 @@ export class PlaceDialog extends LitElement {
 
   private _onClose() {
     this._appId = null;
+    this._action.clear();
   }
 }
 

@@ -9,9 +9,9 @@ import { base } from '../styles/shared.ts';
 import type { InstanceDialog } from './instance-dialog.ts';
 import type { PlaceDialog } from './place-dialog.ts';
 import type { VmDialog } from './vm-dialog.ts';
+import type { VmManageDialog } from './vm-manage-dialog.ts';
 import './app-palette.ts';
 import './cluster-board.ts';
-import './concept-tag.ts';
 import './connection-status.ts';
 import './debrief-panel.ts';
 import './event-feed.ts';
@@ -19,8 +19,10 @@ import './incident-list.ts';
 import './instance-dialog.ts';
 import './leaderboard.ts';
 import './place-dialog.ts';
+import './refusal-note.ts';
 import './score-panel.ts';
 import './vm-dialog.ts';
+import './vm-manage-dialog.ts';
 
 /** How long (simulated seconds) the newest event stays as a banner above the board. */
 const RECENT_S = 90;
@@ -117,25 +119,6 @@ export class StudentScreen extends LitElement {
         border-left-color: var(--cc-warn);
         background: var(--cc-warn-soft);
       }
-      .refusal {
-        border: 2px solid var(--cc-danger);
-        border-left-width: 8px;
-        background: var(--cc-danger-soft);
-        border-radius: 6px;
-        padding: 0.5rem 0.75rem;
-        margin: 0.5rem 0;
-        display: grid;
-        gap: 0.35rem;
-      }
-      .refusal .head {
-        display: flex;
-        justify-content: space-between;
-        gap: 0.5rem;
-        align-items: flex-start;
-      }
-      .refusal strong {
-        color: var(--cc-danger);
-      }
       .layout {
         display: grid;
         gap: var(--cc-gap);
@@ -212,18 +195,21 @@ export class StudentScreen extends LitElement {
   @query('cc-place-dialog') private _place!: PlaceDialog;
   @query('cc-vm-dialog') private _vm!: VmDialog;
   @query('cc-instance-dialog') private _inspect!: InstanceDialog;
+  @query('cc-vm-manage-dialog') private _manageVm!: VmManageDialog;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('cc-place-app', this._onPlaceApp);
     this.addEventListener('cc-new-vm', this._onNewVm);
     this.addEventListener('cc-inspect', this._onInspect);
+    this.addEventListener('cc-manage-vm', this._onManageVm);
   }
 
   override disconnectedCallback(): void {
     this.removeEventListener('cc-place-app', this._onPlaceApp);
     this.removeEventListener('cc-new-vm', this._onNewVm);
     this.removeEventListener('cc-inspect', this._onInspect);
+    this.removeEventListener('cc-manage-vm', this._onManageVm);
     super.disconnectedCallback();
   }
 
@@ -251,17 +237,7 @@ export class StudentScreen extends LitElement {
         <h1>${room.scenario.title}</h1>
         ${phase === 'lobby' ? html`<p class="intro">${room.scenario.summary}</p>` : ''}
         ${this._phaseNote(phase)}
-        <div role="alert" data-testid="refusal-region">
-          ${this.refusal
-            ? html`<div class="refusal" data-testid="refusal" data-code=${this.refusal.code} data-concept=${this.refusal.concept ?? ''}>
-                <div class="head">
-                  <span><strong>Not possible:</strong> <span data-testid="refusal-message">${this.refusal.message}</span></span>
-                  <button type="button" class="small" data-testid="refusal-dismiss" @click=${this._onDismiss}>Dismiss</button>
-                </div>
-                ${this.refusal.concept ? html`<cc-concept-tag concept=${this.refusal.concept} explained></cc-concept-tag>` : ''}
-              </div>`
-            : ''}
-        </div>
+        <div role="alert" data-testid="refusal-region"><cc-refusal-note .refusal=${this.refusal}></cc-refusal-note></div>
         ${latest && !over && view.room.timeS - latest.atS <= RECENT_S
           ? html`<cc-event-feed
               class="latest"
@@ -322,6 +298,7 @@ export class StudentScreen extends LitElement {
       <cc-place-dialog .room=${room} .cluster=${view.cluster}></cc-place-dialog>
       <cc-vm-dialog .room=${room} .cluster=${view.cluster}></cc-vm-dialog>
       <cc-instance-dialog .room=${room} .cluster=${view.cluster}></cc-instance-dialog>
+      <cc-vm-manage-dialog .room=${room} .cluster=${view.cluster}></cc-vm-manage-dialog>
     `;
   }
 
@@ -354,9 +331,9 @@ export class StudentScreen extends LitElement {
     void this._inspect.show(e.detail.instanceId);
   };
 
-  private _onDismiss() {
-    this.dispatchEvent(new CustomEvent('cc-dismiss-refusal', { bubbles: true, composed: true }));
-  }
+  private _onManageVm = (e: CustomEvent<{ vmId: string }>) => {
+    void this._manageVm.show(e.detail.vmId);
+  };
 
   private _onReady() {
     act(this, { type: 'ready', ready: !this.ready });

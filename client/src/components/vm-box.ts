@@ -2,18 +2,21 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { InstanceView, VmView } from '../../../shared/views/types.ts';
 import { AppDropZone } from '../lib/drag.ts';
-import { act } from '../lib/events.ts';
-import { OS_LABEL, miB } from '../lib/format.ts';
+import { act, emit } from '../lib/events.ts';
+import { OS_LABEL, clockText, coreCount, cores, miB, percent } from '../lib/format.ts';
 import { STATUS_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
+import './info-tip.ts';
 import './instance-chip.ts';
 import './usage-bar.ts';
 
 /**
  * A VM on a host: its guest OS's share of its memory is shaded and labelled, and what runs
- * inside it (containers, or the one app of a dedicated VM) is listed as chips. A drop target.
+ * inside it (containers, or the one app of a dedicated VM) is listed as chips, with the CPU it
+ * gets from its host (steal, when it waits for cores) and its snapshots. A drop target.
  *
  * @fires cc-act - deploy into this VM (drop), or delete it
+ * @fires cc-manage-vm - open its dialog: live migration, snapshots
  */
 @customElement('cc-vm-box')
 export class VmBox extends LitElement {
@@ -68,6 +71,21 @@ export class VmBox extends LitElement {
       cc-usage-bar {
         margin: 0.3rem 0;
       }
+      .cpu {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.2rem 0.5rem;
+        align-items: center;
+        font-size: 0.85rem;
+        margin-top: 0.2rem;
+      }
+      .meta {
+        font-size: 0.85rem;
+        margin-top: 0.3rem;
+      }
+      .tools {
+        margin-top: 0.4rem;
+      }
       .inside {
         display: flex;
         flex-wrap: wrap;
@@ -110,6 +128,21 @@ export class VmBox extends LitElement {
         <span class="status ${vm.status}">${icon(STATUS_ICON[vm.status] ?? 'clock')} ${vm.status}</span>
       </div>
       <div class="spec">${OS_LABEL[vm.guestOs]} guest · ${vm.vcpu} vCPU · ${miB(vm.memoryMiB)}${vm.containerEngine ? ' · container engine' : ''}</div>
+      <div class="cpu" data-testid="vm-cpu">
+        <span
+          >CPU:
+          ${vm.cpuWanted > 0 ? html`gets ${cores(vm.cpuGranted)} of the ${coreCount(vm.cpuWanted)} it wants` : html`idle`}</span
+        >
+        ${vm.stealPct > 0
+          ? html`<cc-info-tip
+              tone="warn"
+              data-testid="vm-steal"
+              data-steal=${vm.stealPct}
+              tip="This VM asked its host for ${cores(vm.cpuWanted)} cores this second and got ${cores(vm.cpuGranted)}: its vCPUs waited for ${percent(vm.stealPct)} of that (steal time, st in top inside the guest). The host's cores are shared by more busy vCPUs than it has. Live-migrate it to a quieter host, or move its neighbours away."
+              >steal ${percent(vm.stealPct)}</cc-info-tip
+            >`
+          : ''}
+      </div>
       <cc-usage-bar
         label="Memory"
         text="guest OS ${miB(vm.guestOsMiB)} · apps ${miB(vm.usedMiB)} · free ${miB(free)}"
@@ -127,15 +160,27 @@ export class VmBox extends LitElement {
               (i) => html`<cc-instance-chip .instance=${i} appName=${this.appNames.get(i.appId) ?? i.appId} ?readonly=${this.readonly}></cc-instance-chip>`,
             )}
       </div>
-      ${this.readonly || dedicated
+      ${vm.snapshots.length > 0
+        ? html`<div class="meta" data-testid="vm-snapshots" data-count=${vm.snapshots.length}>
+            ${icon('camera')} ${vm.snapshots.length} snapshot${vm.snapshots.length === 1 ? '' : 's'}, latest at ${clockText(vm.snapshots.at(-1)!)}
+          </div>`
+        : ''}
+      ${this.readonly
         ? ''
-        : html`<div class="row" style="margin-top:0.4rem">
-            <button type="button" class="small danger" data-testid="delete-vm" @click=${this._onDelete}>Delete VM ${vm.id}</button>
+        : html`<div class="row tools">
+            <button type="button" class="small" data-testid="vm-manage" aria-haspopup="dialog" @click=${this._onManage}>
+              ${icon('migrate')} Migrate, snapshot…<span class="visually-hidden"> (${title})</span>
+            </button>
+            ${dedicated ? '' : html`<button type="button" class="small danger" data-testid="delete-vm" @click=${this._onDelete}>Delete VM ${vm.id}</button>`}
           </div>`}
     </section>`;
   }
 
 
+
+  private _onManage() {
+    emit(this, 'cc-manage-vm', { vmId: this.vm.id });
+  }
 
   private _onDelete() {
     act(this, { type: 'deleteVm', vmId: this.vm.id });

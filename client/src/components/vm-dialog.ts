@@ -2,15 +2,17 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Os } from '../../../shared/engine/types.ts';
 import type { ClusterView, RoomStatic } from '../../../shared/views/types.ts';
-import { act } from '../lib/events.ts';
 import { OS_LABEL, PLATFORM_LABEL, miB } from '../lib/format.ts';
+import { InPlaceAction } from '../lib/in-place-action.ts';
 import { base } from '../styles/shared.ts';
+import './refusal-note.ts';
 
 /**
  * Creates a VM: host, guest OS, vCPUs, memory and an optional container engine. It says up front
- * how much of the memory the guest OS will take.
+ * how much of the memory the guest OS will take, and that its vCPUs share the host's cores. A
+ * refusal is shown in the dialog.
  *
- * @fires cc-act - the createVm action
+ * @fires cc-act - the createVm action (in place: the dialog shows a refusal)
  */
 @customElement('cc-vm-dialog')
 export class VmDialog extends LitElement {
@@ -49,9 +51,11 @@ export class VmDialog extends LitElement {
   @state() private _memoryMiB = 2048;
   @state() private _engine = true;
   @query('dialog') private _dialog!: HTMLDialogElement;
+  private _action = new InPlaceAction(this, () => this._dialog?.open === true);
 
   async show(hostId: string | null): Promise<void> {
     this._hostId = hostId ?? this.cluster?.hosts[0]?.id ?? '';
+    this._action.clear();
     await this.updateComplete;
     this._dialog.showModal();
   }
@@ -61,7 +65,8 @@ export class VmDialog extends LitElement {
     const physics = room?.physics;
     const guest = physics ? physics.guestOsMiB[this._os] + (this._engine ? physics.containerEngineMiB : 0) : 0;
     const names = new Map(room?.scenario.hosts.map((h) => [h.id, h.name]) ?? []);
-    return html`<dialog aria-labelledby="vm-title" data-testid="vm-dialog">
+    const host = this.cluster?.hosts.find((h) => h.id === this._hostId);
+    return html`<dialog aria-labelledby="vm-title" data-testid="vm-dialog" @close=${() => this._action.clear()} @cc-dismiss-refusal=${this._onDismiss}>
       <form method="dialog" @submit=${this._onSubmit}>
         <h2 id="vm-title">New VM</h2>
         <div class="field">
@@ -127,20 +132,32 @@ export class VmDialog extends LitElement {
           The ${OS_LABEL[this._os]} guest OS${this._engine ? ' and the engine' : ''} take about <strong>${miB(guest)}</strong> of this VM's memory before any app
           runs, leaving ${miB(Math.max(0, this._memoryMiB - guest))}.
         </p>
+        ${host
+          ? html`<p class="hint" data-testid="vm-vcpu-note">
+              Its ${this._vcpu} vCPU${this._vcpu === 1 ? '' : 's'} share ${names.get(host.id) ?? host.id}'s ${host.cpu} cores with what runs there (now
+              ${host.reservedCpu} vCPUs): vCPUs are assigned, not reserved, and when they all want more than the cores give, each waits (steal time).
+            </p>`
+          : ''}
+        <div role="alert" data-testid="dialog-refusal-region"><cc-refusal-note .refusal=${this._action.refusal}></cc-refusal-note></div>
         <div class="actions">
           <button type="button" @click=${() => this._dialog.close()}>Cancel</button>
-          <button type="submit" class="primary" data-testid="vm-create">Create VM</button>
+          <button type="submit" class="primary" data-testid="vm-create" ?disabled=${this._action.busy}>Create VM</button>
         </div>
       </form>
     </dialog>`;
   }
 
-  private _onSubmit(e: Event) {
+  private async _onSubmit(e: Event) {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     if (!form.reportValidity() || !this._hostId) return;
-    act(this, { type: 'createVm', hostId: this._hostId, guestOs: this._os, vcpu: this._vcpu, memoryMiB: this._memoryMiB, containerEngine: this._engine });
-    this._dialog.close();
+    const action = { type: 'createVm', hostId: this._hostId, guestOs: this._os, vcpu: this._vcpu, memoryMiB: this._memoryMiB, containerEngine: this._engine } as const;
+    if (await this._action.run(action)) this._dialog.close();
+  }
+
+  private _onDismiss(e: Event) {
+    e.stopPropagation();
+    this._action.clear();
   }
 }
 

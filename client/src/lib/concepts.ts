@@ -25,7 +25,7 @@ export const CONCEPT_INFO: Record<Concept, ConceptInfo> = {
   },
   capacity: {
     label: 'Capacity',
-    explain: 'A host has only so many cores and so much memory. VM memory and vCPUs are reserved in full, whether used or not.',
+    explain: 'A host has only so many cores and so much memory. A VM takes all its memory whether it uses it or not; its vCPUs are assigned, not reserved: they share the host\'s cores, and past a few vCPUs per core the hypervisor refuses more VMs. A container limited below what its app needs (memory.max) is ended by the OOM killer.',
   },
   density: {
     label: 'Density',
@@ -45,7 +45,7 @@ export const CONCEPT_INFO: Record<Concept, ConceptInfo> = {
   },
   'noisy-neighbour': {
     label: 'Noisy neighbour',
-    explain: "Containers share the host's CPUs: one busy container without a CPU limit can slow its neighbours. A VM's vCPUs are its own.",
+    explain: "Containers on one kernel share its CPUs by cgroup weight (cpu.weight, 100 each by default): one busy container can slow its neighbours unless it has a CPU limit (cpu.max) or they have more weight. VMs share their host's cores too: when their vCPUs want more than the host has, each waits its turn, and that wait is steal time.",
   },
   isolation: {
     label: 'Isolation',

@@ -43,6 +43,7 @@ export const POLICY_LABEL: Record<string, string> = {
   greedy: 'Sensible best fit',
 };
 
+/** Events and incidents (IncidentType) by name: banners, the injector, the incident list. */
 export const EVENT_LABEL: Record<string, string> = {
   trafficSpike: 'Traffic spike',
   noisyNeighbour: 'Noisy neighbour',
@@ -52,5 +53,18 @@ export const EVENT_LABEL: Record<string, string> = {
   patchDay: 'Patch day',
   complianceAudit: 'Compliance audit',
   dataLoss: 'Data loss',
-  vmRestore: 'VM restored',
+  vmRestore: 'VM rolled back to a snapshot',
+  oomKill: 'Out of memory: OOM kill',
+  imagePull: 'Image pull',
+  overBudget: 'Over budget',
+  hypervIsolation: 'Hyper-V isolation',
 };
+
+/** Cores, as the board writes them: "1.5", "8", "0.05". */
+export const cores = (x: number): string => String(Math.round(x * 100) / 100);
+
+/** "1 core", "1.5 cores". */
+export const coreCount = (x: number): string => `${cores(x)} ${cores(x) === '1' ? 'core' : 'cores'}`;
+
+/** A share in per cent with a space, as the engine writes it ("steal 20 %"). */
+export const percent = (x: number): string => `${Math.round(x)} %`;

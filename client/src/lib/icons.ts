@@ -38,6 +38,13 @@ const PATHS = {
   dot: svg`<circle cx="12" cy="12" r="6" fill="currentColor"/>`,
   ring: svg`<circle cx="12" cy="12" r="6"/>`,
   shield: svg`<path d="M12 2.5l8 3v6c0 5-3.5 8.6-8 10-4.5-1.4-8-5-8-10v-6z"/>`,
+  info: svg`<circle cx="12" cy="12" r="9.5"/><path d="M12 11v6M12 7.5v.5"/>`,
+  database: svg`<ellipse cx="12" cy="5.5" rx="8" ry="3"/><path d="M4 5.5v13c0 1.7 3.6 3 8 3s8-1.3 8-3v-13M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3"/>`,
+  backup: svg`<ellipse cx="10" cy="5.5" rx="7" ry="2.5"/><path d="M3 5.5v10c0 1.4 3.1 2.5 7 2.5M17 5.5V10"/><path d="M15 15.5a4 4 0 1 0 1.2-2.9M15 11.5v2h2"/>`,
+  camera: svg`<path d="M3 8h4l2-3h6l2 3h4v11H3z"/><circle cx="12" cy="13" r="3.5"/>`,
+  restore: svg`<path d="M4 12a8 8 0 1 0 2.4-5.7"/><path d="M4 4v4h4"/><path d="M12 8v4l3 2"/>`,
+  migrate: svg`<rect x="2" y="6" width="7" height="12" rx="1"/><rect x="15" y="6" width="7" height="12" rx="1"/><path d="M9.5 12h5M12.5 9.5l2.5 2.5-2.5 2.5"/>`,
+  oom: svg`<rect x="2" y="7" width="20" height="10" rx="1.5"/><path d="M9 10l6 4M15 10l-6 4"/>`,
   users: svg`<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.5-3.6 3.2-6 6.5-6s6 2.4 6.5 6"/><circle cx="17" cy="9" r="2.5"/><path d="M16.5 14c2.6.2 4.5 2.3 5 5"/>`,
 } as const;
 
@@ -60,6 +67,7 @@ export const RUNTIME_ICON: Record<string, IconName> = { container: 'container', 
 
 export const PLATFORM_ICON: Record<string, IconName> = { linux: 'linux', windows: 'windows', hypervisor: 'hypervisor' };
 
+/** By event or incident type (IncidentType). */
 export const EVENT_ICON: Record<string, IconName> = {
   trafficSpike: 'spike',
   noisyNeighbour: 'noise',
@@ -70,8 +78,10 @@ export const EVENT_ICON: Record<string, IconName> = {
   complianceAudit: 'audit',
   imagePull: 'download',
   overBudget: 'money',
-  dataLoss: 'warning',
-  vmRestore: 'clock',
+  dataLoss: 'database',
+  vmRestore: 'restore',
+  oomKill: 'oom',
+  hypervIsolation: 'windows',
 };
 
 export const CONCEPT_ICON: Record<string, IconName> = {
@@ -88,5 +98,5 @@ export const CONCEPT_ICON: Record<string, IconName> = {
   isolation: 'shield',
   patching: 'patch',
   cost: 'money',
-  backups: 'layers',
+  backups: 'backup',
 };

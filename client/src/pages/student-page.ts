@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ProtocolError } from '../../../shared/protocol/index.ts';
+import type { PlayerActionInput, ProtocolError } from '../../../shared/protocol/index.ts';
 import { PROTOCOL_VERSION } from '../lib/protocol.ts';
 import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
 import type { ActEvent } from '../lib/events.ts';
@@ -51,11 +51,13 @@ export class StudentPage extends LitElement {
     super.connectedCallback();
     this.addEventListener('cc-act', this._onAct);
     this.addEventListener('cc-dismiss-refusal', this._onDismiss);
+    this.addEventListener('cc-refusal', this._onRefusal);
   }
 
   override disconnectedCallback(): void {
     this.removeEventListener('cc-act', this._onAct);
     this.removeEventListener('cc-dismiss-refusal', this._onDismiss);
+    this.removeEventListener('cc-refusal', this._onRefusal);
     super.disconnectedCallback();
   }
 
@@ -136,16 +138,26 @@ export class StudentPage extends LitElement {
     document.title = `${reply.room.scenario.title} · ClusterClass`;
   }
 
-  private _onAct = async (e: ActEvent) => {
+  private _onAct = (e: ActEvent) => {
     e.stopPropagation();
-    const action = e.detail;
+    e.outcome = this._send(e.detail, e.inPlace);
+  };
+
+  /** Sends one action; its refusal is shown above the board unless the dialog that sent it shows it. */
+  private async _send(action: PlayerActionInput, inPlace: boolean): Promise<ProtocolError | null> {
     const reply = await this._socket.request('player:act', { action });
     if (reply.ok) {
       if (action.type === 'ready') this._ready = action.ready ?? true;
       this._refusal = null;
-    } else {
-      this._refusal = reply.error;
+      return null;
     }
+    if (!inPlace) this._refusal = reply.error;
+    return reply.error;
+  }
+
+  private _onRefusal = (e: CustomEvent<ProtocolError>) => {
+    e.stopPropagation();
+    this._refusal = e.detail;
   };
 
   private _onDismiss = () => {

@@ -1,6 +1,7 @@
 import type { Scenario, ScenarioInput } from '../schema.ts';
 import { parseScenario } from '../parse.ts';
 import { backups } from './backups.ts';
+import { cloudTenants } from './cloud-tenants.ts';
 import { densitySqueeze } from './density-squeeze.ts';
 import { flashSale } from './flash-sale.ts';
 import { hostFailure } from './host-failure.ts';
@@ -16,6 +17,7 @@ export const SCENARIO_INPUTS: readonly ScenarioInput[] = [
   tutorial,
   flashSale,
   untrustedTenants,
+  cloudTenants,
   liftAndShift,
   patchDay,
   densitySqueeze,

@@ -20,7 +20,7 @@ export const tutorial = {
   apps: [
     { id: 'web', name: 'Shop front end', os: 'linux', cpu: 1, memoryMiB: 512, imageMiB: 60, replicas: 2, demand: 200 },
     { id: 'api', name: 'Orders API', os: 'linux', cpu: 1, memoryMiB: 768, imageMiB: 120, replicas: 2, demand: 150 },
-    { id: 'reports', name: 'Sales reports (.NET Framework)', os: 'windows', cpu: 2, memoryMiB: 2048, imageMiB: 1500, replicas: 1, demand: 40 },
+    { id: 'reports', name: 'Sales reports (.NET Framework)', os: 'windows', cpu: 2, memoryMiB: 2048, imageMiB: 1500, replicas: 1, demand: 40, dotnetFramework: true },
   ],
   events: [{ atS: 300, type: 'trafficSpike', appId: 'web', factor: 2, durationS: 90 }],
   allow: { runtimes: ['container', 'vm'], changePlatform: true },
