@@ -367,12 +367,12 @@ export function dataLoss(state: SimState, cluster: ClusterState, appId: string):
   const parts: string[] = [];
   if (said.backup.length) {
     const since = Math.max(...said.backup.map((l) => l.lostS));
-    parts.push(`${plural(said.backup.length, 'instance')} on a backed-up volume came back from the latest backup, losing the last ${fmtS(since)} (back in ${fmtS(physics.volumeRestoreS)} plus a start)`);
+    parts.push(`${plural(said.backup.length, 'instance')} on a backed-up volume came back from the latest backup, ${since >= 1 ? `losing the last ${fmtS(since)}` : 'taken that very second, so nothing was lost'} (back in ${fmtS(physics.volumeRestoreS)} plus a start)`);
   }
   for (const r of rolled) {
     const others = r.losses.filter((l) => l.inst.appId !== appId).map((l) => l.inst.appId);
     parts.push(
-      `${vmName(scenario, cluster, r.vm)} was rolled back to its snapshot of second ${Math.floor(r.snapshot.atS)}, losing the last ${fmtS(t - r.snapshot.atS)} (back in ${fmtS(physics.vmRestoreS)})` +
+      `${vmName(scenario, cluster, r.vm)} was rolled back to its snapshot of second ${Math.floor(r.snapshot.atS)}, ${t - r.snapshot.atS >= 1 ? `losing the last ${fmtS(t - r.snapshot.atS)}` : 'taken that very second, so nothing was lost'} (back in ${fmtS(physics.vmRestoreS)})` +
         (others.length ? `; the whole VM went back, so ${appNames(scenario, others)} lost that too` : ''),
     );
   }
