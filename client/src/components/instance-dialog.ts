@@ -6,7 +6,7 @@ import type { ClusterView, InstanceView, RoomStatic } from '../../../shared/view
 import { RUNTIME_LABEL, STATUS_LABEL, clockText, coreCount, cores, miB, pct, percent } from '../lib/format.ts';
 import { icon } from '../lib/icons.ts';
 import { InPlaceAction } from '../lib/in-place-action.ts';
-import { base } from '../styles/shared.ts';
+import { base, detailDialog } from '../styles/shared.ts';
 import './refusal-note.ts';
 
 type AppSpec = RoomStatic['scenario']['apps'][number];
@@ -22,29 +22,10 @@ type AppSpec = RoomStatic['scenario']['apps'][number];
 export class InstanceDialog extends LitElement {
   static override styles = [
     base,
+    detailDialog,
     css`
-      dl {
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.2rem 0.8rem;
-        margin: 0 0 0.75rem;
-      }
-      dt {
-        font-weight: 700;
-      }
-      dd {
-        margin: 0;
-      }
       .alert {
         color: var(--cc-danger);
-      }
-      .group {
-        border-top: 1px solid var(--cc-border);
-        padding-top: 0.6rem;
-        margin-top: 0.6rem;
-      }
-      .group h3 {
-        margin-bottom: 0.3rem;
       }
       .setting {
         margin: 0 0 0.7rem;

@@ -4,7 +4,7 @@ import type { ClusterView, HostView, RoomStatic, VmView } from '../../../shared/
 import { OS_LABEL, PLATFORM_LABEL, clockText, coreCount, cores, miB, percent } from '../lib/format.ts';
 import { icon } from '../lib/icons.ts';
 import { InPlaceAction } from '../lib/in-place-action.ts';
-import { base } from '../styles/shared.ts';
+import { base, detailDialog } from '../styles/shared.ts';
 import type { ConfirmDialog } from './confirm-dialog.ts';
 import './confirm-dialog.ts';
 import './refusal-note.ts';
@@ -21,30 +21,11 @@ import './refusal-note.ts';
 export class VmManageDialog extends LitElement {
   static override styles = [
     base,
+    detailDialog,
     css`
       h2 .hint {
         display: block;
         margin-top: 0.15rem;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.2rem 0.8rem;
-        margin: 0 0 0.75rem;
-      }
-      dt {
-        font-weight: 700;
-      }
-      dd {
-        margin: 0;
-      }
-      .group {
-        border-top: 1px solid var(--cc-border);
-        padding-top: 0.6rem;
-        margin-top: 0.6rem;
-      }
-      .group h3 {
-        margin-bottom: 0.3rem;
       }
       .target {
         padding: 0.25rem 0;

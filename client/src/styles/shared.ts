@@ -219,3 +219,27 @@ export const notice = css`
     margin: 15vh auto 0;
   }
 `;
+
+/** A dialog that details one thing: a term–value list, and groups of settings under a rule. */
+export const detailDialog = css`
+  dl {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 0.2rem 0.8rem;
+    margin: 0 0 0.75rem;
+  }
+  dt {
+    font-weight: 700;
+  }
+  dd {
+    margin: 0;
+  }
+  .group {
+    border-top: 1px solid var(--cc-border);
+    padding-top: 0.6rem;
+    margin-top: 0.6rem;
+  }
+  .group h3 {
+    margin-bottom: 0.3rem;
+  }
+`;
