@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Router, json } from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -12,6 +11,8 @@ import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
 import { readSnapshot } from '../rooms/journal.ts';
 import { publicReplay, publicSnapshot } from '../replays/public-replay.ts';
 import { RoomLimitError } from '../rooms/registry.ts';
+import { takePoint } from '../common/limits.ts';
+import { sameSecret } from '../common/secrets.ts';
 import { clientAddressResolver, type TrustProxy } from './client-address.ts';
 
 export interface ApiOptions {
@@ -76,12 +77,10 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 const apiError = (res: Response, status: number, code: ApiErrorCode, message: string, details?: string[]) =>
   res.status(status).json({ error: details ? { code, message, details } : { code, message } });
 
-/** A rate limit's verdict: null when allowed, else the seconds to wait. */
+/** A rate limit's verdict: null when allowed, else the whole seconds to wait (for Retry-After). */
 async function waitFor(limiter: RateLimiterMemory, key: string): Promise<number | null> {
-  return limiter.consume(key).then(
-    () => null,
-    (refusal: { msBeforeNext?: number }) => Math.max(1, Math.ceil((refusal.msBeforeNext ?? 1000) / 1000)),
-  );
+  const ms = await takePoint(limiter, key);
+  return ms === null ? null : Math.max(1, Math.ceil(ms / 1000));
 }
 
 export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute }: ApiOptions): Router {
@@ -116,7 +115,7 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoo
     const body = createRoomSchema.safeParse(req.body ?? {});
     if (!body.success) return apiError(res, 400, 'bad-request', 'The request is not valid.', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
     const { scenarioId, scenario: uploaded, mode, passcode } = body.data;
-    if (teacherPasscode && !samePasscode(passcode ?? '', teacherPasscode)) {
+    if (teacherPasscode && !sameSecret(passcode ?? '', teacherPasscode)) {
       return apiError(res, passcode ? 403 : 401, 'passcode-required', passcode ? 'That teacher passcode is not right.' : 'This server needs the teacher passcode to create a session.');
     }
     let scenario;
@@ -238,10 +237,4 @@ export function bodyErrorReply(error: BodyError): { status: number; code: ApiErr
   // e.g. a gzip body that does not decompress: the client's fault, said plainly.
   if (status >= 400 && status < 500) return { status, code: 'bad-request', message: 'The request body could not be read.' };
   return { status: 500, code: 'internal', message: 'Something went wrong on the server.' };
-}
-
-function samePasscode(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { takePoint } from '../common/limits.ts';
 import type { Logger } from 'pino';
 import type { Ack, ClientToServerEvents, Inbound, InboundEvent, ServerToClientEvents } from '../../shared/protocol/index.ts';
 import { INBOUND_EVENTS, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, errorReply, inboundSchemas } from '../../shared/protocol/index.ts';
@@ -92,17 +93,6 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
     if (!room || !room.hasConnection(socket.id)) return notJoined();
     return fn(room);
   };
-  /** A limiter's verdict: null when the point was taken, else how long to wait. */
-  const take = async (limiter: RateLimiterMemory, key: string): Promise<number | null> => {
-    try {
-      await limiter.consume(key);
-      return null;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return error.msBeforeNext;
-      throw error;
-    }
-  };
-
   const tooMany = (waitMs: number) => errorReply('too-many-attempts', `Too many wrong codes from this network. Try again in ${Math.max(1, Math.ceil(waitMs / 60_000))} min.`);
 
   /**
@@ -116,7 +106,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
     if (standing && standing.remainingPoints <= 0) return tooMany(standing.msBeforeNext);
     const room = registry.get(code);
     if (!room) {
-      const wait = await take(failedJoins, address);
+      const wait = await takePoint(failedJoins, address);
       return wait === null ? errorReply('room-not-found', `There is no session with the code ${code}. Check the code on the board.`) : tooMany(wait);
     }
     socket.data.entering.add(room.code);
@@ -127,7 +117,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
       socket.data.entering.delete(room.code);
     }
     // A wrong host token counts as a guess too (its answer stays "forbidden").
-    if (!result.ok && result.error.code === 'forbidden') await take(failedJoins, address);
+    if (!result.ok && result.error.code === 'forbidden') await takePoint(failedJoins, address);
     if (result.ok) {
       const previous = roomOf(socket);
       if (previous && previous !== room) previous.disconnect(socket.id).catch((error: unknown) => log.error({ err: error }, 'leaving the previous room failed'));
@@ -141,7 +131,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
       enter(s, p.code, (room) =>
         room.join(s.id, p, {
           // Taken only when a new seat is about to be made: players coming back are never refused.
-          admitNewSeat: async () => (await take(newSeats, s.data.address)) === null,
+          admitNewSeat: async () => (await takePoint(newSeats, s.data.address)) === null,
         }),
       ),
     'room:host': (s, p) => enter(s, p.code, (room) => room.attachHost(s.id, 'teacher', p.hostToken)),
@@ -192,7 +182,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
     // can be) and dropped, never thrown.
     socket.use(([event, ...args], next) => {
       const ack = args.at(-1);
-      take(perSocket, socket.id).then(
+      takePoint(perSocket, socket.id).then(
         async (wait) => {
           if (wait === null) {
             if (typeof event === 'string' && (INBOUND_EVENTS as readonly string[]).includes(event)) return next();
@@ -201,7 +191,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
             return;
           }
           if (typeof ack === 'function') ack(errorReply('rate-limited', 'Slow down: too many messages at once.'));
-          if ((await take(refused, socket.id)) !== null) {
+          if ((await takePoint(refused, socket.id)) !== null) {
             log.warn({ socket: socket.id, address: socket.data.address, event: String(event).slice(0, 40) }, 'disconnecting a socket that ignores the rate limit');
             socket.disconnect(true);
           }

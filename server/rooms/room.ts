@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../common/secrets.ts';
 import { nanoid } from 'nanoid';
 import type { Action, PlayerAction, SimState, TeacherAction } from '../../shared/engine/types.ts';
 import { ENGINE_VERSION, createSimulation, incompatibility, reduce } from '../../shared/engine/index.ts';
@@ -11,7 +11,7 @@ import { isRoomEvent, simActionOf } from '../../shared/replay/log.ts';
 import type { RoomMeta, RoomStore, Snapshot } from '../storage/store.ts';
 import type { Clock } from './clock.ts';
 import { checkNickname } from './nickname.ts';
-import { Roster, teamName, type Player, type Role } from './roster.ts';
+import { Roster, teamName, type Player, type Role, type Team } from './roster.ts';
 import { Journal, JournalError, readSnapshot, SNAPSHOT_VERSION, type JournalIncident, type SnapshotBody } from './journal.ts';
 import { Broadcaster, type RoomTransport } from './broadcaster.ts';
 import { Ticker, type ReferenceSource } from './ticker.ts';
@@ -263,7 +263,7 @@ export class Room {
       const team = this.roster.smallestTeam();
       if (!team) return fail('rejected', 'This session has no teams to join.');
       change.logged.push(seat);
-      const joined = this.joinTeam(change, seat.playerId, team.id, null);
+      const joined = this.joinTeam(change, seat.playerId, team, null);
       if (joined) return joined;
     }
     if (!(await this.commit(change))) return notSaved();
@@ -271,9 +271,7 @@ export class Room {
   }
 
   /** Adds a move to a team to a change: the team's cluster first, if nobody has played on it yet. */
-  private joinTeam(change: Change, playerId: string, teamId: string, currentTeam: string | null): { ok: false; error: ProtocolError } | null {
-    const team = this.roster.team(teamId);
-    if (!team) return fail('bad-request', `There is no team "${teamId.slice(0, 64)}".`);
+  private joinTeam(change: Change, playerId: string, team: Team, currentTeam: string | null): { ok: false; error: ProtocolError } | null {
     if (!Object.hasOwn(change.state.clusters, team.id)) {
       const rejection = this.step(change, { type: 'addCluster', clusterId: team.id, name: team.name });
       if (rejection) return fail('rejected', rejection.message);
@@ -426,8 +424,10 @@ export class Room {
       if (this.mode !== 'teams') return fail('bad-request', 'This room is not in team mode.');
       const player = this.roster.player(playerId);
       if (!player) return fail('bad-request', 'There is no such player in this room.');
+      const team = this.roster.team(teamId);
+      if (!team) return fail('bad-request', `There is no team "${teamId.slice(0, 64)}".`);
       const change = this.begin();
-      const refused = this.joinTeam(change, player.id, teamId, player.teamId);
+      const refused = this.joinTeam(change, player.id, team, player.teamId);
       if (refused) return refused;
       if (!(await this.commit(change))) return notSaved();
       this.ticker.scheduleFlush();
@@ -449,12 +449,8 @@ export class Room {
       // Deal players out in join order, like cards: sizes differ by at most one.
       let i = 0;
       for (const player of this.roster.all()) {
-        const team = teams[i++ % n]!;
-        if (!Object.hasOwn(change.state.clusters, team.id)) {
-          const rejection = this.step(change, { type: 'addCluster', clusterId: team.id, name: team.name });
-          if (rejection) return fail('rejected', rejection.message);
-        }
-        if (player.teamId !== team.id) change.logged.push({ type: 'room:team', playerId: player.id, teamId: team.id });
+        const refused = this.joinTeam(change, player.id, teams[i++ % n]!, player.teamId);
+        if (refused) return refused;
       }
       if (!(await this.commit(change))) return notSaved();
       this.ticker.scheduleFlush();
@@ -587,10 +583,4 @@ export class Room {
       this.deps.transport.drop(conn.id, { reason: 'closed', message: reason });
     }
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -148,7 +148,10 @@ type Client = ReturnType<typeof newClient>;
  */
 export class RedisRoomStore implements RoomStore {
   private closed = false;
-  private health: StoreStatus;
+  // What status() says, kept as plain fields: every operation updates them, and only /health reads them.
+  private reachable = true;
+  private checkedAtMs: number;
+  private detail: string | undefined;
   private probing = false;
   private readonly probeTimer: TimerHandle;
   private readonly operationTimeoutMs: number;
@@ -165,7 +168,7 @@ export class RedisRoomStore implements RoomStore {
     this.probeTimeoutMs = options.probeTimeoutMs ?? 1000;
     this.now = options.now ?? Date.now;
     this.clock = options.clock ?? systemClock;
-    this.health = { reachable: true, checkedAtMs: this.now() };
+    this.checkedAtMs = this.now();
     // The connection's own events say at once when it drops and when it is back.
     client.on('ready', () => this.learn(true));
     client.on('end', () => this.learn(false, 'the connection to Redis is closed'));
@@ -306,14 +309,14 @@ export class RedisRoomStore implements RoomStore {
   }
 
   status(): StoreStatus {
-    return this.health;
+    return this.reachable ? { reachable: true, checkedAtMs: this.checkedAtMs } : { reachable: false, checkedAtMs: this.checkedAtMs, detail: this.detail ?? 'Redis is unreachable' };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.clock.clear(this.probeTimer);
-    this.health = { reachable: false, checkedAtMs: this.now(), detail: 'the store is closed' };
+    [this.reachable, this.checkedAtMs, this.detail] = [false, this.now(), 'the store is closed'];
     if (!this.client.isReady) return void this.client.destroy();
     // close() waits for replies still due; a hung Redis must not hold shutdown.
     await deadline(this.client.close(), this.operationTimeoutMs, 'closing', this.clock).catch(() => this.client.destroy());
@@ -336,7 +339,9 @@ export class RedisRoomStore implements RoomStore {
   private learn(reachable: boolean, detail?: string): void {
     // After close() nothing the dying connection says changes the answer.
     if (this.closed) return;
-    this.health = reachable ? { reachable, checkedAtMs: this.now() } : { reachable, checkedAtMs: this.now(), detail: detail ?? 'Redis is unreachable' };
+    this.reachable = reachable;
+    this.checkedAtMs = this.now();
+    this.detail = reachable ? undefined : detail;
   }
 
   private async readStream(key: string, fromSeq: number): Promise<LogEntry[]> {
