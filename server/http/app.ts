@@ -20,8 +20,8 @@ import { clientAddressResolver, trustFunction, type TrustProxy } from './client-
 import { buildHealth } from './health.ts';
 import { securityHeaders } from './security-headers.ts';
 
-/** Where `npm run build:client` puts the Lit clients. */
-export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url));
+/** Where `npm run build:client` puts the Lit clients (CC_CLIENT_DIR overrides it: parallel browser-test runs build their own). */
+export const CLIENT_DIR = process.env.CC_CLIENT_DIR || fileURLToPath(new URL('../../dist/client/', import.meta.url));
 
 /** Client-side routes: each is answered with the app's index.html. */
 const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', '/project/:code', '/replay/:id'];

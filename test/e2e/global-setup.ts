@@ -10,13 +10,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * CC_E2E_URL. The returned teardown stops that one process by its pid.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  // CC_E2E_OUT: a build directory of this run's own, so two runs at once never serve each other's half-built client.
+  const out = process.env.CC_E2E_OUT;
+  const outArgs = out ? ['--outDir', out, '--emptyOutDir'] : [];
+  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'client/vite.config.ts', '--logLevel', 'warn', ...outArgs], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build of the client failed');
 
   // `node --import tsx` runs the server in this one process: its pid is the listening process.
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', TEACHER_PASSCODE: '' },
+    env: { ...process.env, ...(out ? { CC_CLIENT_DIR: out, SKIP_CLIENT_BUILD: '1' } : {}), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', TEACHER_PASSCODE: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

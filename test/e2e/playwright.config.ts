@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
-  outputDir: `${ROOT}test-results/e2e`,
+  outputDir: process.env.CC_E2E_RESULTS ?? `${ROOT}test-results/e2e`,
   globalSetup: './global-setup.ts',
   timeout: 90_000,
   expect: { timeout: 10_000 },
@@ -20,7 +20,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   // The JSON report feeds .ci/run's closing "N passed, N failed" line.
-  reporter: [['list'], ['json', { outputFile: `${ROOT}test-results/playwright.json` }]],
+  reporter: [['list'], ['json', { outputFile: process.env.CC_E2E_RESULTS ? `${process.env.CC_E2E_RESULTS}/playwright.json` : `${ROOT}test-results/playwright.json` }]],
   use: {
     browserName: 'chromium',
     launchOptions: {
