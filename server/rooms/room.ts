@@ -286,7 +286,7 @@ export class Room {
       if (!sameSecret(hostToken, this.hostToken)) return fail('forbidden', 'That host link is not valid for this room.');
       this.attach(connId, role, null);
       // The replay link is the teacher's to share; a projector on the wall does not show it.
-      return { ok: true, role, room: roomStatic(this.code, this.mode, this.state), replayId: role === 'teacher' ? this.replayId : null };
+      return { ok: true, role, room: roomStatic(this.code, this.mode, this.state), replayId: role === 'teacher' ? this.replayId : null, projectorToken: null /* TODO(contract) */ };
     });
   }
 

@@ -142,6 +142,8 @@ export interface HostReply {
   readonly room: RoomStatic;
   /** Where the session's replay will be (`/replay/ID`) once the scenario is over; teacher only. */
   readonly replayId: string | null;
+  /** The read-only projector key (link `/project/CODE#key=TOKEN`); teacher only, null for a projector. */
+  readonly projectorToken: string | null;
 }
 export interface ActReply {
   /** The instance or VM the action created, when it created one. */

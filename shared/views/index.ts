@@ -94,8 +94,8 @@ export function roomStatic(code: string, mode: Mode, state: SimState): RoomStati
   };
 }
 
-export function roomHeader(state: SimState, code: string, seq: number): RoomHeader {
-  return { code, phase: state.phase, timeS: state.timeS, durationS: state.scenario.durationS, speed: state.speed, locked: state.locked, seq };
+export function roomHeader(state: SimState, code: string, seq: number, countdown = 0): RoomHeader {
+  return { code, phase: state.phase, timeS: state.timeS, durationS: state.scenario.durationS, speed: state.speed, locked: state.locked, countdown, seq };
 }
 
 /** Every cluster's score, computed once per broadcast, and the ranking built on it. */
@@ -357,9 +357,14 @@ export function projectorView(state: SimState, ctx: { code: string; seq: number;
     title: state.scenario.title,
     players: ctx.names.length,
     names: ctx.names.slice(-PROJECTOR_NAMES),
+    mode: 'solo', // TODO(contract): the room's mode, team standings, impacts, mostMissed and references
     top: ctx.standings.rows.slice(0, 10),
+    others: Math.max(0, ctx.standings.rows.length - 10),
+    teams: [],
     banners: banners(state, 3),
     effects: effects(state),
+    mostMissed: null,
+    references: null,
   };
 }
 

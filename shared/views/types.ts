@@ -70,6 +70,8 @@ export interface RoomHeader {
   readonly durationS: number;
   readonly speed: number;
   readonly locked: boolean;
+  /** Real seconds left of the countdown after the teacher pressed start (the clock stands still meanwhile); 0 when there is none. */
+  readonly countdown: number;
   /** Changes with every view: lets a client drop a stale one. */
   readonly seq: number;
 }
@@ -200,6 +202,8 @@ export interface EventBanner {
   readonly type: ScenarioEvent['type'];
   readonly title: string;
   readonly detail: string;
+  /** What it did to the class so far (projector and teacher views only): "12 of 28 clusters breached". */
+  readonly impact?: { readonly affected: number; readonly of: number; readonly text: string };
 }
 
 export interface ActiveEffectView {
@@ -267,12 +271,21 @@ export interface TeacherView {
 export interface ProjectorView {
   readonly room: RoomHeader;
   readonly title: string;
+  readonly mode: Mode;
   readonly players: number;
   /** Names of who has joined, newest last (capped for the screen). */
   readonly names: readonly string[];
+  /** The first rows of the standings (at most 10); `others` counts the clusters below them. */
   readonly top: readonly LeaderRow[];
+  readonly others: number;
+  /** Team mode: every team with a member, ranked, with its member count; [] in solo mode. */
+  readonly teams: readonly { readonly rank: number; readonly clusterId: string; readonly name: string; readonly total: number; readonly members: number }[];
   readonly banners: readonly EventBanner[];
   readonly effects: readonly ActiveEffectView[];
+  /** At the debrief: the concept the class missed most (refusals + incidents), or null. */
+  readonly mostMissed: { readonly concept: Concept; readonly count: number } | null;
+  /** At the debrief: the reference policies' scores (null while computed or before the debrief). */
+  readonly references: readonly { policy: string; total: number; availability: number; cost: number; security: number }[] | null;
 }
 
 /**

@@ -198,7 +198,7 @@ describe('broadcaster and the patch format', () => {
 
   it('encodes nothing when only the sequence number would change, and decodes nothing before a whole view', () => {
     const sent = new Map<string, string>();
-    const view = { room: { code: 'A', phase: 'lobby' as const, timeS: 0, durationS: 60, speed: 1, locked: false, seq: 0 }, x: 1 };
+    const view = { room: { code: 'A', phase: 'lobby' as const, timeS: 0, durationS: 60, speed: 1, locked: false, seq: 0, countdown: 0 }, x: 1 };
     const first = encodeView(sent, view, 1)!;
     expect(first.whole).toBe(true);
     expect(encodeView(sent, { ...view, room: { ...view.room, seq: 9 } }, 2)).toBeNull();

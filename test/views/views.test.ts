@@ -4,7 +4,7 @@ import type { RoomHeader, StudentView } from '../../shared/views/index.ts';
 import { createSimulation, reduce } from '../../shared/engine/index.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
 
-const room = (seq: number): RoomHeader => ({ code: 'ABCDEF', phase: 'running', timeS: seq, durationS: 600, speed: 1, locked: false, seq });
+const room = (seq: number): RoomHeader => ({ code: 'ABCDEF', phase: 'running', timeS: seq, durationS: 600, speed: 1, locked: false, countdown: 0, seq });
 
 describe('views: whole first, then changes', () => {
   it('takes a whole view as it is, merges later changes into it, and ignores changes before any whole view', () => {
