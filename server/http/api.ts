@@ -1,7 +1,10 @@
 import { Router, json } from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { LIMITS } from '../../shared/engine/limits.ts';
+import { DEFAULT_SPEED } from '../../shared/views/pace.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
@@ -46,7 +49,14 @@ const createRoomSchema = z.strictObject({
   scenario: z.unknown().optional(),
   mode: z.enum(['solo', 'teams']).default('solo'),
   passcode: z.string().max(200).optional(),
+  /** The pace (simulated seconds per clock period, shared/views/pace.ts); the Classroom pace unless given. */
+  speed: z.number().min(LIMITS.minSpeed).max(LIMITS.maxSpeed).default(DEFAULT_SPEED),
+  /** Team mode: how many teams there are from the start (newcomers fill the smallest). */
+  teams: z.number().int().min(2).max(12).default(4),
 });
+
+/** A uniform draw in [0, 1) from the system's CSPRNG: nicknames no one can predict in bulk. */
+const secureRandom = (): number => randomInt(0, 2 ** 32) / 2 ** 32;
 
 /** Every `error.code` the REST API answers with (docs/PROTOCOL.md, REST). */
 export const API_ERROR_CODES = [
@@ -78,6 +88,8 @@ const apiError = (res: Response, status: number, code: ApiErrorCode, message: st
   res.status(status).json({ error: details ? { code, message, details } : { code, message } });
 
 /** A rate limit's verdict: null when allowed, else the whole seconds to wait (for Retry-After). */
+const seatSchema = z.strictObject({ resumeToken: z.string().min(10).max(100) });
+
 async function waitFor(limiter: RateLimiterMemory, key: string): Promise<number | null> {
   const ms = await takePoint(limiter, key);
   return ms === null ? null : Math.max(1, Math.ceil(ms / 1000));
@@ -114,7 +126,7 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoo
     }
     const body = createRoomSchema.safeParse(req.body ?? {});
     if (!body.success) return apiError(res, 400, 'bad-request', 'The request is not valid.', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-    const { scenarioId, scenario: uploaded, mode, passcode } = body.data;
+    const { scenarioId, scenario: uploaded, mode, passcode, speed, teams } = body.data;
     if (teacherPasscode && !sameSecret(passcode ?? '', teacherPasscode)) {
       return apiError(res, passcode ? 403 : 401, 'passcode-required', passcode ? 'That teacher passcode is not right.' : 'This server needs the teacher passcode to create a session.');
     }
@@ -136,8 +148,8 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoo
       return apiError(res, 429, 'server-busy', `This server is creating many sessions right now; try again in ${busy} s.`);
     }
     try {
-      const { code, hostToken } = await registry.create(scenario, mode);
-      res.status(201).json({ code, hostToken });
+      const { code, hostToken, projectorToken } = await registry.create(scenario, mode, { speed, teams });
+      res.status(201).json({ code, hostToken, projectorToken });
     } catch (error) {
       if (error instanceof RoomLimitError) return apiError(res, 503, error.code, `${error.message} Try again when one has ended.`);
       throw error;
@@ -149,6 +161,15 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoo
     const room = registry.get(String(req.params.code ?? ''));
     if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
     res.json(room.lobbyInfo());
+  });
+
+  // A classroom-safe nickname nobody in the room has yet, for the join form's "Suggest".
+  router.get('/rooms/:code/nickname', async (req, res) => {
+    if (!(await lookupAllowed(req, res))) return;
+    const room = registry.get(String(req.params.code ?? ''));
+    if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ nickname: room.suggestNickname(secureRandom) });
   });
 
   // The teacher's report, as JSON or CSV, at any time. The host token comes only as a bearer
@@ -183,6 +204,22 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoo
     if (!replay) return apiError(res, 404, 'replay-not-found', 'There is no replay with that link, or it has expired.');
     res.setHeader('Cache-Control', 'private, max-age=60');
     res.json(publicReplay(replay));
+  });
+
+  // Which seat of a replay this browser had, from the resume token it kept: the public replay
+  // scrubs every token, so only the one who sat there can learn it was them ("(you)").
+  router.post('/replays/:id/seat', json({ limit: '1kb' }), async (req, res) => {
+    if (!(await lookupAllowed(req, res))) return;
+    const body = seatSchema.safeParse(req.body ?? {});
+    if (!body.success) return apiError(res, 400, 'bad-request', 'Send the resumeToken this browser kept for the room.');
+    const replay = await store.getReplay(String(req.params.id));
+    if (!replay) return apiError(res, 404, 'replay-not-found', 'There is no replay with that link, or it has expired.');
+    let playerId: string | null = null;
+    for (const { action } of replay.log) {
+      if (action.type === 'room:seat' && sameSecret(body.data.resumeToken, action.resumeToken)) playerId = action.playerId;
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ playerId });
   });
 
   // One snapshot, read on its own: loading the whole replay per seek would let anyone with a

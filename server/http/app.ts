@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { pino, type Logger } from 'pino';
@@ -70,7 +71,8 @@ export function createApp(options: AppOptions): express.Express {
   });
   app.use('/api', apiRouter({ registry, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute }));
 
-  const index = `${clientDir}index.html`;
+  // CC_CLIENT_DIR may come with or without its trailing slash.
+  const index = join(clientDir, 'index.html');
   if (existsSync(index)) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
     app.get(SPA_ROUTES, (_req, res) => res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }));
@@ -103,6 +105,8 @@ export interface ServerOptions {
    * (clients are told the server is restarting and reconnect by themselves) instead of ending them.
    */
   readonly durable?: boolean;
+  /** Real seconds of "3, 2, 1" between a teacher's start and the first tick (default 3; tests may set 0). */
+  readonly countdownS?: number;
 }
 
 export interface RunningServer {
@@ -130,6 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     references,
     replayTtlDays: options.replayTtlDays,
     maxRooms: options.maxRooms,
+    countdownS: options.countdownS,
     onArchiveError: (code, error) => log.error({ err: error, code }, 'could not keep the session as a replay'),
     clock: options.clock ?? systemClock,
     transport: socketTransport(() => io),

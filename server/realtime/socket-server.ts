@@ -34,6 +34,9 @@ export const SOCKET_LIMITS = {
   newSeatsPerMinute: 120,
   /** Hard cap on one socket.io message; larger ones close the connection (engine.io's rule). */
   maxHttpBufferSize: 64 * 1024,
+  /** Heartbeats: a dead connection is noticed by both ends within the sum. */
+  pingIntervalMs: 5_000,
+  pingTimeoutMs: 5_000,
 } as const;
 
 /**
@@ -78,8 +81,11 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
     perMessageDeflate: false,
     maxHttpBufferSize: SOCKET_LIMITS.maxHttpBufferSize,
     serveClient: false,
-    pingInterval: 10_000,
-    pingTimeout: 10_000,
+    // A client learns its network dropped when pings stop: within pingInterval + pingTimeout
+    // (10 s here, not 20), and the server frees the seat's socket as soon. A returning student takes
+    // the seat over at once anyway (Room.join); one ping each 5 s per socket costs next to nothing.
+    pingInterval: SOCKET_LIMITS.pingIntervalMs,
+    pingTimeout: SOCKET_LIMITS.pingTimeoutMs,
   });
   options.onIo?.(io);
   const perSocket = new RateLimiterMemory({ points: SOCKET_LIMITS.eventsPerSecond, duration: 1 });
@@ -135,7 +141,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
         }),
       ),
     'room:host': (s, p) => enter(s, p.code, (room) => room.attachHost(s.id, 'teacher', p.hostToken)),
-    'room:project': (s, p) => enter(s, p.code, (room) => room.attachHost(s.id, 'projector', p.hostToken)),
+    'room:project': (s, p) => enter(s, p.code, (room) => ('projectorToken' in p ? room.attachHost(s.id, 'projector', p.projectorToken, 'projector') : room.attachHost(s.id, 'projector', p.hostToken))),
     'room:leave': (s) =>
       inRoom(s, async (room) => {
         s.data.code = undefined;

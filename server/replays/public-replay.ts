@@ -1,15 +1,15 @@
 import type { Logged } from '../../shared/replay/log.ts';
 import type { LogEntry, Replay, RoomMeta, Snapshot } from '../storage/store.ts';
 
-/** A replay as anyone with its link may see it: no host token, no resume tokens, no devices. */
+/** A replay as anyone with its link may see it: no host or projector key, no resume tokens, no devices. */
 export interface PublicReplay {
-  readonly meta: Omit<RoomMeta, 'hostToken'>;
+  readonly meta: Omit<RoomMeta, 'hostToken' | 'projectorToken'>;
   readonly log: readonly LogEntry[];
   readonly snapshots: readonly { readonly seq: number; readonly atS: number }[];
 }
 
 export function publicReplay(replay: Replay): PublicReplay {
-  const { hostToken: _secret, ...meta } = replay.meta;
+  const { hostToken: _secret, projectorToken: _projector, ...meta } = replay.meta;
   return {
     meta,
     log: replay.log.map((e) => ({ ...e, action: scrub(e.action) })),

@@ -90,7 +90,9 @@ export function buildClassReport(meta: RoomMeta, log: readonly RoomLogEntry[], s
     }
   }
 
-  const board = standings(state);
+  // In team mode only teams someone is on are ranked: a team left empty is no contender.
+  const seatedTeams = meta.mode === 'teams' ? new Set([...seats.values()].filter((s) => !s.kicked).map((s) => s.team)) : null;
+  const board = standings(state, seatedTeams ? (id) => seatedTeams.has(id) : undefined);
   const students: StudentReport[] = [...seats].map(([playerId, seat]) => {
     const clusterId = meta.mode === 'solo' ? playerId : seat.team;
     const cluster = clusterId ? clusterOf(state, clusterId) : undefined;
@@ -139,9 +141,9 @@ export function classReportCsv(report: ClassReport): string {
     const who = [s.nickname, s.team, s.rank, s.score.total, s.score.availability, s.score.cost, s.score.security];
     rows.push(['student', ...who, null, s.kicked ? 'removed by the teacher' : null, null, null, null, null, null]);
     for (const d of s.decisions) rows.push(['decision', ...who, d.atS, d.action.type, describeAction(d.action), d.outcome, d.code, d.concept, d.message]);
-    for (const i of s.incidents) rows.push(['incident', ...who, i.atS, i.type, i.appIds.join(' '), i.securityPenalty > 0 ? `-${i.securityPenalty} security` : null, null, i.concept, i.message]);
+    for (const i of s.incidents) rows.push(['incident', ...who, i.atS, i.type, i.appIds.join(' '), i.securityPenalty > 0 ? `${count(i.securityPenalty, 'security point')} lost` : null, null, i.concept, i.message]);
   }
-  for (const c of report.concepts) rows.push(['class-concept', null, null, null, null, null, null, null, null, null, `${c.students} students`, `${c.refusals} refusals, ${c.incidents} incidents`, null, c.concept, null]);
+  for (const c of report.concepts) rows.push(['class-concept', null, null, null, null, null, null, null, null, null, count(c.students, 'student'), `${count(c.refusals, 'refusal')}, ${count(c.incidents, 'incident')}`, null, c.concept, null]);
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -171,10 +173,20 @@ function describeAction(a: PlayerAction): string {
   }
 }
 
-/** RFC 4180 quoting, and no formula injection: a cell starting with = + - @ is made text. */
-function csvCell(value: string | number | null): string {
+/** "1 student", "2 students". */
+const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * RFC 4180 quoting, and no formula injection: a text cell starting with = + - @ tab or CR is
+ * made text with a leading apostrophe. Numbers are written as numbers (a score of -12 stays a
+ * number a spreadsheet can sum), and so is text that is only a number, such as "-3": a
+ * spreadsheet reads it as that number and nothing else, so it cannot be a formula.
+ */
+export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;

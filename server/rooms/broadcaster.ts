@@ -1,6 +1,7 @@
 import type { SimState } from '../../shared/engine/types.ts';
 import type { Mode, StudentView } from '../../shared/views/index.ts';
-import { clusterDetail, encodeView, projectorView, standings, studentView, teacherView, type SentFields } from '../../shared/views/index.ts';
+import type { EventBanner, SpikeHits } from '../../shared/views/index.ts';
+import { bannersWithImpact, clusterDetail, encodeView, projectorView, standings, studentView, teacherView, type SentFields } from '../../shared/views/index.ts';
 import type { ServerToClientEvents } from '../../shared/protocol/index.ts';
 import type { Roster } from './roster.ts';
 
@@ -16,6 +17,10 @@ export interface BroadcastInput {
   readonly roster: Roster;
   readonly references: StudentView['references'];
   readonly now: number;
+  /** Real seconds left of the start countdown (0: none). */
+  readonly countdown?: number;
+  /** What the room saw of each traffic spike, for the banners' impact. */
+  readonly spikes?: SpikeHits;
 }
 
 interface Sent {
@@ -50,12 +55,15 @@ export class Broadcaster {
     if (sent) sent.cluster = '';
   }
 
-  flush({ state, roster, references, now }: BroadcastInput): void {
+  flush({ state, roster, references, now, countdown = 0, spikes }: BroadcastInput): void {
     const seq = ++this.seq;
     const seated = this.mode === 'teams' ? roster.seatedTeams() : null;
     const board = standings(state, seated ? (id) => seated.has(id) : undefined);
     let rosterEntries: ReturnType<Roster['entries']> | null = null;
     let names: string[] | null = null;
+    // Shared by the teacher's and the projector's screens, computed once a round and only for them.
+    let banners: EventBanner[] | null = null;
+    const bannersNow = () => (banners ??= bannersWithImpact(state, board, spikes));
     for (const conn of roster.connections()) {
       let sent = this.sent.get(conn.id);
       if (!sent) this.sent.set(conn.id, (sent = { fields: new Map(), cluster: '' }));
@@ -64,11 +72,22 @@ export class Broadcaster {
         const clusterId = player ? roster.clusterOf(player) : null;
         if (!player || !clusterId || !Object.hasOwn(state.clusters, clusterId)) continue;
         const teamName = (player.teamId && roster.team(player.teamId)?.name) || null;
-        const view = studentView(state, { code: this.code, seq: 0, standings: board, you: { playerId: player.id, nickname: player.nickname, clusterId, teamName }, references });
+        const view = studentView(state, { code: this.code, seq: 0, standings: board, you: { playerId: player.id, nickname: player.nickname, clusterId, teamName }, references, countdown });
         this.emit(conn.id, 'view:student', encodeView(sent.fields, view, seq));
       } else if (conn.role === 'teacher') {
         rosterEntries ??= roster.entries(now);
-        const view = teacherView(state, { code: this.code, seq: 0, mode: this.mode, standings: board, roster: rosterEntries, teams: roster.teams, rejections: roster.rejections(), banned: roster.bannedCount });
+        const view = teacherView(state, {
+          code: this.code,
+          seq: 0,
+          mode: this.mode,
+          standings: board,
+          roster: rosterEntries,
+          teams: roster.teams,
+          rejections: roster.rejections(),
+          banned: roster.bannedCount,
+          countdown,
+          banners: bannersNow(),
+        });
         this.emit(conn.id, 'view:teacher', encodeView(sent.fields, view, seq));
         if (conn.watching) {
           const detail = clusterDetail(state, conn.watching);
@@ -80,7 +99,18 @@ export class Broadcaster {
         }
       } else {
         names ??= roster.names();
-        const view = projectorView(state, { code: this.code, seq: 0, standings: board, names });
+        const view = projectorView(state, {
+          code: this.code,
+          seq: 0,
+          mode: this.mode,
+          standings: board,
+          names,
+          countdown,
+          members: this.mode === 'teams' ? roster.teamSizes() : undefined,
+          rejections: roster.rejections(),
+          references,
+          banners: bannersNow(),
+        });
         this.emit(conn.id, 'view:projector', encodeView(sent.fields, view, seq));
       }
     }

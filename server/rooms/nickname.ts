@@ -1,5 +1,8 @@
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import { NICKNAME_MAX } from '../../shared/protocol/index.ts';
+import { nicknameKey } from '../../shared/names/nicknames.ts';
+
+export { nicknameKey };
 
 const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 
@@ -18,4 +21,5 @@ export function checkNickname(raw: string): NicknameCheck {
   return { ok: true, nickname, key: nicknameKey(nickname) };
 }
 
-export const nicknameKey = (nickname: string): string => nickname.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+/** Whether the profanity filter catches a text (the nickname list's test uses the same filter). */
+export const profane = (text: string): boolean => matcher.hasMatch(text);

@@ -41,13 +41,22 @@ export interface RegistryOptions {
   readonly onArchiveError?: (code: string, error: unknown) => void;
   /** A background task failed (a sweep, a deletion); the registry goes on. */
   readonly onError?: (error: unknown, what: string) => void;
+  /** Real seconds between a teacher's start and the first tick (tests may set 0). */
+  readonly countdownS?: number;
+}
+
+/** How a new room is set up: its seed (random unless given), pace and, in team mode, number of teams. */
+export interface CreateOptions {
+  readonly seed?: number;
+  readonly speed?: number;
+  readonly teams?: number;
 }
 
 export class RoomLimitError extends Error {
   readonly code = 'too-many-rooms';
 }
 
-type Resolved = Required<Omit<RegistryOptions, 'hooks'>> & { hooks?: RoomHooks };
+type Resolved = Required<Omit<RegistryOptions, 'hooks' | 'countdownS'>> & { hooks?: RoomHooks; countdownS?: number };
 
 /** All live rooms of this process, by code; it creates them and lets them expire. */
 export class RoomRegistry {
@@ -71,17 +80,20 @@ export class RoomRegistry {
     return this.options.maxRooms;
   }
 
-  async create(scenario: Scenario, mode: Mode, seed = randomInt(0, 2 ** 31)): Promise<{ code: string; hostToken: string; room: Room }> {
+  async create(scenario: Scenario, mode: Mode, options: CreateOptions = {}): Promise<{ code: string; hostToken: string; projectorToken: string; room: Room }> {
     if (this.rooms.size >= this.options.maxRooms) throw new RoomLimitError(`This server already runs ${this.options.maxRooms} sessions.`);
+    const { seed = randomInt(0, 2 ** 31), speed, teams } = options;
     const hostToken = nanoid(32);
+    const projectorToken = nanoid(32);
     // A code another room holds (here, or in the store from another process) is drawn again.
     for (let attempt = 0; ; attempt++) {
       const code = newCode();
       if (this.rooms.has(code)) continue;
       try {
-        const room = await Room.open({ code, hostToken, mode, seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) }, this.roomDeps());
+        const meta = { code, hostToken, projectorToken, mode, ...(mode === 'teams' && teams !== undefined ? { teams } : {}), seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) };
+        const room = await Room.open(meta, this.roomDeps(), { speed });
         this.rooms.set(code, room);
-        return { code, hostToken, room };
+        return { code, hostToken, projectorToken, room };
       } catch (error) {
         if (error instanceof StoreError && error.code === 'room-exists' && attempt < 20) continue;
         throw error;
@@ -106,7 +118,7 @@ export class RoomRegistry {
         this.options.hooks?.onStoreIncident?.(incident);
       },
     };
-    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, references: this.options.references, hooks };
+    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, references: this.options.references, hooks, countdownS: this.options.countdownS };
   }
 
   /** What went wrong keeping rooms lately (most recent last), for /health. */

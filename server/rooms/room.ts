@@ -5,7 +5,8 @@ import { ENGINE_VERSION, createSimulation, incompatibility, reduce } from '../..
 import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError } from '../../shared/protocol/index.ts';
 import { errorReply } from '../../shared/protocol/index.ts';
 import type { ClusterDetail, Mode, StudentView } from '../../shared/views/index.ts';
-import { clusterDetail, roomStatic } from '../../shared/views/index.ts';
+import { SpikeWatch, clusterDetail, roomStatic } from '../../shared/views/index.ts';
+import { suggestNickname } from '../../shared/names/nicknames.ts';
 import type { Logged, RoomEvent, RoomLogEntry } from '../../shared/replay/log.ts';
 import { isRoomEvent, simActionOf } from '../../shared/replay/log.ts';
 import type { RoomMeta, RoomStore, Snapshot } from '../storage/store.ts';
@@ -37,6 +38,14 @@ export interface RoomDeps {
   readonly store: RoomStore;
   readonly references: ReferenceSource;
   readonly hooks?: RoomHooks;
+  /** Real seconds between the teacher's start and the first tick (ROOM_LIMITS.countdownS unless set; tests may set 0). */
+  readonly countdownS?: number;
+}
+
+/** What a new room is created with besides its meta. */
+export interface RoomOptions {
+  /** Its pace (simulated seconds per clock period): kept in the log, so a restore and the replay have it too. */
+  readonly speed?: number;
 }
 
 export const ROOM_LIMITS = {
@@ -51,6 +60,10 @@ export const ROOM_LIMITS = {
   flushMs: 25,
   /** A snapshot every this many simulated seconds. */
   snapshotEveryS: 60,
+  /** Real seconds the clock holds after the teacher presses start: "3, 2, 1". */
+  countdownS: 3,
+  /** Teams a team-mode room starts with unless it was created with another number. */
+  teams: 4,
 } as const;
 
 /** A room recorded under other engine rules: not restored (its log stays in the store). */
@@ -84,6 +97,8 @@ export class Room {
   readonly createdAtMs: number;
   readonly replayId: string | null;
   private readonly hostToken: string;
+  /** The projector link's key: it shows the room and drives nothing. */
+  private readonly projectorToken: string;
   private readonly seed: number;
   private state: SimState;
   private readonly deps: RoomDeps;
@@ -91,6 +106,7 @@ export class Room {
   private readonly journal: Journal;
   private readonly broadcaster: Broadcaster;
   private readonly ticker: Ticker;
+  private readonly spikes = new SpikeWatch();
   private queue: Promise<unknown> = Promise.resolve();
   /** The finished phase last reported to onFinished (debrief, then ended). */
   private finishedIn: string | null = null;
@@ -101,10 +117,20 @@ export class Room {
   private teacherSeenMs: number;
 
   /** A new room, played under this engine's rules (its meta says which, for restores and replays). */
-  static async open(given: RoomMeta, deps: RoomDeps): Promise<Room> {
-    const meta: RoomMeta = { ...given, engineVersion: ENGINE_VERSION };
+  static async open(given: RoomMeta, deps: RoomDeps, options: RoomOptions = {}): Promise<Room> {
+    const meta: RoomMeta = { ...given, projectorToken: given.projectorToken ?? nanoid(32), engineVersion: ENGINE_VERSION };
     await deps.store.createRoom(meta);
-    return new Room(meta, deps, 0);
+    const room = new Room(meta, deps, 0);
+    if (options.speed !== undefined && options.speed !== room.state.speed) {
+      // The pace is the log's first entry: a restored room and the replay start at it too.
+      const change = room.begin();
+      const rejection = room.step(change, { type: 'setSpeed', speed: options.speed });
+      if (rejection || !(await room.commit(change))) {
+        await deps.store.deleteRoom(meta.code).catch(() => undefined);
+        throw new Error(`room ${meta.code}: could not set its speed to ${options.speed}: ${rejection?.message ?? 'the store did not keep it'}`);
+      }
+    }
+    return room;
   }
 
   /**
@@ -151,6 +177,8 @@ export class Room {
     this.mode = meta.mode;
     this.seed = meta.seed;
     this.hostToken = meta.hostToken;
+    // Rooms from before projector keys get one now; its links start with this restore.
+    this.projectorToken = meta.projectorToken ?? nanoid(32);
     this.createdAtMs = meta.createdAtMs;
     this.replayId = meta.replayId ?? null;
     this.deps = deps;
@@ -159,12 +187,13 @@ export class Room {
     this.lastActivityMs = now;
     this.teacherSeenMs = now;
     this.roster = new Roster({ mode: meta.mode, reconnectGraceMs: ROOM_LIMITS.reconnectGraceMs });
-    if (meta.mode === 'teams') this.roster.apply({ type: 'room:teams', teams: [0, 1, 2, 3].map((i) => ({ id: `team-${i + 1}`, name: teamName(i) })) }, now);
+    // Every team exists from the start, so newcomers fill them evenly; one nobody is on is never listed.
+    if (meta.mode === 'teams') this.roster.apply({ type: 'room:teams', teams: Array.from({ length: meta.teams ?? ROOM_LIMITS.teams }, (_, i) => ({ id: `team-${i + 1}`, name: teamName(i) })) }, now);
     this.journal = new Journal(meta, deps.store, { now: () => deps.clock.now(), capture: () => this.capture(), onIncident: (incident) => deps.hooks?.onStoreIncident?.(incident) }, lastSeq);
     this.broadcaster = new Broadcaster(meta.code, meta.mode, deps.transport);
     this.ticker = new Ticker(
       deps.clock,
-      { tickMs: ROOM_LIMITS.tickMs, flushMs: ROOM_LIMITS.flushMs },
+      { tickMs: ROOM_LIMITS.tickMs, flushMs: ROOM_LIMITS.flushMs, countdownS: deps.countdownS ?? ROOM_LIMITS.countdownS },
       {
         advance: (n) => this.serial(() => this.advance(n)),
         flush: () => this.flush(),
@@ -247,6 +276,15 @@ export class Room {
         if (!seated.ok) return seated;
         player = seated.player;
       }
+      // Coming back with the resume token: the seat is this connection's now. A connection the
+      // server still holds for it is stale (a dropped network waiting for its ping timeout) or
+      // another tab: it is told and dropped, so the seat never waits for it.
+      for (const old of [...player.conns]) {
+        if (old === connId) continue;
+        this.roster.detach(old, this.deps.clock.now());
+        this.broadcaster.forget(old);
+        this.deps.transport.drop(old, { reason: 'replaced', message: 'You opened this seat somewhere else (another tab or device), so this one was closed.' });
+      }
       this.attach(connId, 'student', player);
       return { ok: true, role: 'student' as const, playerId: player.id, resumeToken: player.resumeToken, nickname: player.nickname, room: roomStatic(this.code, this.mode, this.state) };
     });
@@ -280,13 +318,21 @@ export class Room {
     return null;
   }
 
-  attachHost(connId: string, role: 'teacher' | 'projector', hostToken: string): Promise<Ack<HostReply>> {
+  /**
+   * The teacher's console (host token) or a projector (its own read-only key, or the host token
+   * in the teacher's own browser). A projector only ever receives views: every command checks
+   * for the teacher's role.
+   */
+  attachHost(connId: string, role: 'teacher' | 'projector', secret: string, kind: 'host' | 'projector' = 'host'): Promise<Ack<HostReply>> {
     return this.serial(async () => {
       if (this.disposed) return fail('room-ended', 'This session has been closed.');
-      if (!sameSecret(hostToken, this.hostToken)) return fail('forbidden', 'That host link is not valid for this room.');
+      if (kind === 'projector' ? role !== 'projector' || !sameSecret(secret, this.projectorToken) : !sameSecret(secret, this.hostToken)) {
+        return fail('forbidden', kind === 'projector' ? 'That projector link is not valid for this room.' : 'That host link is not valid for this room.');
+      }
       this.attach(connId, role, null);
-      // The replay link is the teacher's to share; a projector on the wall does not show it.
-      return { ok: true, role, room: roomStatic(this.code, this.mode, this.state), replayId: role === 'teacher' ? this.replayId : null, projectorToken: null /* TODO(contract) */ };
+      // The replay link and the projector key are the teacher's to share; a projector on the wall shows neither.
+      const teacher = role === 'teacher';
+      return { ok: true, role, room: roomStatic(this.code, this.mode, this.state), replayId: teacher ? this.replayId : null, projectorToken: teacher ? this.projectorToken : null };
     });
   }
 
@@ -381,11 +427,19 @@ export class Room {
       const change = this.begin();
       const rejection = this.step(change, action);
       if (rejection) return fail(rejection.code, rejection.message);
+      const before = this.state.phase;
       if (!(await this.commit(change))) return notSaved();
+      // The run begins with "3, 2, 1" so the class looks up; a restored room never counts down again.
+      if (before === 'lobby' && this.state.phase === 'running') this.ticker.startCountdown();
       this.afterPhaseChange();
       this.ticker.scheduleFlush();
       return { ok: true };
     });
+  }
+
+  /** A classroom-safe nickname nobody here has (nor was removed under). */
+  suggestNickname(random: () => number): string {
+    return suggestNickname(random, (key) => this.roster.nicknameTaken(key) || this.roster.banned({ key }) !== null);
   }
 
   kick(connId: string, playerId: string): Promise<Ack> {
@@ -439,13 +493,12 @@ export class Room {
     return this.serial(async () => {
       if (!this.isTeacher(connId)) return forbidden();
       if (this.mode !== 'teams') return fail('bad-request', 'This room is not in team mode.');
-      const teams = [...this.roster.teams];
-      const n = count ?? teams.length;
+      const n = count ?? this.roster.teams.length;
+      // The teams are the n the teacher asked for: newcomers then fill those, not one left over.
+      const teams = this.roster.teams.slice(0, n);
+      while (teams.length < n) teams.push({ id: `team-${teams.length + 1}`, name: teamName(teams.length) });
       const change = this.begin();
-      if (teams.length < n) {
-        while (teams.length < n) teams.push({ id: `team-${teams.length + 1}`, name: teamName(teams.length) });
-        change.logged.push({ type: 'room:teams', teams });
-      }
+      if (teams.length !== this.roster.teams.length) change.logged.push({ type: 'room:teams', teams });
       // Deal players out in join order, like cards: sizes differ by at most one.
       let i = 0;
       for (const player of this.roster.all()) {
@@ -508,7 +561,9 @@ export class Room {
     const change = this.begin();
     const snapshots: { seq: number; body: SnapshotBody }[] = [];
     for (let i = 0; i < n && change.state.phase === 'running'; i++) {
+      const before = change.state;
       this.step(change, { type: 'tick' });
+      this.spikes.observe(before, change.state);
       const t = change.state.timeS;
       if (t % ROOM_LIMITS.snapshotEveryS === 0) snapshots.push({ seq: this.journal.seq + change.logged.length, body: this.capture(change.state) });
     }
@@ -539,7 +594,7 @@ export class Room {
   /** Sends every connection its own view, skipping those that have not changed. */
   flush(): void {
     if (this.disposed) return;
-    this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now() });
+    this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen });
   }
 
   // ---- housekeeping --------------------------------------------------------------------------

@@ -216,6 +216,13 @@ export class Roster {
     return ids;
   }
 
+  /** Players per team, for teams someone is on. */
+  teamSizes(): Map<string, number> {
+    const sizes = new Map<string, number>();
+    for (const p of this.players.values()) if (p.teamId) sizes.set(p.teamId, (sizes.get(p.teamId) ?? 0) + 1);
+    return sizes;
+  }
+
   /** The class's refusals by concept, for the teacher's view. */
   rejections(): Partial<Record<Concept, number>> {
     return Object.fromEntries(this.refusals) as Partial<Record<Concept, number>>;

@@ -28,6 +28,8 @@ export interface TickerOptions {
   readonly tickMs: number;
   /** Views after an action go out together within this many ms. */
   readonly flushMs: number;
+  /** Real seconds the clock holds after the teacher starts the run (0 or absent: none). */
+  readonly countdownS?: number;
 }
 
 /**
@@ -44,6 +46,12 @@ export class Ticker {
   /** The run length the references are (being) computed for. */
   private referencesFor: number | null = null;
   private disposed = false;
+  /** Whether the room is in a running phase: the loop runs then, once any countdown is over. */
+  private wanted = false;
+  private countdownLeft = 0;
+  private countdownTimer: TimerHandle | null = null;
+  /** A pause came during the countdown: the class never saw the run begin, so resuming counts down again. */
+  private countdownCut = false;
 
   constructor(
     private readonly clock: Clock,
@@ -52,20 +60,72 @@ export class Ticker {
     private readonly speed: () => number,
   ) {}
 
-  /** Starts or stops the tick loop. */
+  /** Starts or stops the tick loop (after the countdown, if one is on). */
   setRunning(running: boolean): void {
     if (this.disposed) return;
-    if (running && !this.loop) {
-      this.due = 0;
-      this.loop = this.clock.setInterval(() => this.onLoop(), this.options.tickMs);
-    } else if (!running && this.loop) {
-      this.clock.clear(this.loop);
-      this.loop = null;
+    this.wanted = running;
+    if (!running) {
+      if (this.countdownLeft > 0) this.countdownCut = true;
+      this.stopCountdown();
+      this.stopLoop();
+      return;
     }
+    if (this.countdownCut) {
+      this.countdownCut = false;
+      this.startCountdown();
+    }
+    if (this.countdownLeft === 0) this.startLoop();
   }
 
   get running(): boolean {
     return this.loop !== null;
+  }
+
+  /** Real seconds left of the countdown; 0 when there is none. */
+  get countdown(): number {
+    return this.countdownLeft;
+  }
+
+  /**
+   * The teacher pressed start: the clock holds for the countdown's seconds, and views go out as
+   * each one passes (3, 2, 1, then 0 with the first ticks). Players may keep planning meanwhile.
+   */
+  startCountdown(): void {
+    const seconds = this.options.countdownS ?? 0;
+    if (this.disposed || seconds <= 0) return;
+    this.stopCountdown();
+    this.stopLoop();
+    this.countdownLeft = seconds;
+    const step = () => {
+      this.countdownTimer = null;
+      this.countdownLeft--;
+      if (this.countdownLeft > 0) this.countdownTimer = this.after(1000, step);
+      else if (this.wanted) this.startLoop();
+      this.scheduleFlush();
+    };
+    this.countdownTimer = this.after(1000, step);
+    this.scheduleFlush();
+  }
+
+  private stopCountdown(): void {
+    if (this.countdownTimer) {
+      this.clock.clear(this.countdownTimer);
+      this.timers.delete(this.countdownTimer);
+    }
+    this.countdownTimer = null;
+    this.countdownLeft = 0;
+  }
+
+  private startLoop(): void {
+    if (this.loop) return;
+    this.due = 0;
+    this.loop = this.clock.setInterval(() => this.onLoop(), this.options.tickMs);
+  }
+
+  private stopLoop(): void {
+    if (!this.loop) return;
+    this.clock.clear(this.loop);
+    this.loop = null;
   }
 
   /** Each period: the speed's worth of simulated seconds; if the last round is still busy, they accumulate rather than queue. */
@@ -147,5 +207,7 @@ export class Ticker {
     for (const t of this.timers) this.clock.clear(t);
     this.timers.clear();
     this.flushTimer = null;
+    this.countdownTimer = null;
+    this.countdownLeft = 0;
   }
 }

@@ -6,7 +6,11 @@ import type { Scenario } from '../../shared/scenario/schema.ts';
 export interface RoomMeta {
   readonly code: string;
   readonly hostToken: string;
+  /** The read-only key of the projector link; absent in rooms from before it (one is made on restore). */
+  readonly projectorToken?: string;
   readonly mode: Mode;
+  /** Team mode: how many teams the room was created with (absent: 4). */
+  readonly teams?: number;
   readonly seed: number;
   readonly scenario: Scenario;
   readonly createdAtMs: number;

@@ -7,7 +7,12 @@ export const LIMITS = {
   instancesPerCluster: 300,
   vmsPerCluster: 100,
   injectedEvents: 500,
-  minSpeed: 0.25,
+  /**
+   * The Relaxed pace (shared/views/pace.ts): one simulated second per real second. Lowered from
+   * 0.25 without an ENGINE_VERSION bump: no older log holds a slower speed, and the speed only
+   * sets how fast real time runs the ticks, never what a tick does.
+   */
+  minSpeed: 0.1,
   maxSpeed: 20,
   /** A VM's size, as big as the biggest host; one too small for its guest OS is refused by the rules, with the reason. */
   maxVcpu: 256,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { isolationSchema, liveEventSchema, osSchema, platformSchema, runtimeSchema, windowsBuildSchema } from '../scenario/schema.ts';
 import type { Concept } from '../engine/concepts.ts';
 import { CPU_WEIGHT } from '../engine/topology.ts';
+import { LIMITS } from '../engine/limits.ts';
 import type { RejectionCode } from '../engine/rejection.ts';
 import type { ClusterDetail, ProjectorView, StudentView, TeacherView, RoomStatic, ViewPatch } from '../views/types.ts';
 
@@ -111,11 +112,12 @@ export const inboundSchemas = {
     deviceId: token.optional(),
   }),
   'room:host': z.strictObject({ protocol, code, hostToken: token }),
-  'room:project': z.strictObject({ protocol, code, hostToken: token }),
+  // A projector opens with its own read-only key, or (the teacher's own browser) the host token.
+  'room:project': z.union([z.strictObject({ protocol, code, projectorToken: token }), z.strictObject({ protocol, code, hostToken: token })]),
   'room:leave': z.strictObject({}),
   'player:act': z.strictObject({ action: playerActionSchema }),
   'host:control': z.strictObject({ command: z.enum(['start', 'pause', 'resume', 'nextPhase', 'end']) }),
-  'host:speed': z.strictObject({ speed: z.number().min(0.25).max(20) }),
+  'host:speed': z.strictObject({ speed: z.number().min(LIMITS.minSpeed).max(LIMITS.maxSpeed) }),
   'host:inject': z.strictObject({ event: liveEventSchema }),
   'host:kick': z.strictObject({ playerId: ref }),
   'host:lock': z.strictObject({ locked: z.boolean() }),

@@ -1,6 +1,7 @@
 import type { Scenario, ScenarioEvent } from '../engine/types.ts';
 
-const fmtDuration = (s: number): string => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
+/** Scenario time, said to be simulated: at the Classroom pace a simulated minute takes 24 real seconds. */
+const fmtDuration = (s: number): string => (s >= 90 ? `${Math.round(s / 60)} simulated min` : `${Math.round(s)} simulated s`);
 const osName = (os: 'linux' | 'windows'): string => (os === 'linux' ? 'Linux' : 'Windows');
 
 /** A scenario event as a headline and one line of detail, for banners on every screen. */

@@ -10,6 +10,7 @@ import { clusterOf } from '../engine/state.ts';
 import { capacityPerReplica, clusterLoad, cpuWeightOf, findApp, hostUsage, isOomKilled, oomKills, vmBootS, vmUsage, type ClusterLoad } from '../engine/topology.ts';
 import { isSnapshotOf, lastBackupAtS, volumeOf } from '../engine/data.ts';
 import { describeEvent } from './events.ts';
+import { eventImpact, type SpikeHits } from './impact.ts';
 import type {
   ActiveEffectView,
   ClusterDetail,
@@ -32,12 +33,16 @@ import type {
 export * from './types.ts';
 export { describeEvent } from './events.ts';
 export { applyView, encodeView, type SentFields } from './patch.ts';
+export { eventImpact, SpikeWatch, type SpikeHits } from './impact.ts';
 
 
 const TOP = 5;
 const BANNERS = 4;
 const INCIDENTS = 8;
 const PROJECTOR_NAMES = 120;
+/** Rows of the projector's standings: the rest of the class is a count, so any class fits the screen. */
+const PROJECTOR_TOP = 10;
+const PROJECTOR_BANNERS = 3;
 
 export function roomStatic(code: string, mode: Mode, state: SimState): RoomStatic {
   const { scenario, physics } = state;
@@ -268,6 +273,19 @@ export function banners(state: SimState, limit = BANNERS): EventBanner[] {
   return state.fired.slice(-limit).map((f) => ({ seq: f.seq, atS: f.atS, source: f.source, type: f.event.type, ...describeEvent(state.scenario, f.event) }));
 }
 
+/**
+ * The banners with what each event did to the class so far (teacher and projector only: a
+ * student's view stays the same size whatever the class). `standings` says who is on the board.
+ */
+export function bannersWithImpact(state: SimState, standings: Standings, spikes?: SpikeHits, limit = BANNERS): EventBanner[] {
+  const ids = standings.rows.map((r) => r.clusterId);
+  const first = Math.max(0, state.fired.length - limit);
+  return banners(state, limit).map((b, k) => {
+    const impact = eventImpact(state, first + k, ids, spikes);
+    return impact ? { ...b, impact } : b;
+  });
+}
+
 export const effects = (state: SimState): ActiveEffectView[] => state.effects.map((e) => ({ type: e.type, appId: e.appId, factor: e.factor, untilS: e.untilS }));
 
 export interface StudentContext {
@@ -276,6 +294,8 @@ export interface StudentContext {
   readonly standings: Standings;
   readonly you: StudentView['you'];
   readonly references: StudentView['references'];
+  /** Real seconds left of the start countdown (0: none). */
+  readonly countdown?: number;
 }
 
 export function studentView(state: SimState, ctx: StudentContext): StudentView {
@@ -286,7 +306,7 @@ export function studentView(state: SimState, ctx: StudentContext): StudentView {
   // One CPU-sharing pass serves both the board and the score: this runs per student per round.
   const load = clusterLoad(state, cluster, state.timeS);
   return {
-    room: roomHeader(state, ctx.code, ctx.seq),
+    room: roomHeader(state, ctx.code, ctx.seq, ctx.countdown),
     you: ctx.you,
     cluster: clusterView(state, cluster, load),
     score: scoreView(state, cluster, score, load),
@@ -310,6 +330,24 @@ export interface TeacherContext {
   /** Refusals the class has met, by concept (the state keeps no refusals: they changed nothing). */
   readonly rejections: Readonly<Partial<Record<Concept, number>>>;
   readonly banned: number;
+  readonly countdown?: number;
+  /** The banners with their impact (bannersWithImpact), computed once per round for every screen that shows them. */
+  readonly banners?: readonly EventBanner[];
+}
+
+/**
+ * The concepts behind the class's refusals and incidents, most frequent first: the teacher's
+ * "what the class gets wrong", and the projector's most-missed concept at the debrief.
+ */
+export function classConcepts(state: SimState, rows: readonly LeaderRow[], rejections: Readonly<Partial<Record<Concept, number>>>): TeacherView['concepts'] {
+  const incidentsBy = new Map<Concept, number>();
+  for (const { clusterId } of rows) {
+    for (const inc of clusterOf(state, clusterId)!.incidents) if (inc.securityPenalty > 0 || inc.appIds.length > 0 || inc.type === 'overBudget') incidentsBy.set(inc.concept, (incidentsBy.get(inc.concept) ?? 0) + 1);
+  }
+  const concepts = new Set<Concept>([...incidentsBy.keys(), ...(Object.keys(rejections) as Concept[])]);
+  return [...concepts]
+    .map((concept) => ({ concept, rejections: rejections[concept] ?? 0, incidents: incidentsBy.get(concept) ?? 0 }))
+    .sort((a, b) => b.rejections + b.incidents - (a.rejections + a.incidents) || a.concept.localeCompare(b.concept));
 }
 
 export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
@@ -323,7 +361,6 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
   });
   const placements = scenario.apps.map((app) => ({ appId: app.id, container: 0, vm: 0, microvm: 0, unplaced: 0 }));
   const index = new Map(scenario.apps.map((a, i) => [a.id, i]));
-  const incidentsBy = new Map<Concept, number>();
   for (const { clusterId } of ctx.standings.rows) {
     const c = clusterOf(state, clusterId)!;
     const placed = new Set<string>();
@@ -332,39 +369,58 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
       placed.add(inst.appId);
     }
     for (const app of scenario.apps) if (!placed.has(app.id)) placements[index.get(app.id)!]!.unplaced++;
-    for (const inc of c.incidents) if (inc.securityPenalty > 0 || inc.appIds.length > 0 || inc.type === 'overBudget') incidentsBy.set(inc.concept, (incidentsBy.get(inc.concept) ?? 0) + 1);
   }
-  const concepts = new Set<Concept>([...incidentsBy.keys(), ...(Object.keys(ctx.rejections) as Concept[])]);
+  // A team nobody is on is kept for newcomers, never listed.
+  const seated = new Set(ctx.roster.map((p) => p.teamId));
   return {
-    room: roomHeader(state, ctx.code, ctx.seq),
+    room: roomHeader(state, ctx.code, ctx.seq, ctx.countdown),
     mode: ctx.mode,
     roster: ctx.roster,
-    teams: ctx.teams,
+    teams: ctx.teams.filter((t) => seated.has(t.id)),
     leaderboard,
     placements,
-    concepts: [...concepts]
-      .map((concept) => ({ concept, rejections: ctx.rejections[concept] ?? 0, incidents: incidentsBy.get(concept) ?? 0 }))
-      .sort((a, b) => b.rejections + b.incidents - (a.rejections + a.incidents) || a.concept.localeCompare(b.concept)),
+    concepts: classConcepts(state, ctx.standings.rows, ctx.rejections),
     effects: effects(state),
-    banners: banners(state),
+    banners: ctx.banners ? [...ctx.banners] : banners(state),
     banned: ctx.banned,
   };
 }
 
-export function projectorView(state: SimState, ctx: { code: string; seq: number; standings: Standings; names: readonly string[] }): ProjectorView {
+export interface ProjectorContext {
+  readonly code: string;
+  readonly seq: number;
+  /** Solo unless said. */
+  readonly mode?: Mode;
+  readonly standings: Standings;
+  readonly names: readonly string[];
+  readonly countdown?: number;
+  /** Team mode: players per team cluster. */
+  readonly members?: ReadonlyMap<string, number>;
+  /** The class's refusals by concept, for the most-missed concept at the debrief. */
+  readonly rejections?: Readonly<Partial<Record<Concept, number>>>;
+  readonly references?: ProjectorView['references'];
+  /** The banners with their impact (bannersWithImpact); the last few are shown. */
+  readonly banners?: readonly EventBanner[];
+}
+
+export function projectorView(state: SimState, ctx: ProjectorContext): ProjectorView {
+  const over = state.phase === 'debrief' || state.phase === 'ended';
+  const rows = ctx.standings.rows;
+  const missed = over ? classConcepts(state, rows, ctx.rejections ?? {})[0] : undefined;
   return {
-    room: roomHeader(state, ctx.code, ctx.seq),
+    room: roomHeader(state, ctx.code, ctx.seq, ctx.countdown),
     title: state.scenario.title,
+    mode: ctx.mode ?? 'solo',
     players: ctx.names.length,
     names: ctx.names.slice(-PROJECTOR_NAMES),
-    mode: 'solo', // TODO(contract): the room's mode, team standings, impacts, mostMissed and references
-    top: ctx.standings.rows.slice(0, 10),
-    others: Math.max(0, ctx.standings.rows.length - 10),
-    teams: [],
-    banners: banners(state, 3),
+    top: rows.slice(0, PROJECTOR_TOP),
+    others: Math.max(0, rows.length - PROJECTOR_TOP),
+    // The standings hold only teams someone is on (the room filters them): every one is listed.
+    teams: ctx.mode === 'teams' ? rows.map((r) => ({ rank: r.rank, clusterId: r.clusterId, name: r.name, total: r.total, members: ctx.members?.get(r.clusterId) ?? 0 })) : [],
+    banners: ctx.banners ? ctx.banners.slice(-PROJECTOR_BANNERS) : banners(state, PROJECTOR_BANNERS),
     effects: effects(state),
-    mostMissed: null,
-    references: null,
+    mostMissed: missed ? { concept: missed.concept, count: missed.rejections + missed.incidents } : null,
+    references: over ? (ctx.references ?? null) : null,
   };
 }
 

@@ -257,6 +257,7 @@ export interface TeacherView {
   readonly room: RoomHeader;
   readonly mode: Mode;
   readonly roster: readonly RosterEntry[];
+  /** Team mode: the teams someone is on (empty ones are kept for newcomers, never listed). */
   readonly teams: readonly { readonly id: string; readonly name: string }[];
   readonly leaderboard: readonly TeacherRow[];
   /** How the class placed each app: instance counts per runtime. */

@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   // CC_E2E_OUT: a build directory of this run's own, so two runs at once never serve each other's half-built client.
-  const out = process.env.CC_E2E_OUT;
+  const out = process.env.CC_E2E_OUT?.replace(/\/?$/, '/');
   const outArgs = out ? ['--outDir', out, '--emptyOutDir'] : [];
   const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'client/vite.config.ts', '--logLevel', 'warn', ...outArgs], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build of the client failed');

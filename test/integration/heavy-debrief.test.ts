@@ -32,7 +32,7 @@ describe('a heavy scenario reaching its debrief', () => {
     expect(inProcessMs, 'the scenario is heavy enough to have frozen the old server').toBeGreaterThan(800);
 
     server = await startTestServer();
-    const { code, hostToken } = await server.registry.create(scenario, 'solo', 42);
+    const { code, hostToken } = await server.registry.create(scenario, 'solo', { seed: 42 });
     const teacher = connect(server.base);
     const ada = connect(server.base);
     sockets.push(teacher, ada);

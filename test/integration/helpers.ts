@@ -9,14 +9,16 @@ type ViewOf = { room: RoomHeader };
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<RunningServer & { base: string }> {
-  const running = await startServer({ port: 0, host: '127.0.0.1', clientDir: '/nonexistent/', ...options });
+  // No "3, 2, 1" before the first tick unless a test asks for it: most count ticks from the start.
+  const running = await startServer({ port: 0, host: '127.0.0.1', clientDir: '/nonexistent/', countdownS: 0, ...options });
   return Object.assign(running, { base: `http://127.0.0.1:${running.port}` });
 }
 
-export async function createRoom(base: string, body: Record<string, unknown> = { scenarioId: 'tutorial', mode: 'solo' }): Promise<{ code: string; hostToken: string }> {
-  const res = await fetch(`${base}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** Creates a room over the API; at speed 1 (ten simulated seconds a second) unless the body says otherwise. */
+export async function createRoom(base: string, body: Record<string, unknown> = { scenarioId: 'tutorial', mode: 'solo' }): Promise<{ code: string; hostToken: string; projectorToken: string }> {
+  const res = await fetch(`${base}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ speed: 1, ...body }) });
   if (res.status !== 201) throw new Error(`create room: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { code: string; hostToken: string };
+  return (await res.json()) as { code: string; hostToken: string; projectorToken: string };
 }
 
 /** A real socket.io client that keeps the last message of each kind it was sent. */

@@ -112,6 +112,8 @@ describe('durable sessions on a real Redis, with real server processes', () => {
       const deploy = async (id: string) => (await ada.socket.emitWithAck('player:act', { action: { type: 'deploy', id, appId: 'web', runtime: 'container', target: 'linux-1' } })).ok;
       expect(await deploy('before')).toBe(true);
       expect((await teacher.emitWithAck('host:control', { command: 'start' })).ok).toBe(true);
+      // The clock moves once the start's "3, 2, 1" is over.
+      await eventually(() => expect((ada.view as unknown as StudentView).room.timeS).toBeGreaterThan(0), 10_000);
 
       await own.stop();
       await until(async () => (await health()).status === 'degraded', 10_000, '/health to say degraded');

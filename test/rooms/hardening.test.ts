@@ -41,7 +41,8 @@ async function makeRoom(scenarioId = 'tutorial') {
   const errors: string[] = [];
   const room = await Room.open(
     { code: CODE, hostToken: HOST, mode: 'solo', seed: 3, scenario: getScenario(scenarioId)!, createdAtMs: clock.now() },
-    { clock, transport, store, references, hooks: { onError: (_code, _error, what) => errors.push(what) } },
+    // No "3, 2, 1" here: these tests count ticks from the start (the countdown has its own tests).
+    { clock, transport, store, references, countdownS: 0, hooks: { onError: (_code, _error, what) => errors.push(what) } },
   );
   const teacher = async () => ok(await room.attachHost('teacher', 'teacher', HOST));
   const teacherView = () => transport.last('teacher', 'view:teacher') as TeacherView;

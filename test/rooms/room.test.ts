@@ -15,14 +15,15 @@ const references = new InlineReferenceRunner();
 const HOST = 'host-token-0123456789';
 const CODE = 'ABCDEF';
 
-async function makeRoom(mode: Mode = 'solo', scenarioId = 'tutorial') {
+async function makeRoom(mode: Mode = 'solo', scenarioId = 'tutorial', countdownS = 0) {
   const clock = new FakeClock();
   const transport = new MemoryTransport();
   const store = new InMemoryRoomStore();
   const ended: string[] = [];
   const room = await Room.open(
     { code: CODE, hostToken: HOST, mode, seed: 7, scenario: getScenario(scenarioId)!, createdAtMs: clock.now() },
-    { clock, transport, store, references, hooks: { onEnded: (c) => ended.push(c) } },
+    // No countdown unless a test is about it: the others count ticks from the start.
+    { clock, transport, store, references, countdownS, hooks: { onEnded: (c) => ended.push(c) } },
   );
   const teacher = async (conn = 'teacher') => expectOk(await room.attachHost(conn, 'teacher', HOST));
   const join = async (conn: string, nickname: string, extra: { resumeToken?: string; deviceId?: string } = {}) => room.join(conn, { nickname, ...extra });

@@ -86,6 +86,18 @@ describe('a finished session is kept as a replay', () => {
     expect(snapshot).not.toContain(resumeToken);
   });
 
+  it('tells a browser which seat was its own from the resume token it kept, and nobody else', async () => {
+    const seat = (token: unknown, id = replayId) =>
+      fetch(`${server.base}/api/replays/${id}/seat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resumeToken: token }) });
+    const mine = await seat(resumeToken);
+    expect(mine.status).toBe(200);
+    const ada = server.registry.get(code)!.simulation.clusterOrder[0];
+    expect(((await mine.json()) as { playerId: string | null }).playerId).toBe(ada);
+    expect(((await (await seat('not-a-token-of-this-room')).json()) as { playerId: string | null }).playerId).toBeNull();
+    expect((await seat(42)).status).toBe(400);
+    expect((await seat(resumeToken, 'nope-nope-nope')).status).toBe(404);
+  });
+
   it('answers an unknown replay or snapshot with 404', async () => {
     expect((await fetch(`${server.base}/api/replays/nope-nope-nope`)).status).toBe(404);
     expect((await fetch(`${server.base}/api/replays/${replayId}/snapshots/999999`)).status).toBe(404);

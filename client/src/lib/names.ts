@@ -1,9 +1,20 @@
-/** A friendly nickname such as "Brave Otter", short enough for the 24-character limit. */
-export async function suggestNickname(): Promise<string> {
-  // The word lists are large; load them only when someone asks for a suggestion.
-  const { adjectives, animals, uniqueNamesGenerator } = await import('unique-names-generator');
-  for (;;) {
-    const name = uniqueNamesGenerator({ dictionaries: [adjectives, animals], separator: ' ', style: 'capital', length: 2 });
-    if (name.length <= 20) return name;
+import { suggestNickname as pickNickname } from '../../../shared/names/nicknames.ts';
+import { ROOM_CODE } from './router.ts';
+
+/**
+ * A friendly, classroom-safe nickname such as "Brave Otter", from the curated list in
+ * shared/names. With a room code, the server picks one nobody in that room has; without one (or
+ * when the server cannot be asked), one is picked here from the same list.
+ */
+export async function suggestNickname(code?: string): Promise<string> {
+  if (code && ROOM_CODE.test(code)) {
+    try {
+      const res = await fetch(`/api/rooms/${encodeURIComponent(code)}/nickname`, { headers: { accept: 'application/json' } });
+      const body = (await res.json().catch(() => null)) as { nickname?: unknown } | null;
+      if (res.ok && typeof body?.nickname === 'string' && body.nickname) return body.nickname;
+    } catch {
+      // Offline or no such room yet: a local pick is as good, and the join says if it is taken.
+    }
   }
+  return pickNickname(Math.random);
 }

@@ -47,6 +47,11 @@ export class LandingPage extends LitElement {
         flex: 1;
         min-width: 0;
       }
+      /* A thumb-sized target on a phone (WCAG 2.5.8 asks 24 px; 44 px is comfortable). */
+      .nick input,
+      .nick button {
+        min-height: 2.75rem;
+      }
       button[type='submit'] {
         width: 100%;
         font-size: 1.15rem;
@@ -68,6 +73,8 @@ export class LandingPage extends LitElement {
   @state() private _nickname = '';
   @state() private _error: string | null = null;
   @state() private _busy = false;
+  /** Said to screen readers when Suggest fills the nickname in (focus stays on the button). */
+  @state() private _suggested = '';
   @query('#nickname') private _nickInput!: HTMLInputElement;
   @query('#code') private _codeInput!: HTMLInputElement;
 
@@ -128,6 +135,7 @@ export class LandingPage extends LitElement {
             <button type="button" data-testid="suggest-nickname" @click=${this._onSuggest}>Suggest</button>
           </div>
           <span class="hint" id="nick-hint">1 to ${NICKNAME_MAX} characters; the class will see it.</span>
+          <span class="visually-hidden" role="status" data-testid="suggested-nickname">${this._suggested ? `Suggested nickname: ${this._suggested}` : ''}</span>
         </div>
         <button type="submit" class="primary" data-testid="join-submit" ?disabled=${this._busy}>${this._busy ? 'Checking…' : 'Join'}</button>
       </form>
@@ -147,7 +155,10 @@ export class LandingPage extends LitElement {
   }
 
   private async _onSuggest() {
-    this._nickname = await suggestNickname();
+    // With a code typed in (or from a join link), the server suggests a name nobody there has.
+    const code = normaliseCode(this._code);
+    this._nickname = await suggestNickname(ROOM_CODE.test(code) ? code : undefined);
+    this._suggested = this._nickname;
   }
 
   private _onHostLink(e: MouseEvent) {
