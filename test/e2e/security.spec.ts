@@ -60,7 +60,8 @@ test('every screen runs under the Content-Security-Policy without a violation', 
   await expectNoViolation(s, studentCsp, 'student board');
 
   // A short session, then the replay viewer.
-  await t.getByTestId('speed').selectOption('20');
+  // Fast enough to get 20 simulated seconds in soon, slow enough to stop the run before it ends by itself.
+  await t.getByTestId('speed').selectOption('5');
   await t.getByTestId('control-start').click();
   await expect(t.getByTestId('teacher-phase')).toHaveAttribute('data-phase', 'running');
   await expect.poll(async () => seconds(((await t.getByTestId('teacher-clock').textContent()) ?? '0:00').split('/')[0]!.trim()), { timeout: 20_000 }).toBeGreaterThanOrEqual(20);
@@ -68,7 +69,9 @@ test('every screen runs under the Content-Security-Policy without a violation', 
   await expectNoViolation(t, teacherCsp, 'teacher console while running');
   await screenshot(s, 'csp-student-running');
   await screenshot(t, 'csp-teacher-running');
+  // The debrief ends the run for everyone: the console asks first.
   await t.getByTestId('control-next').click();
+  await t.getByRole('dialog').getByTestId('confirm-ok').click();
   await expect(t.getByTestId('teacher-phase')).toHaveAttribute('data-phase', 'debrief');
   await expect(s.getByTestId('debrief')).toBeVisible();
   await screenshot(s, 'csp-student-debrief');

@@ -4,6 +4,7 @@ import type { Os, ScenarioEvent } from '../../../shared/engine/types.ts';
 import type { DistributiveOmit } from '../../../shared/engine/types.ts';
 import type { RoomStatic } from '../../../shared/views/types.ts';
 import { hostCommand } from '../lib/events.ts';
+import { DEFAULT_SPEED, realDuration, realSeconds } from '../../../shared/views/pace.ts';
 import { EVENT_LABEL, OS_LABEL } from '../lib/format.ts';
 import { base } from '../styles/shared.ts';
 
@@ -58,6 +59,8 @@ export class EventInjector extends LitElement {
 
   @property({ attribute: false }) room: RoomStatic | null = null;
   @property() phase = 'lobby';
+  /** The room's speed, to say what a simulated duration lasts in the classroom. */
+  @property({ type: Number }) speed = DEFAULT_SPEED;
   @state() private _type: EventType = 'kernelExploit';
   @state() private _appId = '';
   @state() private _hostId = '';
@@ -109,7 +112,7 @@ export class EventInjector extends LitElement {
               />
             </div>
             <div class="field">
-              <label for="ev-duration">Duration (s)</label>
+              <label for="ev-duration">Duration (sim. s)</label>
               <input
                 id="ev-duration"
                 type="number"
@@ -119,9 +122,14 @@ export class EventInjector extends LitElement {
                 required
                 data-testid="inject-duration"
                 .value=${String(this._durationS)}
+                aria-describedby="ev-duration-real"
                 @input=${(e: Event) => (this._durationS = Number((e.target as HTMLInputElement).value))}
               />
-            </div>`
+            </div>
+            <p class="what" id="ev-duration-real">
+              <strong>${this._durationS > 0 ? `${this._durationS} simulated s:` : ''}</strong>
+              <span data-testid="inject-duration-real">${this._durationS > 0 ? `about ${realDuration(realSeconds(this._durationS, this.speed))} in real time at this pace` : ''}</span>
+            </p>`
         : ''}
       ${t === 'kernelExploit' || t === 'patchDay'
         ? html`<div class="field">

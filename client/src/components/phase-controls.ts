@@ -3,16 +3,31 @@ import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { RoomHeader } from '../../../shared/views/types.ts';
 import { hostCommand } from '../lib/events.ts';
+import { PACES, paceOf, realClock, realDuration, realSeconds, simPerRealSecond } from '../../../shared/views/pace.ts';
 import { PHASE_LABEL, clockText } from '../lib/format.ts';
 import { base } from '../styles/shared.ts';
 import type { ConfirmDialog } from './confirm-dialog.ts';
 import './confirm-dialog.ts';
 
-const SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 20] as const;
+/** The named paces, then faster ones for trying a scenario out or skipping to its end. */
+const SPEEDS: readonly { readonly speed: number; readonly label: string }[] = [
+  ...PACES,
+  { speed: 2, label: 'Very fast' },
+  { speed: 5, label: 'Fast-forward' },
+  { speed: 10, label: 'Fast-forward ×10' },
+  { speed: 20, label: 'Fast-forward ×20' },
+];
+
+/** Real seconds the rest of the run takes at a speed (the clock stands still in a countdown). */
+export const realLeft = (h: RoomHeader, speed = h.speed): number => realSeconds(Math.max(0, h.durationS - h.timeS), speed);
+
+/** What a simulated minute is in real time at a speed: "a simulated minute takes 24 s". */
+const paceMeaning = (speed: number): string => `a simulated minute takes ${realDuration(60 / simPerRealSecond(speed))}`;
 
 /**
- * The teacher's clock: start, pause, resume, next phase, end (with a confirmation), speed and
- * the room lock.
+ * The teacher's clock in real time ("2:40 left"), with the simulated clock labelled as such; start,
+ * pause, resume, next phase and end (both after a confirmation that says what they cut short), the
+ * pace and the room lock.
  *
  * @fires cc-host-command - host:control, host:speed or host:lock
  */
@@ -35,9 +50,22 @@ export class PhaseControls extends LitElement {
         font-size: 1.3rem;
         font-weight: 800;
       }
-      .clock {
-        font-size: 1.3rem;
+      .left {
+        font-size: 1.6rem;
+        font-weight: 800;
         font-variant-numeric: tabular-nums;
+      }
+      .clock {
+        font-variant-numeric: tabular-nums;
+        color: var(--cc-muted);
+      }
+      .countdown {
+        font-size: 1.3rem;
+        font-weight: 800;
+        color: var(--cc-accent);
+      }
+      .pace-hint {
+        flex-basis: 100%;
       }
       .buttons {
         display: flex;
@@ -71,34 +99,67 @@ export class PhaseControls extends LitElement {
     if (!h) return html``;
     const phase = h.phase;
     const over = phase === 'ended';
+    const playing = phase === 'lobby' || phase === 'running' || phase === 'paused';
+    const options = SPEEDS.some((o) => o.speed === h.speed) ? SPEEDS : [...SPEEDS, { speed: h.speed, label: `Custom ×${h.speed}` }].sort((a, b) => a.speed - b.speed);
     return html`
       <div class="state">
         <span class="phase" data-testid="teacher-phase" data-phase=${phase}>${PHASE_LABEL[phase] ?? phase}</span>
-        <span class="clock" data-testid="teacher-clock">${clockText(h.timeS)} / ${clockText(h.durationS)}</span>
-        <span>speed ${h.speed}×</span>
+        ${h.countdown > 0
+          ? html`<span class="countdown" data-testid="teacher-countdown" role="status">Starting in ${Math.ceil(h.countdown)}…</span>`
+          : ''}
+        ${playing
+          ? html`<span class="left" data-testid="teacher-left"
+              >${realClock(realLeft(h))} ${phase === 'lobby' ? 'to play' : 'left'}<span class="visually-hidden"> in real time</span></span
+            >`
+          : ''}
+        <span class="clock" data-testid="teacher-clock" title="The scenario's own clock">${clockText(h.timeS)} / ${clockText(h.durationS)}<span class="unit"> simulated</span></span>
         ${h.locked ? html`<span><strong>Locked</strong>: no new students</span>` : ''}
       </div>
-      <progress max=${h.durationS} .value=${h.timeS} aria-label="Time elapsed"></progress>
+      <progress max=${h.durationS} .value=${h.timeS} aria-label="Simulated time elapsed"></progress>
       <div class="buttons">
         ${phase === 'lobby' ? html`<button type="button" class="primary" data-testid="control-start" @click=${() => this._control('start')}>Start</button>` : ''}
         ${phase === 'running' ? html`<button type="button" class="primary" data-testid="control-pause" @click=${() => this._control('pause')}>Pause</button>` : ''}
         ${phase === 'paused' ? html`<button type="button" class="primary" data-testid="control-resume" @click=${() => this._control('resume')}>Resume</button>` : ''}
         ${phase === 'running' || phase === 'paused'
-          ? html`<button type="button" data-testid="control-next" @click=${() => this._control('nextPhase')}>Next phase: debrief</button>`
+          ? html`<button type="button" data-testid="control-next" @click=${this._onNext}>Next phase: debrief</button>`
           : ''}
         ${over ? '' : html`<button type="button" class="danger" data-testid="control-end" @click=${this._onEnd}>End session</button>`}
       </div>
       <div class="settings">
         <label
-          >Speed
-          <select data-testid="speed" .value=${live(String(h.speed))} @change=${this._onSpeed} ?disabled=${over}>
-            ${SPEEDS.map((s) => html`<option value=${String(s)} ?selected=${s === h.speed}>${s}×</option>`)}
+          >Pace
+          <select data-testid="speed" .value=${live(String(h.speed))} @change=${this._onSpeed} ?disabled=${!playing}>
+            ${options.map(
+              (o) =>
+                html`<option value=${String(o.speed)} ?selected=${o.speed === h.speed}>
+                  ${o.label} · ${realDuration(realLeft(h, o.speed))} ${phase === 'lobby' ? 'to play' : 'left'}
+                </option>`,
+            )}
           </select></label
         >
         <label><input type="checkbox" data-testid="lock" .checked=${live(h.locked)} @change=${this._onLock} ?disabled=${over} /> Lock the room (no new joins)</label>
+        <span class="hint pace-hint" data-testid="pace-meaning">${paceOf(h.speed)?.label ?? `×${h.speed}`}: ${paceMeaning(h.speed)}.</span>
       </div>
       <cc-confirm-dialog></cc-confirm-dialog>
     `;
+  }
+
+  /** "with 3:10 left" while the run has time to go. */
+  private _leftText(): string {
+    const h = this.header;
+    if (!h || (h.phase !== 'running' && h.phase !== 'paused')) return '';
+    const left = realLeft(h);
+    return left >= 1 ? `, with ${realClock(left)} left` : '';
+  }
+
+  private async _onNext() {
+    const dialog = this.renderRoot.querySelector<ConfirmDialog>('cc-confirm-dialog');
+    const ok = await dialog?.ask({
+      title: 'Go to the debrief now?',
+      message: `This ends the run for everyone now${this._leftText()}: the clock stops, the scores are final and every student sees the debrief.`,
+      confirm: 'Go to the debrief',
+    });
+    if (ok) this._control('nextPhase');
   }
 
   private _control(command: 'start' | 'pause' | 'resume' | 'nextPhase' | 'end') {
@@ -107,7 +168,12 @@ export class PhaseControls extends LitElement {
 
   private async _onEnd() {
     const dialog = this.renderRoot.querySelector<ConfirmDialog>('cc-confirm-dialog');
-    const ok = await dialog?.ask({ title: 'End the session?', message: 'The clock stops for good and every student sees the debrief. This cannot be undone.', confirm: 'End session' });
+    const h = this.header;
+    const message =
+      h?.phase === 'lobby'
+        ? 'Nobody has played yet: the session closes for everyone and cannot be started again.'
+        : `The session stops for good${this._leftText()}, and every student sees the debrief. This cannot be undone.`;
+    const ok = await dialog?.ask({ title: 'End the session?', message, confirm: 'End session' });
     if (ok) this._control('end');
   }
 

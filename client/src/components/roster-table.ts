@@ -70,6 +70,26 @@ export class RosterTable extends LitElement {
       .empty {
         color: var(--cc-muted);
       }
+      ul.teams {
+        list-style: none;
+        margin: 0 0 0.6rem;
+        padding: 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem;
+      }
+      ul.teams li {
+        background: var(--cc-surface-2);
+        border-radius: 999px;
+        padding: 0.15rem 0.7rem;
+        display: inline-flex;
+        gap: 0.3em;
+        align-items: center;
+      }
+      ul.teams .n {
+        font-weight: 800;
+        font-variant-numeric: tabular-nums;
+      }
     `,
   ];
 
@@ -77,7 +97,8 @@ export class RosterTable extends LitElement {
   @property({ attribute: false }) teams: TeacherView['teams'] = [];
   @property() mode: Mode = 'solo';
   @property() watching: string | null = null;
-  @state() private _teamCount = 2;
+  /** The count typed for auto-balance; until then, the room's own number of teams. */
+  @state() private _teamCount: number | null = null;
   @query('cc-confirm-dialog') private _confirm!: ConfirmDialog;
 
   override render() {
@@ -92,12 +113,13 @@ export class RosterTable extends LitElement {
                 min="2"
                 max="12"
                 data-testid="team-count"
-                .value=${String(this._teamCount)}
+                .value=${String(this._teamCount ?? Math.min(12, Math.max(2, this.teams.length)))}
                 @input=${(e: Event) => (this._teamCount = Number((e.target as HTMLInputElement).value))}
               />
             </div>
             <button type="submit" data-testid="balance-teams">Auto-balance teams</button>
-          </form>`
+          </form>
+          ${this._teamSummary()}`
         : ''}
       ${this.roster.length === 0
         ? html`<p class="empty" data-testid="roster-empty">Nobody has joined yet. Share the code on the projector.</p>`
@@ -119,6 +141,19 @@ export class RosterTable extends LitElement {
           </div>`}
       <cc-confirm-dialog></cc-confirm-dialog>
     `;
+  }
+
+  /** Teams with members, as the projector shows them: a team nobody is in is not a team yet. */
+  private _teamSummary() {
+    const counts = new Map<string, number>();
+    for (const p of this.roster) if (p.teamId) counts.set(p.teamId, (counts.get(p.teamId) ?? 0) + 1);
+    const teams = this.teams.filter((t) => counts.has(t.id));
+    if (teams.length === 0) return '';
+    return html`<ul class="teams" data-testid="team-summary" aria-label="Teams">
+      ${teams.map(
+        (t) => html`<li data-testid="team-chip" data-team=${t.id}>${icon('users')} ${t.name} <span class="n">${counts.get(t.id)}</span><span class="visually-hidden"> ${counts.get(t.id) === 1 ? 'student' : 'students'}</span></li>`,
+      )}
+    </ul>`;
   }
 
   private _row(p: RosterEntry) {
@@ -166,7 +201,7 @@ export class RosterTable extends LitElement {
 
   private _onBalance(e: Event) {
     e.preventDefault();
-    const teams = Math.min(12, Math.max(2, Math.round(this._teamCount) || 2));
+    const teams = Math.min(12, Math.max(2, Math.round(this._teamCount ?? this.teams.length) || 2));
     hostCommand(this, { event: 'host:balance', payload: { teams } });
   }
 }

@@ -1,9 +1,12 @@
 import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
+import { realClock } from '../../../shared/views/pace.ts';
 import type { ProtocolError } from '../../../shared/protocol/index.ts';
 import type { ClusterDetail, RoomStatic, TeacherView } from '../../../shared/views/types.ts';
 import { emit } from '../lib/events.ts';
 import { downloadReport } from '../lib/api.ts';
+import { icon } from '../lib/icons.ts';
+import { projectorLink } from '../lib/router.ts';
 import { hostToken } from '../lib/storage.ts';
 import type { Connection } from '../lib/socket-controller.ts';
 import { base } from '../styles/shared.ts';
@@ -14,6 +17,7 @@ import './connection-status.ts';
 import './event-feed.ts';
 import './event-injector.ts';
 import './incident-list.ts';
+import { realLeft } from './phase-controls.ts';
 import './phase-controls.ts';
 import './placement-table.ts';
 import './roster-table.ts';
@@ -37,6 +41,14 @@ export class TeacherScreen extends LitElement {
         gap: 0.4rem 1rem;
         align-items: center;
         justify-content: space-between;
+      }
+      @media (min-width: 700px) {
+        /* The time left and the projector stay in sight down the whole console. */
+        header.top {
+          position: sticky;
+          top: 0;
+          z-index: 3;
+        }
       }
       header.top h1 {
         margin: 0;
@@ -85,6 +97,9 @@ export class TeacherScreen extends LitElement {
       .panel {
         min-width: 0;
       }
+      [data-testid='watch-panel'] {
+        scroll-margin-top: 6rem;
+      }
       .watch-head {
         display: flex;
         flex-wrap: wrap;
@@ -105,6 +120,30 @@ export class TeacherScreen extends LitElement {
       .alert-region:empty {
         display: none;
       }
+      header.top .left {
+        font-variant-numeric: tabular-nums;
+        font-weight: 800;
+        font-size: 1.1rem;
+      }
+      header.top :focus-visible {
+        outline-color: #ffb454;
+      }
+      .projector-link {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      .projector-link input {
+        flex: 1 1 16rem;
+        min-width: 0;
+        font-family: var(--cc-mono);
+        font-size: 0.875rem;
+      }
+      .copied {
+        min-height: 1.4em;
+        margin: 0.3rem 0 0;
+      }
     `,
   ];
 
@@ -117,6 +156,9 @@ export class TeacherScreen extends LitElement {
   @property() notice: string | null = null;
   /** The session's replay, linked once the scenario is over. */
   @property() replayId: string | null = null;
+  /** The projector's read-only key (null from a server that gives none: the projector then needs this browser). */
+  @property() projectorToken: string | null = null;
+  @state() private _copied: string | null = null;
 
   protected override updated(changed: Map<string, unknown>): void {
     // Watching starts far down the console: bring the panel into view.
@@ -144,7 +186,10 @@ export class TeacherScreen extends LitElement {
         <h1>Teacher console · room <span class="code" data-testid="teacher-code">${room.code}</span></h1>
         <div class="links">
           <span>${room.scenario.title} · ${room.mode === 'teams' ? 'teams' : 'solo'} · ${view.roster.length} students</span>
-          <a class="button small" href="/project/${room.code}" target="_blank" rel="noopener" data-testid="open-projector">Open projector ↗</a>
+          ${['lobby', 'running', 'paused'].includes(view.room.phase)
+            ? html`<span class="left" data-testid="header-left">${realClock(realLeft(view.room))} ${view.room.phase === 'lobby' ? 'to play' : 'left'}</span>`
+            : ''}
+          <a class="button small" href=${this._projectorHref()} target="_blank" rel="noopener" data-testid="open-projector">${icon('screen')} Open projector ↗</a>
           <button type="button" class="small" data-testid="report-csv" @click=${() => this._onReport('csv')}>Report (CSV)</button>
           <button type="button" class="small" data-testid="report-json" @click=${() => this._onReport('json')}>Report (JSON)</button>
           <cc-connection-status .connection=${this.connection}></cc-connection-status>
@@ -162,9 +207,23 @@ export class TeacherScreen extends LitElement {
             ? html`<p><a class="button" href="/replay/${this.replayId}" data-testid="watch-replay">Watch the replay</a></p>`
             : ''}
         </section>
+        <section class="panel" aria-labelledby="projector-title" data-testid="projector-panel">
+          <h2 id="projector-title">Projector</h2>
+          ${this.projectorToken
+            ? html`<p class="hint" id="projector-hint">Open this link on the classroom PC or smart TV: it shows the show and cannot drive the room.</p>
+                <div class="projector-link">
+                  <label class="visually-hidden" for="projector-url">Projector link</label>
+                  <input id="projector-url" readonly data-testid="projector-link" aria-describedby="projector-hint" .value=${this._projectorHref()} @focus=${this._onSelect} />
+                  <button type="button" data-testid="copy-projector-link" @click=${this._onCopy}>${icon('copy')} Copy link</button>
+                  <a class="button primary" href=${this._projectorHref()} target="_blank" rel="noopener" data-testid="open-projector-panel">${icon('screen')} Open projector</a>
+                </div>
+                <p class="copied hint" role="status" data-testid="copy-status">${this._copied ?? ''}</p>`
+            : html`<p class="hint">The projector opens in this browser only (it uses this browser's host key).</p>
+                <a class="button primary" href="/project/${room.code}" target="_blank" rel="noopener" data-testid="open-projector-panel">${icon('screen')} Open projector</a>`}
+        </section>
         <section class="panel" aria-labelledby="inject-title">
           <h2 id="inject-title">Inject an event</h2>
-          <cc-event-injector .room=${room} phase=${view.room.phase}></cc-event-injector>
+          <cc-event-injector .room=${room} phase=${view.room.phase} .speed=${view.room.speed}></cc-event-injector>
         </section>
         <section class="panel" aria-labelledby="events-title">
           <h2 id="events-title">Events</h2>
@@ -206,6 +265,32 @@ export class TeacherScreen extends LitElement {
           : ''}
       </main>
     `;
+  }
+
+  private _projectorHref(): string {
+    const code = this.room?.code ?? '';
+    return this.projectorToken ? projectorLink(location.origin, code, this.projectorToken) : `/project/${code}`;
+  }
+
+  private _onSelect(e: Event) {
+    (e.target as HTMLInputElement).select();
+  }
+
+  private async _onCopy() {
+    const link = this._projectorHref();
+    try {
+      // The clipboard API needs a secure context; classrooms often serve plain http on a LAN.
+      if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(link);
+      this._copied = 'Copied: paste it into the projector’s browser.';
+    } catch {
+      const input = this.renderRoot.querySelector<HTMLInputElement>('#projector-url');
+      input?.focus();
+      input?.select();
+      // execCommand is deprecated but the only copy a plain-http page has.
+      const ok = document.execCommand?.('copy') ?? false;
+      this._copied = ok ? 'Copied: paste it into the projector’s browser.' : 'The link is selected: press Ctrl+C (or ⌘C) to copy it.';
+    }
   }
 
   private _onStopWatching() {

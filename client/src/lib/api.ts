@@ -29,6 +29,17 @@ export interface CreateRoomRequest {
   readonly scenario?: unknown;
   readonly mode: 'solo' | 'teams';
   readonly passcode?: string;
+  /** The room's pace: simulated seconds per clock period (shared/views/pace.ts), 0.1..20. */
+  readonly speed?: number;
+  /** Team mode: how many teams to make, 2..12. */
+  readonly teams?: number;
+}
+
+export interface CreatedRoom {
+  readonly code: string;
+  readonly hostToken: string;
+  /** The read-only key of the projector link (`/project/CODE#key=TOKEN`). */
+  readonly projectorToken: string | null;
 }
 
 /** A refusal from the API, with the per-path problems of an uploaded scenario when there are any. */
@@ -66,8 +77,9 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 export const getConfig = (): Promise<ServerConfig> => call('/api/config');
 export const getScenarios = (): Promise<ScenarioSummary[]> => call('/api/scenarios');
 export const getRoom = (code: string): Promise<RoomInfo> => call(`/api/rooms/${encodeURIComponent(code)}`);
-export const createRoom = (request: CreateRoomRequest): Promise<{ code: string; hostToken: string }> =>
-  call('/api/rooms', { method: 'POST', body: JSON.stringify(request) });
+export const createRoom = (request: CreateRoomRequest): Promise<CreatedRoom> => call('/api/rooms', { method: 'POST', body: JSON.stringify(request) });
+/** A classroom-safe nickname nobody in that room uses yet. */
+export const suggestNickname = (code: string): Promise<{ nickname: string }> => call(`/api/rooms/${encodeURIComponent(code)}/nickname`);
 
 /**
  * Saves the teacher's report as a file. Fetched with the host token as a bearer token (not in the

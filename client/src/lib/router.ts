@@ -37,3 +37,12 @@ export function navigate(path: string, { replace = false } = {}): void {
   else history.pushState(null, '', path);
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
 }
+
+/** The projector's read-only link. The key rides in the fragment, which a browser never sends to a server. */
+export const projectorLink = (origin: string, code: string, token: string): string => `${origin}/project/${code}#key=${encodeURIComponent(token)}`;
+
+/** The `key` of a `#key=TOKEN` fragment, or null. */
+export function keyFromHash(hash: string): string | null {
+  const key = new URLSearchParams(hash.replace(/^#/, '')).get('key');
+  return key && /^[A-Za-z0-9_-]{10,100}$/.test(key) ? key : null;
+}

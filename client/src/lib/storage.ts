@@ -18,6 +18,7 @@ const KEYS = {
   sessions: 'cc:sessions',
   resume: (code: string) => `cc:resume:${code}`,
   host: (code: string) => `cc:host:${code}`,
+  projector: (code: string) => `cc:projector:${code}`,
   joinError: 'cc:join-error',
 } as const;
 
@@ -77,6 +78,13 @@ export const saveResumeToken = (code: string, token: string | null): void => wri
 
 export const hostToken = (code: string): string | null => read(KEYS.host(code));
 export const saveHostToken = (code: string, token: string): void => write(KEYS.host(code), token);
+
+/**
+ * The projector key read from a `#key=` link. Kept for this tab only (sessionStorage): a refresh
+ * of the projector still works after the key left the address bar, and nothing outlives the tab.
+ */
+export const projectorKey = (code: string): string | null => read(KEYS.projector(code), session());
+export const saveProjectorKey = (code: string, token: string): void => write(KEYS.projector(code), token, session());
 
 export function hostedSessions(): HostedSession[] {
   try {

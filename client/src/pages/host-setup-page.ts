@@ -1,11 +1,19 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ApiError, createRoom, getConfig, getScenarios, type ScenarioSummary, type ServerConfig } from '../lib/api.ts';
+import { DEFAULT_SPEED, PACES, paceOf, realDuration, realSeconds } from '../../../shared/views/pace.ts';
 import { navigate } from '../lib/router.ts';
 import { forgetSession, hostedSessions, rememberSession, saveHostToken, type HostedSession } from '../lib/storage.ts';
 import { base } from '../styles/shared.ts';
 
 const MAX_UPLOAD_BYTES = 256 * 1024;
+const DEFAULT_TEAMS = 4;
+
+/** "10 simulated min", "90 simulated s": the scenario's own clock, labelled as such. */
+const simulated = (s: number): string => (s >= 60 ? `${Math.round(s / 60)} simulated min` : `${s} simulated s`);
+
+/** "about 4 min to play at Classroom pace": what the class lives through in real time. */
+export const playTime = (durationS: number, speed: number): string => `about ${realDuration(realSeconds(durationS, speed))} to play at ${paceOf(speed)?.label ?? `${speed}×`} pace`;
 
 /** `/host`: pick a built-in scenario or upload one, pick the mode, create the room. */
 @customElement('cc-host-setup-page')
@@ -65,6 +73,46 @@ export class HostSetupPage extends LitElement {
         font-family: var(--cc-mono);
         font-size: 0.875rem;
       }
+      .paces {
+        display: grid;
+        gap: 0.5rem;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr));
+      }
+      .pace {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 0.15rem 0.6rem;
+        align-content: start;
+        border: 2px solid var(--cc-border);
+        border-radius: var(--cc-radius);
+        padding: 0.55rem 0.75rem;
+        min-height: 44px;
+        cursor: pointer;
+        font-weight: 400;
+      }
+      .pace:has(input:checked) {
+        border-color: var(--cc-accent);
+        background: var(--cc-accent-soft);
+      }
+      .pace input {
+        margin-top: 0.2rem;
+      }
+      .pace .name {
+        font-weight: 700;
+      }
+      .pace .hint {
+        grid-column: 2;
+      }
+      .scenario .playtime {
+        grid-column: 2;
+        font-weight: 700;
+      }
+      .teams-count {
+        margin: 0.6rem 0 0;
+      }
+      .teams-count input {
+        width: 6rem;
+      }
       .modes {
         display: flex;
         flex-wrap: wrap;
@@ -109,6 +157,8 @@ export class HostSetupPage extends LitElement {
   @state() private _choice = '';
   @state() private _upload: { name: string; scenario: unknown } | null = null;
   @state() private _mode: 'solo' | 'teams' = 'solo';
+  @state() private _speed = DEFAULT_SPEED;
+  @state() private _teams = DEFAULT_TEAMS;
   @state() private _passcode = '';
   @state() private _error: { message: string; details: readonly string[] } | null = null;
   @state() private _busy = false;
@@ -138,7 +188,21 @@ export class HostSetupPage extends LitElement {
       <h1>Host a session</h1>
       ${this._loadError ? html`<p class="error" role="alert">${this._loadError}</p>` : ''}
       <form class="panel" @submit=${this._onSubmit} data-testid="host-form" aria-labelledby="setup-title">
-        <h2 id="setup-title">Choose a scenario</h2>
+        <h2 id="setup-title">Set up the session</h2>
+        <fieldset aria-describedby="pace-hint">
+          <legend>Pace</legend>
+          <p class="hint" id="pace-hint">How fast the simulated clock runs. The play times of the scenarios below follow your choice; you can change the pace during the run.</p>
+          <div class="paces">
+            ${PACES.map(
+              (p) =>
+                html`<label class="pace" data-testid="pace-${p.id}">
+                  <input type="radio" name="pace" value=${String(p.speed)} .checked=${this._speed === p.speed} @change=${this._onPace} />
+                  <span class="name">${p.label}${p.speed === DEFAULT_SPEED ? html` <span class="hint">(recommended)</span>` : ''}</span>
+                  <span class="hint">${p.hint}</span>
+                </label>`,
+            )}
+          </div>
+        </fieldset>
         <fieldset>
           <legend>Built-in scenarios</legend>
           <div class="scenarios" data-testid="scenario-list">
@@ -149,7 +213,8 @@ export class HostSetupPage extends LitElement {
                   <input type="radio" name="scenario" value=${s.id} .checked=${this._upload === null && this._choice === s.id} @change=${this._onChoose} />
                   <span class="title">${s.title}</span>
                   <span class="summary">${s.summary}</span>
-                  <span class="meta">${Math.round(s.durationS / 60)} min · ${s.hosts} hosts · ${s.apps} apps · id ${s.id}</span>
+                  <span class="playtime" data-testid="scenario-playtime">${playTime(s.durationS, this._speed)}</span>
+                  <span class="meta">${simulated(s.durationS)} · ${s.hosts} hosts · ${s.apps} apps · id ${s.id}</span>
                 </label>`,
             )}
           </div>
@@ -161,7 +226,7 @@ export class HostSetupPage extends LitElement {
             <input id="upload" type="file" accept="application/json,.json" data-testid="scenario-upload" @change=${this._onFile} />
             <span class="hint">Start from a built-in one: <code>npx clusterclass show tutorial &gt; my.json</code>.</span>
           </div>
-          ${this._upload ? html`<p data-testid="upload-selected">Using <strong>${this._upload.name}</strong>. <button type="button" class="small" @click=${this._onClearUpload}>Use a built-in one instead</button></p>` : ''}
+          ${this._upload ? html`<p data-testid="upload-selected">Using <strong>${this._upload.name}</strong>${this._uploadDuration() ? html` (${playTime(this._uploadDuration()!, this._speed)})` : ''}. <button type="button" class="small" @click=${this._onClearUpload}>Use a built-in one instead</button></p>` : ''}
         </fieldset>
         <fieldset>
           <legend>Mode</legend>
@@ -175,6 +240,23 @@ export class HostSetupPage extends LitElement {
               Teams: students share a cluster per team</label
             >
           </div>
+          ${this._mode === 'teams'
+            ? html`<div class="field teams-count">
+                <label for="team-total">Number of teams</label>
+                <input
+                  id="team-total"
+                  type="number"
+                  min="2"
+                  max="12"
+                  step="1"
+                  required
+                  data-testid="team-total"
+                  .value=${String(this._teams)}
+                  @input=${(e: Event) => (this._teams = Number((e.target as HTMLInputElement).value))}
+                />
+                <span class="hint">Students are spread over these teams as they join; you can move them in the console.</span>
+              </div>`
+            : ''}
         </fieldset>
         ${this._config?.teacherPasscodeRequired
           ? html`<div class="field">
@@ -230,6 +312,15 @@ export class HostSetupPage extends LitElement {
     this._error = null;
   }
 
+  private _uploadDuration(): number | null {
+    const d = (this._upload?.scenario as { durationS?: unknown } | undefined)?.durationS;
+    return typeof d === 'number' && d > 0 ? d : null;
+  }
+
+  private _onPace(e: Event) {
+    this._speed = Number((e.target as HTMLInputElement).value);
+  }
+
   private _onMode(e: Event) {
     this._mode = (e.target as HTMLInputElement).value === 'teams' ? 'teams' : 'solo';
   }
@@ -276,7 +367,9 @@ export class HostSetupPage extends LitElement {
     this._error = null;
     try {
       const passcode = this._config?.teacherPasscodeRequired ? { passcode: this._passcode } : {};
-      const request = this._upload ? { scenario: this._upload.scenario, mode: this._mode, ...passcode } : { scenarioId: this._choice, mode: this._mode, ...passcode };
+      const teams = this._mode === 'teams' ? { teams: Math.min(12, Math.max(2, Math.round(this._teams) || DEFAULT_TEAMS)) } : {};
+      const settings = { mode: this._mode, speed: this._speed, ...teams, ...passcode };
+      const request = this._upload ? { scenario: this._upload.scenario, ...settings } : { scenarioId: this._choice, ...settings };
       const { code, hostToken } = await createRoom(request);
       const uploadedTitle = (this._upload?.scenario as { title?: unknown } | undefined)?.title;
       const title = this._upload

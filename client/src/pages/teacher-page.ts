@@ -24,6 +24,7 @@ export class TeacherPage extends LitElement {
   @state() private _fatal: string | null = null;
   @state() private _notice: string | null = null;
   @state() private _replayId: string | null = null;
+  @state() private _projectorToken: string | null = null;
 
   private _live = new LiveView<TeacherView>();
 
@@ -63,6 +64,7 @@ export class TeacherPage extends LitElement {
       .error=${this._error}
       .notice=${this._notice}
       .replayId=${this._replayId}
+      .projectorToken=${this._projectorToken}
     ></cc-teacher-screen>`;
   }
 
@@ -99,6 +101,7 @@ export class TeacherPage extends LitElement {
     }
     this._room = reply.room;
     this._replayId = reply.replayId;
+    this._projectorToken = reply.projectorToken ?? null;
     if (reply.replayId) rememberReplay(this.code, reply.replayId);
     this._notice = null;
     // A reconnect starts a new server-side session: ask again for the cluster being watched.
