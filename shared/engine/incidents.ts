@@ -28,3 +28,9 @@ export function withIncident(c: ClusterState, incident: Draft): ClusterState {
     },
   };
 }
+
+/** Incidents that only tell the player something (a slow first pull, a utility VM started for them): nobody got anything wrong. */
+const NOTICES: ReadonlySet<Incident['type']> = new Set(['imagePull', 'hypervIsolation']);
+
+/** Whether an incident is a setback the class should learn from: it hurt an app, cost security points or broke the budget. */
+export const isSetback = (i: Incident): boolean => !NOTICES.has(i.type) && (i.securityPenalty > 0 || i.appIds.length > 0 || i.type === 'overBudget');

@@ -7,6 +7,7 @@ import type { ClusterState, SimState } from '../engine/types.ts';
 import type { Score } from '../engine/score.ts';
 import { computeScore } from '../engine/score.ts';
 import { clusterOf } from '../engine/state.ts';
+import { isSetback } from '../engine/incidents.ts';
 import { capacityPerReplica, clusterLoad, cpuWeightOf, findApp, hostUsage, isOomKilled, oomKills, vmBootS, vmUsage, type ClusterLoad } from '../engine/topology.ts';
 import { isSnapshotOf, lastBackupAtS, volumeOf } from '../engine/data.ts';
 import { describeEvent } from './events.ts';
@@ -342,7 +343,7 @@ export interface TeacherContext {
 export function classConcepts(state: SimState, rows: readonly LeaderRow[], rejections: Readonly<Partial<Record<Concept, number>>>): TeacherView['concepts'] {
   const incidentsBy = new Map<Concept, number>();
   for (const { clusterId } of rows) {
-    for (const inc of clusterOf(state, clusterId)!.incidents) if (inc.securityPenalty > 0 || inc.appIds.length > 0 || inc.type === 'overBudget') incidentsBy.set(inc.concept, (incidentsBy.get(inc.concept) ?? 0) + 1);
+    for (const inc of clusterOf(state, clusterId)!.incidents) if (isSetback(inc)) incidentsBy.set(inc.concept, (incidentsBy.get(inc.concept) ?? 0) + 1);
   }
   const concepts = new Set<Concept>([...incidentsBy.keys(), ...(Object.keys(rejections) as Concept[])]);
   return [...concepts]
@@ -370,13 +371,13 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
     }
     for (const app of scenario.apps) if (!placed.has(app.id)) placements[index.get(app.id)!]!.unplaced++;
   }
-  // A team nobody is on is kept for newcomers, never listed.
-  const seated = new Set(ctx.roster.map((p) => p.teamId));
   return {
     room: roomHeader(state, ctx.code, ctx.seq, ctx.countdown),
     mode: ctx.mode,
     roster: ctx.roster,
-    teams: ctx.teams.filter((t) => seated.has(t.id)),
+    // Every team, empty ones too: the teacher moves students into them. Standings, the projector
+    // and the replay list only teams with members.
+    teams: ctx.teams,
     leaderboard,
     placements,
     concepts: classConcepts(state, ctx.standings.rows, ctx.rejections),

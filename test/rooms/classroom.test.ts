@@ -220,15 +220,17 @@ describe('room: teams from the start', () => {
     expect(wall.teams.every((t) => t.rank >= 1 && typeof t.total === 'number' && t.name.endsWith('team'))).toBe(true);
   });
 
-  it('never lists a team nobody is on, to the teacher or the projector, and still deals players out when asked', async () => {
+  it('never ranks or projects a team nobody is on (the teacher can still move students into it), and still deals players out when asked', async () => {
     const { room, clock, transport, teacher, projector, join } = await makeRoom({ mode: 'teams' });
     await teacher();
     await projector();
     ok(await join('s1', 'Ada'));
     ok(await join('s2', 'Bob'));
     await clock.advance(50);
-    // Four teams exist (the default); two have a member.
-    expect((transport.last('teacher', 'view:teacher') as TeacherView).teams).toHaveLength(2);
+    // Four teams exist (the default); two have a member. The teacher's picker offers all four, the standings two.
+    const before = transport.last('teacher', 'view:teacher') as TeacherView;
+    expect(before.teams).toHaveLength(4);
+    expect(before.leaderboard).toHaveLength(2);
     expect((transport.last('projector', 'view:projector') as ProjectorView).teams).toHaveLength(2);
     ok(await room.balanceTeams('teacher', 2));
     ok(await join('s3', 'Cy'));
