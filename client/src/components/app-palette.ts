@@ -59,6 +59,77 @@ export class AppPalette extends LitElement {
       li.app.dragging {
         opacity: 0.5;
       }
+      li.app.selected {
+        border: 3px solid var(--cc-accent);
+        background: var(--cc-accent-soft);
+        box-shadow: 0 0 0 2px var(--cc-accent-soft);
+      }
+      /* Tap-to-place: the app's summary is one big toggle. */
+      button.pick {
+        display: block;
+        width: 100%;
+        min-height: 2.75rem;
+        text-align: left;
+        border: 0;
+        background: none;
+        color: inherit;
+        padding: 0.15rem 0.1rem;
+        font-weight: 400;
+      }
+      button.pick .name {
+        display: block;
+      }
+      .line {
+        display: block;
+        font-size: 0.85rem;
+        color: var(--cc-muted);
+      }
+      .line .count {
+        font-weight: 700;
+        color: var(--cc-text);
+      }
+      li.app.done .line .count {
+        color: var(--cc-ok);
+      }
+      .picked {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.25em;
+        font-size: 0.85rem;
+        font-weight: 700;
+        color: var(--cc-accent);
+        white-space: nowrap;
+      }
+      :host([tap]) li.app {
+        cursor: default;
+        padding: 0.35rem 0.5rem 0.45rem;
+      }
+      :host([tap]) ul.apps {
+        gap: 0.4rem;
+      }
+      .how {
+        font-size: 0.875rem;
+        color: var(--cc-muted);
+        margin: -0.2rem 0 0.5rem;
+      }
+      /* A phone: the big pick button, its Place… button beside it, warnings below. */
+      :host([tap]) li.app {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto;
+        column-gap: 0.4rem;
+        align-items: center;
+      }
+      :host([tap]) .bottom {
+        display: contents;
+      }
+      :host([tap]) .bottom .row {
+        grid-column: 2;
+        grid-row: 1;
+      }
+      :host([tap]) ul.needs {
+        grid-column: 1 / -1;
+        margin: 0.15rem 0 0;
+      }
       .top {
         display: flex;
         gap: 0.5rem;
@@ -127,6 +198,10 @@ export class AppPalette extends LitElement {
   @property({ attribute: false }) instances: readonly InstanceView[] = [];
   /** Players may not act (the session is over, or this is a read-only view). */
   @property({ type: Boolean }) disabled = false;
+  /** Tap-to-place is the main path here (a phone): an app is picked with a tap, then a host. */
+  @property({ type: Boolean, reflect: true }) tap = false;
+  /** The app picked for tap-to-place. */
+  @property() selected: string | null = null;
   @state() private _dropAs: Runtime = 'container';
   @state() private _dragging: string | null = null;
 
@@ -138,52 +213,82 @@ export class AppPalette extends LitElement {
     const placed = new Map<string, number>();
     for (const i of this.instances) placed.set(i.appId, (placed.get(i.appId) ?? 0) + 1);
     return html`
-      <fieldset ?disabled=${this.disabled}>
-        <legend>Dragged apps go in as</legend>
-        ${runtimes.map(
-          (r) =>
-            html`<label class="choice"
-              ><input type="radio" name="drop-as" value=${r} data-testid="drop-as-${r}" .checked=${r === dropAs} @change=${this._onDropAs} />
-              ${icon(RUNTIME_ICON[r] ?? 'container')} ${RUNTIME_LABEL[r]}</label
-            >`,
-        )}
-      </fieldset>
+      ${this.tap
+        ? html`<p class="how" data-testid="palette-how">${icon('info')} Tap an app to select it, then tap a host to place it.</p>`
+        : html`<fieldset ?disabled=${this.disabled}>
+            <legend>Dragged apps go in as</legend>
+            ${runtimes.map(
+              (r) =>
+                html`<label class="choice"
+                  ><input type="radio" name="drop-as" value=${r} data-testid="drop-as-${r}" .checked=${r === dropAs} @change=${this._onDropAs} />
+                  ${icon(RUNTIME_ICON[r] ?? 'container')} ${RUNTIME_LABEL[r]}</label
+                >`,
+            )}
+          </fieldset>`}
       <ul class="apps" data-testid="app-palette">
         ${room.scenario.apps.map((app) => {
           const n = placed.get(app.id) ?? 0;
+          const picked = this.selected === app.id;
+          // A phone shows the figures in one line and keeps only the warnings as tags.
+          const needs = this._needs(app).filter((need) => !this.tap || need.tone);
+          const head = html`<div class="top">
+            <span class="name">${app.name}</span>
+            <span class="placed" data-testid="app-placed">${n} of ${app.replicas} placed</span>
+          </div>`;
           return html`<li
-            class="app ${n >= app.replicas ? 'done' : ''} ${this._dragging === app.id ? 'dragging' : ''}"
+            class="app ${n >= app.replicas ? 'done' : ''} ${this._dragging === app.id ? 'dragging' : ''} ${picked ? 'selected' : ''}"
             data-testid="app-${app.id}"
             data-app=${app.id}
-            draggable=${this.disabled ? 'false' : 'true'}
+            data-selected=${String(picked)}
+            draggable=${this.disabled || this.tap ? 'false' : 'true'}
             @dragstart=${(e: DragEvent) => this._onDragStart(e, app.id, dropAs)}
             @dragend=${this._onDragEnd}
           >
-            <div class="top">
-              <span class="name">${app.name}</span>
-              <span class="placed" data-testid="app-placed">${n} of ${app.replicas} placed</span>
-            </div>
-            ${app.description ? html`<p class="desc">${app.description}</p>` : ''}
-            <ul class="needs" aria-label="What ${app.name} needs">
-              ${this._needs(app).map((n) => html`<li class=${n.tone ?? ''} data-testid=${n.testId ?? 'app-need'}>${icon(n.icon)} ${n.text}</li>`)}
-            </ul>
+            ${this.tap
+              ? html`<button
+                  type="button"
+                  class="pick"
+                  data-testid="select-${app.id}"
+                  aria-pressed=${String(picked)}
+                  ?disabled=${this.disabled}
+                  @click=${() => this._onPick(app.id)}
+                >
+                  <span class="name">${app.name}</span>
+                  <span class="line"><span class="count" data-testid="app-placed">${n} of ${app.replicas} placed</span> · ${this._summary(app)}</span>
+                  ${picked
+                    ? html`<span class="picked">${icon('check')} Selected: now tap a host</span>`
+                    : html`<span class="visually-hidden">Tap to select, then tap a host to place it</span>`}
+                </button>`
+              : html`${head} ${app.description ? html`<p class="desc">${app.description}</p>` : ''}`}
+            <div class="bottom">
+            ${needs.length > 0
+              ? html`<ul class="needs" aria-label="What ${app.name} needs">
+                  ${needs.map((need) => html`<li class=${need.tone ?? ''} data-testid=${need.testId ?? 'app-need'}>${icon(need.icon)} ${need.text}</li>`)}
+                </ul>`
+              : ''}
             <div class="row">
               <button
                 type="button"
-                class="small primary"
+                class="small ${this.tap ? '' : 'primary'}"
                 data-testid="place-${app.id}"
                 aria-haspopup="dialog"
                 ?disabled=${this.disabled}
                 @click=${() => this._onPlace(app.id)}
               >
-                Place ${app.name}…
+                ${this.tap ? html`Place…<span class="visually-hidden"> ${app.name}</span>` : html`Place ${app.name}…`}
               </button>
-              ${this.disabled ? '' : html`<span class="grip" aria-hidden="true">or drag onto a host</span>`}
+              ${this.disabled || this.tap ? '' : html`<span class="grip" aria-hidden="true">or drag onto a host</span>`}
+            </div>
             </div>
           </li>`;
         })}
       </ul>
     `;
+  }
+
+  /** A phone's one line of what an app needs: the figures, with the warnings kept as tags below. */
+  private _summary(app: AppSpec): string {
+    return `${OS_LABEL[app.os]} · ${app.cpu} CPU · ${miB(app.memoryMiB)}`;
   }
 
   private _needs(app: AppSpec): Need[] {
@@ -216,6 +321,10 @@ export class AppPalette extends LitElement {
 
   private _onDragEnd() {
     this._dragging = null;
+  }
+
+  private _onPick(appId: string) {
+    emit(this, 'cc-select-app', { appId: this.selected === appId ? null : appId });
   }
 
   private _onPlace(appId: string) {

@@ -55,8 +55,8 @@ export class DebriefPanel extends LitElement {
       <h3>How your plan compares</h3>
       ${view.room.timeS < room.scenario.durationS && refs.length > 0
         ? html`<p class="hint" data-testid="debrief-early">
-            The reference plans ran the whole scenario (${clockText(room.scenario.durationS)}) through all of its events; this session stopped at
-            ${clockText(view.room.timeS)}, so take the comparison as a rough one.
+            The reference plans ran the whole scenario (simulated ${clockText(room.scenario.durationS)}) through all of its events; this session stopped at
+            simulated ${clockText(view.room.timeS)}, so take the comparison as a rough one.
           </p>`
         : ''}
       ${refs.length === 0

@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ActiveEffectView, EventBanner } from '../../../shared/views/types.ts';
-import { clockText } from '../lib/format.ts';
+import { clockText, realLeft } from '../lib/format.ts';
 import { EVENT_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 
@@ -72,6 +72,8 @@ export class EventFeed extends LitElement {
   @property({ attribute: false }) effects: readonly ActiveEffectView[] = [];
   @property({ attribute: false }) appNames: ReadonlyMap<string, string> = new Map();
   @property({ type: Number }) timeS = 0;
+  /** The room's speed: effects count down in real seconds (0: unknown, so simulated ones, labelled). */
+  @property({ type: Number }) speed = 0;
   /** Projector size. */
   @property({ type: Boolean, reflect: true }) big = false;
   /** Announce new banners to screen readers (one feed per screen should). */
@@ -91,7 +93,7 @@ export class EventFeed extends LitElement {
                 html`<li class="banner ${b.seq === latest ? 'latest' : ''}" data-testid="event-banner" data-type=${b.type}>
                   <div class="title">${icon(EVENT_ICON[b.type] ?? 'warning')} ${b.title}</div>
                   <div>${b.detail}</div>
-                  <div class="when">at ${clockText(b.atS)}${b.source === 'teacher' ? ' · sent by your teacher' : ''}</div>
+                  <div class="when">at simulated ${clockText(b.atS)}${b.source === 'teacher' ? ' · sent by your teacher' : ''}</div>
                 </li>`,
             )}
           </ul>`}
@@ -102,7 +104,7 @@ export class EventFeed extends LitElement {
                 html`<li class="effect">
                   ${icon(EVENT_ICON[e.type] ?? 'spike')}
                   ${e.type === 'trafficSpike' ? 'Demand' : 'CPU use'} of <strong>${this.appNames.get(e.appId) ?? e.appId}</strong> ×${e.factor},
-                  ${Math.max(0, Math.ceil(e.untilS - this.timeS))} s left
+                  ${this.speed > 0 ? `${realLeft(e.untilS, this.timeS, this.speed)} left` : `${Math.max(0, Math.ceil(e.untilS - this.timeS))} simulated s left`}
                 </li>`,
             )}
           </ul>`

@@ -1,11 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Platform } from '../../../shared/engine/types.ts';
 import type { HostView, InstanceView, RoomStatic, VmView } from '../../../shared/views/types.ts';
 import { AppDropZone } from '../lib/drag.ts';
 import { act, emit } from '../lib/events.ts';
-import { PLATFORM_LABEL, clockText, cores, miB, percent } from '../lib/format.ts';
+import { PLATFORM_LABEL, cores, miB, percent, perHour, realLeft } from '../lib/format.ts';
 import { PLATFORM_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 import './info-tip.ts';
@@ -22,6 +23,7 @@ type HostSpec = RoomStatic['scenario']['hosts'][number];
  *
  * @fires cc-act - deploy onto this host (drop) or change its platform
  * @fires cc-new-vm - the player wants to create a VM on this host
+ * @fires cc-place-on - tap-to-place: the picked app goes here
  */
 @customElement('cc-host-card')
 export class HostCard extends LitElement {
@@ -46,6 +48,31 @@ export class HostCard extends LitElement {
         outline: 3px dashed var(--cc-accent);
         outline-offset: 2px;
         background: var(--cc-accent-soft);
+      }
+      article.target {
+        border-color: var(--cc-accent);
+        border-style: dashed;
+        cursor: pointer;
+      }
+      .place-here {
+        width: 100%;
+        min-height: 2.75rem;
+      }
+      .cannot {
+        margin: 0;
+        color: var(--cc-danger);
+        font-weight: 600;
+        font-size: 0.875rem;
+      }
+      :host([compact]) article {
+        padding: 0.5rem 0.6rem 0.6rem;
+        gap: 0.35rem;
+      }
+      :host([compact]) h3 {
+        font-size: 1rem;
+      }
+      :host([compact]) .badges {
+        font-size: 0.75rem;
       }
       article.down {
         border-style: dashed;
@@ -151,6 +178,15 @@ export class HostCard extends LitElement {
   @property({ type: Boolean }) changePlatform = false;
   @property({ type: Boolean }) allowVms = false;
   @property({ type: Number }) timeS = 0;
+  @property({ type: Number }) speed = 0;
+  @property() phase = 'running';
+  /** Tap-to-place: the picked app's name; the card then offers "Place it here". */
+  @property() placing: string | null = null;
+  /** Tap-to-place: why the picked app cannot go on this host in any runtime (null: it might). */
+  @property() placeBlocked: string | null = null;
+  /** Instances that just appeared (they land with a pop). */
+  @property({ attribute: false }) fresh: ReadonlySet<string> = new Set();
+  @property({ type: Boolean, reflect: true }) compact = false;
   private _drop = new AppDropZone(this, {
     active: () => !this.readonly,
     drop: (app) => act(this, { type: 'deploy', appId: app.appId, runtime: app.runtime, target: this.host.id }),
@@ -165,7 +201,7 @@ export class HostCard extends LitElement {
     const cpuShare = h.cpu > 0 ? h.cpuUsed / h.cpu : 0;
     const headingId = `host-${h.id}-name`;
     return html`<article
-      class="${h.down ? 'down' : ''} ${this._drop.over ? 'over' : ''}"
+      class="${h.down ? 'down' : ''} ${this._drop.over ? 'over' : ''} ${this.placing && !this.placeBlocked ? 'target' : ''}"
       aria-labelledby=${headingId}
       data-testid="host"
       data-host=${h.id}
@@ -174,14 +210,35 @@ export class HostCard extends LitElement {
       @dragover=${this._drop.onDragOver}
       @dragleave=${this._drop.onDragLeave}
       @drop=${this._drop.onDrop}
+      @click=${this._onCardClick}
     >
       <h3 id=${headingId}>${name}</h3>
+      ${this.placing && this.placeBlocked
+        ? html`<p class="cannot" data-testid="place-cannot">${icon('cross')} ${this.placing} cannot go here: ${this.placeBlocked}</p>`
+        : ''}
+      ${this.placing && !this.placeBlocked
+        ? html`<button type="button" class="primary place-here" data-testid="place-here" aria-haspopup="dialog" @click=${this._onPlaceHere}>
+            Place ${this.placing} here<span class="visually-hidden"> (${name})</span>
+          </button>`
+        : ''}
       <div class="badges">
         <span class="badge ${h.platform}" data-testid="host-platform">${icon(PLATFORM_ICON[h.platform] ?? 'linux')} ${PLATFORM_LABEL[h.platform]}</span>
-        <span class="badge" data-testid="host-virt">${h.kvm ? 'hardware virtualisation (VT-x/AMD-V)' : 'no hardware virtualisation (VT-x/AMD-V)'}</span>
+        <span class="badge" data-testid="host-virt"
+          >${this.compact
+            ? h.kvm
+              ? 'VT-x/AMD-V'
+              : 'no VT-x/AMD-V'
+            : h.kvm
+              ? 'hardware virtualisation (VT-x/AMD-V)'
+              : 'no hardware virtualisation (VT-x/AMD-V)'}</span
+        >
         <span class="badge">${h.cpu} cores · ${miB(h.memoryMiB)} usable</span>
-        ${this.spec ? html`<span class="badge">${this.spec.costPerHour}/h${h.powered ? '' : ' when in use'}</span>` : ''}
-        ${h.down ? html`<span class="badge downnote" data-testid="host-down">${icon('cross')} DOWN until ${clockText(h.downUntilS)}</span>` : ''}
+        ${this.spec ? html`<span class="badge" data-testid="host-cost">${perHour(this.spec.costPerHour)}${h.powered ? '' : ' when in use'}</span>` : ''}
+        ${h.down
+          ? html`<span class="badge downnote" data-testid="host-down"
+              >${icon('cross')} DOWN, back in ${realLeft(h.downUntilS, this.timeS, this.speed)}</span
+            >`
+          : ''}
       </div>
       <cc-usage-bar
         label="CPU"
@@ -203,24 +260,45 @@ export class HostCard extends LitElement {
       ></cc-usage-bar>
       ${loose.length > 0
         ? html`<div class="loose" data-testid="host-instances">
-            ${loose.map((i) => html`<cc-instance-chip .instance=${i} appName=${this.appNames.get(i.appId) ?? i.appId} ?readonly=${this.readonly}></cc-instance-chip>`)}
+            ${repeat(
+              loose,
+              (i) => i.id,
+              (i) => html`<cc-instance-chip
+                .instance=${i}
+                appName=${this.appNames.get(i.appId) ?? 'App'}
+                .timeS=${this.timeS}
+                .speed=${this.speed}
+                .phase=${this.phase}
+                ?fresh=${this.fresh.has(i.id)}
+                ?readonly=${this.readonly}
+              ></cc-instance-chip>`,
+            )}
           </div>`
         : ''}
       ${this.vms.length > 0
         ? html`<div class="vms">
-            ${this.vms.map(
+            ${repeat(
+              this.vms,
+              (vm) => vm.id,
               (vm) =>
                 html`<cc-vm-box
                   .vm=${vm}
                   .instances=${this.instances.filter((i) => i.vmId === vm.id)}
                   .appNames=${this.appNames}
+                  .timeS=${this.timeS}
+                  .speed=${this.speed}
+                  .phase=${this.phase}
+                  .placing=${this.placing}
+                  .fresh=${this.fresh}
                   ?readonly=${this.readonly}
                 ></cc-vm-box>`,
             )}
           </div>`
         : ''}
       ${loose.length === 0 && this.vms.length === 0
-        ? html`<p class="empty">${this.readonly ? 'Empty.' : 'Empty: drop an app here, or use an app’s Place button.'}</p>`
+        ? html`<p class="empty">
+            ${this.readonly ? 'Empty.' : this.compact ? 'Empty: select an app above, then tap this host.' : 'Empty: drop an app here, or use an app’s Place button.'}
+          </p>`
         : ''}
       ${this.readonly ? '' : this._renderTools()}
     </article>`;
@@ -238,7 +316,7 @@ export class HostCard extends LitElement {
         ? html`<cc-info-tip
             data-testid="host-vcpus"
             tip="Its VMs and microVMs have ${h.reservedCpu} vCPUs between them on ${h.cpu} cores (${cores(ratio)} per core): vCPUs share cores, they are not reserved. The hypervisor has used ${percent(100 * h.vcpuCommitted)} of its vCPU allowance and refuses new VMs past 100 %."
-            >${h.reservedCpu} vCPUs on ${h.cpu} cores</cc-info-tip
+            >${h.reservedCpu} ${h.reservedCpu === 1 ? 'vCPU' : 'vCPUs'} on ${h.cpu} cores</cc-info-tip
           >`
         : ''}
       ${short ? html`<span data-testid="host-cpu-wanted">wants ${cores(h.cpuWanted)} cores</span>` : ''}
@@ -299,6 +377,19 @@ export class HostCard extends LitElement {
 
   private _onNewVm() {
     emit(this, 'cc-new-vm', { hostId: this.host.id });
+  }
+
+  private _onPlaceHere(e: Event) {
+    e.stopPropagation();
+    emit(this, 'cc-place-on', { target: this.host.id });
+  }
+
+  /** While an app is picked, a tap anywhere on the card (not on one of its controls) places it here. */
+  private _onCardClick(e: MouseEvent) {
+    if (!this.placing || this.placeBlocked || this.readonly) return;
+    const inner = e.composedPath().find((el) => el instanceof HTMLElement && el.matches('button, a, select, input, summary, details, cc-vm-box, cc-info-tip'));
+    if (inner) return;
+    emit(this, 'cc-place-on', { target: this.host.id });
   }
 
 

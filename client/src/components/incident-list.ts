@@ -80,7 +80,7 @@ export class IncidentList extends LitElement {
           html`<li class="${i.points < 0 ? 'cost' : ''} ${i.type}" data-testid="incident" data-type=${i.type} data-concept=${i.concept}>
             <div class="head">
               <span class="title" data-testid="incident-title">${icon(EVENT_ICON[i.type] ?? 'warning')} ${EVENT_LABEL[i.type] ?? i.type}</span>
-              <span class="when">at ${clockText(i.atS)}${i.points < 0 ? html` · <span class="pts lost">${points(i.points)} points</span>` : ''}</span>
+              <span class="when">at simulated ${clockText(i.atS)}${i.points < 0 ? html` · <span class="pts lost">${points(i.points)} points</span>` : ''}</span>
             </div>
             <p class="msg">${i.message}</p>
             <cc-concept-tag concept=${i.concept}></cc-concept-tag>

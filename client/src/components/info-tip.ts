@@ -73,8 +73,8 @@ export class InfoTip extends LitElement {
     return html`<button
         type="button"
         aria-describedby="tip"
-        @mouseenter=${this._show}
-        @mouseleave=${this._hide}
+        @pointerenter=${this._onPointerEnter}
+        @pointerleave=${this._onPointerLeave}
         @focus=${this._show}
         @blur=${this._hide}
         @click=${this._show}
@@ -94,14 +94,35 @@ export class InfoTip extends LitElement {
     if (Math.abs(shift - this._shift) > 0.5) this._shift = shift;
   }
 
+  override disconnectedCallback(): void {
+    document.removeEventListener('pointerdown', this._onOutside, true);
+    super.disconnectedCallback();
+  }
+
+  // Hover is for mice: a finger "leaves" as it lifts, which would hide the tip its tap just opened.
+  private _onPointerEnter(e: PointerEvent) {
+    if (e.pointerType === 'mouse') this._show();
+  }
+
+  private _onPointerLeave(e: PointerEvent) {
+    if (e.pointerType === 'mouse') this._hide();
+  }
+
   private _show() {
     this._open = true;
+    // A tap elsewhere closes it (a finger never blurs a button it did not focus).
+    document.addEventListener('pointerdown', this._onOutside, true);
   }
 
   private _hide() {
     this._open = false;
     this._shift = 0;
+    document.removeEventListener('pointerdown', this._onOutside, true);
   }
+
+  private _onOutside = (e: PointerEvent) => {
+    if (!e.composedPath().includes(this)) this._hide();
+  };
 
   private _onKey(e: KeyboardEvent) {
     if (e.key === 'Escape' && this._open) {

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { InstanceView } from '../../../shared/views/types.ts';
 import { emit } from '../lib/events.ts';
 import { CPU_WEIGHT } from '../../../shared/engine/topology.ts';
-import { RUNTIME_LABEL, STATUS_LABEL, miB, pct, percent } from '../lib/format.ts';
+import { RUNTIME_LABEL, STATUS_LABEL, miB, pct, percent, realLeft } from '../lib/format.ts';
 import { RUNTIME_ICON, STATUS_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 
@@ -100,18 +100,53 @@ export class InstanceChip extends LitElement {
         text-decoration: line-through;
         text-decoration-thickness: 2px;
       }
+      /* Motion says "it landed" and "it was breached"; the words and icons say it without motion. */
+      @media (prefers-reduced-motion: no-preference) {
+        .chip.landed {
+          animation: cc-land 0.45s cubic-bezier(0.2, 1.4, 0.4, 1);
+        }
+        .chip.breached {
+          animation: cc-breach 0.6s ease-in-out 3;
+        }
+      }
+      @keyframes cc-land {
+        from {
+          transform: translateY(-0.6rem) scale(0.85);
+          opacity: 0;
+        }
+      }
+      @keyframes cc-breach {
+        50% {
+          background: var(--cc-danger);
+          color: #fff;
+        }
+      }
     `,
   ];
 
   @property({ attribute: false }) instance!: InstanceView;
   @property() appName = '';
   @property({ type: Boolean }) readonly = false;
+  @property({ type: Number }) timeS = 0;
+  @property({ type: Number }) speed = 0;
+  @property() phase = 'running';
+  /** It just appeared on the board: it lands with a short pop (set on its first render only). */
+  @property({ type: Boolean }) fresh = false;
+  private _landed: boolean | null = null;
 
   override render() {
     const i = this.instance;
+    this._landed ??= this.fresh;
+    // Only a clock that runs (or will) counts down: after the run nothing is coming.
+    const starting = (i.status === 'pulling' || i.status === 'booting') && this.phase !== 'debrief' && this.phase !== 'ended';
     const content = html`<span class="kind">${icon(RUNTIME_ICON[i.runtime] ?? 'container')} ${RUNTIME_LABEL[i.runtime]}</span>
-      <span class="name">${this.appName || i.appId}</span>
+      <span class="name">${this.appName || 'App'}</span>
       <span class="status" data-testid="instance-status">${icon(STATUS_ICON[i.status] ?? 'warning')} ${STATUS_LABEL[i.status] ?? i.status}</span>
+      ${starting
+        ? html`<span class="extra" data-testid="instance-left"
+            >${this.phase === 'lobby' ? 'starts with the clock' : `ready in ${realLeft(i.readyAtS, this.timeS, this.speed)}${this.phase === 'paused' ? ', paused' : ''}`}</span
+          >`
+        : ''}
       ${i.oomKills > 0 ? html`<span class="alert" data-testid="instance-oom">${icon('oom')} OOM-killed ×${i.oomKills}</span>` : ''}
       ${i.status === 'overloaded'
         ? html`<span class="extra">${i.perf < 0.995 ? `gets ${pct(i.perf)} of its CPU` : 'more demand than its replicas serve'}</span>`
@@ -125,7 +160,7 @@ export class InstanceChip extends LitElement {
             >${icon(i.volume.backup ? 'backup' : 'database')} ${i.volume.backup ? 'volume, backed up' : 'volume, no backup'}</span
           >`
         : ''}`;
-    const cls = `chip ${i.runtime} ${i.status}`;
+    const cls = `chip ${i.runtime} ${i.status} ${this._landed ? 'landed' : ''}`;
     if (this.readonly)
       return html`<span class=${cls} data-testid="instance" data-instance=${i.id} data-app=${i.appId} data-status=${i.status} data-runtime=${i.runtime}
         >${content}</span
@@ -140,7 +175,7 @@ export class InstanceChip extends LitElement {
       data-runtime=${i.runtime}
       data-oom-kills=${i.oomKills}
       aria-haspopup="dialog"
-      title="Details of ${i.id}"
+      title="Details of ${this.appName}"
       @click=${this._onClick}
     >
       ${content}

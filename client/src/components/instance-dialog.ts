@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { LIMITS } from '../../../shared/engine/limits.ts';
 import { CPU_WEIGHT } from '../../../shared/engine/topology.ts';
 import type { ClusterView, InstanceView, RoomStatic } from '../../../shared/views/types.ts';
-import { RUNTIME_LABEL, STATUS_LABEL, clockText, coreCount, cores, miB, pct, percent } from '../lib/format.ts';
+import { RUNTIME_LABEL, STATUS_LABEL, clockText, coreCount, cores, miB, pct, percent, realLeft } from '../lib/format.ts';
 import { icon } from '../lib/icons.ts';
 import { InPlaceAction } from '../lib/in-place-action.ts';
 import { base, detailDialog } from '../styles/shared.ts';
@@ -70,6 +70,9 @@ export class InstanceDialog extends LitElement {
 
   @property({ attribute: false }) room: RoomStatic | null = null;
   @property({ attribute: false }) cluster: ClusterView | null = null;
+  /** The room's clock and speed, for "ready in 12 s" in real time. */
+  @property({ type: Number }) timeS = 0;
+  @property({ type: Number }) speed = 0;
   @state() private _id: string | null = null;
   @state() private _cpu = '';
   @state() private _weight = '';
@@ -95,7 +98,7 @@ export class InstanceDialog extends LitElement {
     const app = this.room?.scenario.apps.find((a) => a.id === inst?.appId);
     return html`<dialog aria-labelledby="inst-title" data-testid="instance-dialog" @close=${this._onClose} @cc-dismiss-refusal=${this._onDismiss}>
       ${inst && app
-        ? html`<h2 id="inst-title">${app.name} <span class="hint">(${inst.id})</span></h2>
+        ? html`<h2 id="inst-title">${app.name} <span class="hint">(${RUNTIME_LABEL[inst.runtime]})</span></h2>
             ${this._renderFacts(inst, app)}
             <div role="alert" data-testid="dialog-refusal-region"><cc-refusal-note .refusal=${this._action.refusal}></cc-refusal-note></div>
             ${app.stateful ? this._renderData(inst) : ''}
@@ -106,7 +109,7 @@ export class InstanceDialog extends LitElement {
                   host's cores are busy it waits for them: that is steal time.
                 </p>`}
             <div class="actions">
-              <button type="button" class="danger" data-testid="instance-remove" ?disabled=${this._action.busy} @click=${this._onRemove}>Remove ${inst.id}</button>
+              <button type="button" class="danger" data-testid="instance-remove" ?disabled=${this._action.busy} @click=${this._onRemove}>Remove ${app.name}</button>
               <button type="button" data-testid="instance-close" @click=${() => this._dialog.close()}>Close</button>
             </div>`
         : html`<h2 id="inst-title">Instance gone</h2>
@@ -118,6 +121,7 @@ export class InstanceDialog extends LitElement {
   private _renderFacts(inst: InstanceView, app: AppSpec) {
     const hostName = (id: string) => this.room?.scenario.hosts.find((h) => h.id === id)?.name ?? id;
     const where = inst.vmId && inst.runtime === 'container' ? `VM ${inst.vmId} on ${hostName(inst.hostId)}` : hostName(inst.hostId);
+    const speed = this.speed;
     const short = inst.cpuWanted > 0 && inst.cpuGot < inst.cpuWanted - 0.005;
     return html`<dl>
       <dt>Runs as</dt>
@@ -132,7 +136,9 @@ export class InstanceDialog extends LitElement {
           : ''}
       </dd>
       <dt>Serving from</dt>
-      <dd>${clockText(inst.upAtS)}</dd>
+      <dd>
+        simulated ${clockText(inst.upAtS)}${inst.readyAtS > this.timeS && speed > 0 ? html` (in ${realLeft(inst.readyAtS, this.timeS, speed)}, real time)` : ''}
+      </dd>
       <dt>CPU</dt>
       <dd data-testid="instance-dialog-cpu">
         ${inst.cpuWanted > 0
@@ -258,6 +264,11 @@ export class InstanceDialog extends LitElement {
             >${app.name} needs ${app.memoryMiB >= 1024 ? `${miB(app.memoryMiB)} (${app.memoryMiB} MiB)` : miB(app.memoryMiB)}: below that the kernel's OOM killer ends it each time it starts. Now:
             ${inst.memoryLimitMiB === null ? 'no limit' : `${inst.memoryLimitMiB} MiB`}.</span
           >
+          ${this._memory !== '' && Number(this._memory) > 0 && Number(this._memory) < app.memoryMiB
+            ? html`<p class="alert" role="status" data-testid="memory-limit-warning">
+                ${icon('warning')} ${this._memory} MiB is below the ${miB(app.memoryMiB)} ${app.name} needs: it will be OOM-killed each time it starts.
+              </p>`
+            : ''}
         </div>
       </form>
     </section>`;

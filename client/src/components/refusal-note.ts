@@ -48,6 +48,8 @@ export class RefusalNote extends LitElement {
   ];
 
   @property({ attribute: false }) refusal: ProtocolError | null = null;
+  /** A toast: the idea behind it is a tag to open ("why?"), so the note stays small over the board. */
+  @property({ type: Boolean }) compact = false;
 
   override render() {
     const r = this.refusal;
@@ -57,7 +59,7 @@ export class RefusalNote extends LitElement {
         <span><strong>Not possible:</strong> <span data-testid="refusal-message">${r.message}</span></span>
         <button type="button" class="small" data-testid="refusal-dismiss" @click=${this._onDismiss}>Dismiss</button>
       </div>
-      ${r.concept ? html`<cc-concept-tag concept=${r.concept} explained></cc-concept-tag>` : ''}
+      ${r.concept ? html`<cc-concept-tag concept=${r.concept} ?explained=${!this.compact}></cc-concept-tag>` : ''}
     </div>`;
   }
 

@@ -1,8 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ScoreView } from '../../../shared/views/types.ts';
-import { money, pct, points } from '../lib/format.ts';
+import type { InstanceView, ScoreView } from '../../../shared/views/types.ts';
+import { credits, pct, points } from '../lib/format.ts';
+import { icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
+import './info-tip.ts';
 
 /** A cluster's score: the three parts, spend against budget, and how well each app is served. */
 @customElement('cc-score-panel')
@@ -76,11 +78,33 @@ export class ScorePanel extends LitElement {
       .app .name {
         overflow-wrap: anywhere;
       }
+      .app.breached .name {
+        text-decoration: line-through;
+        text-decoration-thickness: 2px;
+      }
+      .app.breached .served {
+        color: var(--cc-danger);
+        font-weight: 700;
+      }
+      /* A breached app is not "all good", however much demand it answers: red, hatched, and in words. */
+      .app.breached .meter > span {
+        background: repeating-linear-gradient(135deg, var(--cc-danger) 0 4px, var(--cc-danger-soft) 4px 8px);
+      }
+      .served-head {
+        display: flex;
+        align-items: center;
+        gap: 0.4rem;
+        margin: 0 0 0.3rem;
+        font-weight: 700;
+        font-size: 0.9rem;
+      }
     `,
   ];
 
   @property({ attribute: false }) score: ScoreView | null = null;
   @property({ attribute: false }) appNames: ReadonlyMap<string, string> = new Map();
+  /** The cluster's instances: an app with a breached one is shown as breached. */
+  @property({ attribute: false }) instances: readonly InstanceView[] = [];
   /** The budget for the whole run (the score's budget is the share for the time so far). */
   @property({ type: Number }) budget = 0;
 
@@ -88,6 +112,7 @@ export class ScorePanel extends LitElement {
     const s = this.score;
     if (!s) return html``;
     const spendShare = s.budget > 0 ? s.spend / s.budget : 0;
+    const breached = new Set(this.instances.filter((i) => i.breached || i.status === 'breached').map((i) => i.appId));
     return html`
       <div data-testid="score-total"><span class="total">${points(s.total)}</span> points</div>
       <dl class="parts" data-testid="score-breakdown">
@@ -97,25 +122,36 @@ export class ScorePanel extends LitElement {
       </dl>
       <div class="spend" data-testid="score-spend">
         <div class="line">
-          <span>Spent</span><span>${s.budget > 0 ? `${money(s.spend)} of ${money(s.budget)} budgeted so far` : 'nothing yet: the bill starts with the clock'}</span>
+          <span>Spent</span><span>${s.budget > 0 ? `${credits(s.spend)} of ${credits(s.budget)} budgeted so far` : 'nothing yet: the bill starts with the clock'}</span>
         </div>
         <div class="meter ${spendShare > 1 ? 'over' : ''}" role="img" aria-label="${pct(spendShare)} of the budget spent">
           <span style="width:${Math.min(100, spendShare * 100)}%"></span>
         </div>
-        ${this.budget > 0 ? html`<div class="hint">Budget for the whole run: ${money(this.budget)}</div>` : ''}
+        ${this.budget > 0 ? html`<div class="hint">Budget for the whole run: ${credits(this.budget)}</div>` : ''}
       </div>
+      <p class="served-head">
+        Served per app
+        <cc-info-tip
+          data-testid="served-tip"
+          tip="Served: the share of each app's demand (its users' requests) that its running replicas answered, this second and so far. Booting, down or overloaded replicas answer less."
+          >what is served?</cc-info-tip
+        >
+      </p>
       <ul aria-label="Demand served per app">
-        ${s.apps.map(
-          (a) =>
-            html`<li class="app" data-testid="app-availability" data-app=${a.appId}>
-              <div class="line">
-                <span class="name">${this.appNames.get(a.appId) ?? a.appId}</span><span>${pct(a.availability)} served</span>
-              </div>
-              <div class="meter" role="img" aria-label="${pct(a.availability)} of demand served">
-                <span style="width:${Math.min(100, a.availability * 100)}%"></span>
-              </div>
-            </li>`,
-        )}
+        ${s.apps.map((a) => {
+          const bad = breached.has(a.appId);
+          return html`<li class="app ${bad ? 'breached' : ''}" data-testid="app-availability" data-app=${a.appId} data-breached=${String(bad)}>
+            <div class="line">
+              <span class="name">${this.appNames.get(a.appId) ?? 'App'}</span
+              ><span class="served" data-testid="app-served"
+                >${bad ? html`${icon('breach')} breached · ` : ''}${pct(a.availability)} served</span
+              >
+            </div>
+            <div class="meter" role="img" aria-label="${pct(a.availability)} of demand served${bad ? ', but breached' : ''}">
+              <span style="width:${Math.min(100, a.availability * 100)}%"></span>
+            </div>
+          </li>`;
+        })}
       </ul>
     `;
   }

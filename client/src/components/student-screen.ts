@@ -1,8 +1,10 @@
-import { LitElement, css, html } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
-import type { ProtocolError } from '../../../shared/protocol/index.ts';
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { PlayerActionInput, ProtocolError } from '../../../shared/protocol/index.ts';
+import { realClock, realDuration, realSeconds } from '../../../shared/views/pace.ts';
 import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
 import { PHASE_LABEL, clockText, points } from '../lib/format.ts';
+import { icon } from '../lib/icons.ts';
 import type { Connection } from '../lib/socket-controller.ts';
 import { act } from '../lib/events.ts';
 import { base } from '../styles/shared.ts';
@@ -13,6 +15,7 @@ import type { VmManageDialog } from './vm-manage-dialog.ts';
 import './app-palette.ts';
 import './cluster-board.ts';
 import './connection-status.ts';
+import './count-up.ts';
 import './debrief-panel.ts';
 import './event-feed.ts';
 import './incident-list.ts';
@@ -27,9 +30,25 @@ import './vm-manage-dialog.ts';
 /** How long (simulated seconds) the newest event stays as a banner above the board. */
 const RECENT_S = 90;
 
+/** How long a rank change ("↑2") stays beside the rank. */
+const RANK_CHANGE_MS = 5000;
+
 /**
- * The student's board, drawn from the latest view: apps to place, the cluster, the score, the
- * class's top five, events and incidents, and the debrief at the end. It owns the dialogs; the
+ * Where tap-to-place is the main path: narrow screens, and any screen driven by a finger (drag and
+ * drop cannot scroll a phone, and a finger has no hover).
+ */
+const TAP_QUERY = '(max-width: 759px), (pointer: coarse)';
+const NARROW_QUERY = '(max-width: 759px)';
+
+type Section = 'score' | 'top' | 'events' | 'incidents';
+
+/** A phone's bar has room for one word per phase. */
+const SHORT_PHASE: Record<string, string> = { lobby: 'Lobby', running: 'Running', paused: 'Paused', debrief: 'Debrief', ended: 'Ended' };
+
+/**
+ * The student's board, drawn from the latest view: a sticky bar with the time left, rank and score;
+ * the apps to place and the cluster; the score, the class's top five, events and incidents (folded
+ * away on a phone); the debrief at the end. It owns the dialogs and the tap-to-place selection; the
  * actions they produce bubble up as `cc-act` to the page that holds the connection.
  */
 @customElement('cc-student-screen')
@@ -41,38 +60,126 @@ export class StudentScreen extends LitElement {
         display: block;
         min-height: 100vh;
       }
-      header.top {
+      .sticky {
         position: sticky;
         top: 0;
-        z-index: 2;
+        z-index: 3;
+      }
+      header.top {
         background: var(--cc-text);
         color: #fff;
-        padding: 0.5rem 1rem;
+        padding: 0.4rem 1rem;
         display: flex;
         flex-wrap: wrap;
-        gap: 0.3rem 1rem;
+        gap: 0.25rem 1rem;
         align-items: center;
         justify-content: space-between;
+      }
+      header.top.paused {
+        background: var(--cc-warn);
       }
       header.top .who {
         font-weight: 700;
         overflow-wrap: anywhere;
+        min-width: 0;
       }
-      @media (max-width: 759px) {
-        header.top {
-          font-size: 0.875rem;
-          padding: 0.35rem 0.75rem;
+      header.top .stats {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.9rem;
+        align-items: center;
+        font-variant-numeric: tabular-nums;
+      }
+      .phase {
+        font-weight: 700;
+        border: 1px solid #fff;
+        border-radius: 999px;
+        padding: 0 0.6em;
+        white-space: nowrap;
+      }
+      .left {
+        display: inline-flex;
+        flex-direction: column;
+        line-height: 1.15;
+      }
+      .left strong {
+        font-size: 1.05rem;
+      }
+      .sim {
+        font-size: 0.75rem;
+        opacity: 0.9;
+      }
+      .pts,
+      .rank {
+        font-weight: 700;
+        white-space: nowrap;
+      }
+      .delta {
+        display: inline-block;
+        margin-left: 0.3em;
+        padding: 0 0.35em;
+        border-radius: 4px;
+        font-size: 0.85em;
+        background: #fff;
+        color: var(--cc-ok);
+      }
+      .delta.down {
+        color: var(--cc-danger);
+      }
+      @media (prefers-reduced-motion: no-preference) {
+        .delta {
+          animation: cc-rise 0.5s ease-out;
         }
-        .pts {
-          display: none;
+      }
+      @keyframes cc-rise {
+        from {
+          transform: translateY(0.4em);
+          opacity: 0;
         }
+      }
+      header.top.narrow {
+        display: grid;
+        gap: 0.15rem;
+        font-size: 0.875rem;
+        padding: 0.3rem 0.6rem 0.35rem;
+      }
+      header.top.narrow .line1 {
+        display: flex;
+        gap: 0.4rem;
+        align-items: center;
+        min-width: 0;
+      }
+      header.top.narrow .who {
+        flex: 1;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      header.top.narrow .stats {
+        flex-wrap: nowrap;
+        justify-content: space-between;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      header.top.narrow .left {
+        flex-direction: row;
+        flex-wrap: wrap;
+        align-items: baseline;
+        column-gap: 0.35rem;
+        min-width: 0;
+      }
+      header.top.narrow .left strong {
+        font-size: 1rem;
+        white-space: nowrap;
+      }
+      header.top.narrow .sim {
+        font-size: 0.7rem;
       }
       @media (min-width: 760px) {
         header.top {
           flex-wrap: nowrap;
         }
         header.top .who {
-          min-width: 0;
           overflow: hidden;
           text-overflow: ellipsis;
           white-space: nowrap;
@@ -82,23 +189,25 @@ export class StudentScreen extends LitElement {
           white-space: nowrap;
         }
       }
-      header.top .stats {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.3rem 0.9rem;
-        align-items: center;
-        font-variant-numeric: tabular-nums;
+      .offline .waiting {
+        display: block;
+        font-weight: 400;
+        font-size: 0.875rem;
       }
-      .phase {
-        font-weight: 700;
-        border: 1px solid #fff;
-        border-radius: 999px;
-        padding: 0 0.6em;
+      .offline {
+        margin: 0;
+        padding: 0.4rem 1rem;
+        background: var(--cc-warn-soft);
+        border-bottom: 2px solid var(--cc-warn);
+        font-weight: 600;
       }
       main {
         padding: 0.75rem 1rem 2rem;
         max-width: 120rem;
         margin: 0 auto;
+      }
+      main.placing {
+        padding-bottom: 6rem;
       }
       h1 {
         font-size: 1.35rem;
@@ -118,6 +227,7 @@ export class StudentScreen extends LitElement {
       .phase-note.paused {
         border-left-color: var(--cc-warn);
         background: var(--cc-warn-soft);
+        font-weight: 700;
       }
       .layout {
         display: grid;
@@ -133,7 +243,7 @@ export class StudentScreen extends LitElement {
         /* The palette stays in view while the board scrolls, so any host can take a drop. */
         .palette {
           position: sticky;
-          top: 3.25rem;
+          top: 3.5rem;
           max-height: calc(100vh - 4rem);
           overflow-y: auto;
         }
@@ -144,8 +254,6 @@ export class StudentScreen extends LitElement {
           gap: var(--cc-gap);
           align-content: start;
         }
-      }
-      @media (min-width: 760px) {
         .layout.over {
           grid-template-columns: minmax(0, 1fr);
         }
@@ -162,6 +270,21 @@ export class StudentScreen extends LitElement {
           grid-template-columns: minmax(0, 1fr);
         }
       }
+      @media (max-width: 759px) {
+        main {
+          padding: 0.5rem 0.6rem 1.5rem;
+        }
+        h1 {
+          font-size: 1.1rem;
+        }
+        .panel {
+          padding: 0.6rem 0.65rem;
+        }
+        .side {
+          display: grid;
+          gap: 0.5rem;
+        }
+      }
       .board-head {
         display: flex;
         flex-wrap: wrap;
@@ -169,17 +292,150 @@ export class StudentScreen extends LitElement {
         justify-content: space-between;
         align-items: baseline;
       }
-      .side > section,
+      .side > details,
       .palette,
       .board {
         min-width: 0;
       }
-      .rank {
+      details.panel > summary {
+        cursor: pointer;
+        list-style: none;
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.5rem;
+        min-height: 2.75rem;
+        margin: -0.3rem 0;
+      }
+      details.panel > summary::-webkit-details-marker {
+        display: none;
+      }
+      details.panel > summary h2 {
+        margin: 0;
+      }
+      details.panel > summary .glance {
+        color: var(--cc-muted);
+        font-size: 0.9rem;
+        font-weight: 600;
+        margin-left: auto;
+        white-space: nowrap;
+      }
+      details.panel > summary::after {
+        content: '';
+        flex: none;
+        width: 0.55rem;
+        height: 0.55rem;
+        border-right: 2px solid currentColor;
+        border-bottom: 2px solid currentColor;
+        transform: rotate(45deg);
+        margin: 0 0.3rem 0.2rem;
+      }
+      details.panel[open] > summary::after {
+        transform: rotate(225deg);
+        margin-bottom: -0.2rem;
+      }
+      details.panel[open] > summary {
+        margin-bottom: 0.4rem;
+      }
+      .rank-line {
         font-size: 1.1rem;
         margin: 0 0 0.4rem;
       }
       .latest {
         margin: 0.5rem 0;
+      }
+      /* Feedback in view wherever the student is: fixed to the bottom of the viewport. */
+      .toast {
+        position: fixed;
+        left: 0.6rem;
+        right: 0.6rem;
+        bottom: 0.6rem;
+        z-index: 4;
+        max-width: 36rem;
+        margin: 0 auto;
+        pointer-events: none;
+      }
+      .toast.lifted {
+        bottom: 5rem;
+      }
+      .toast cc-refusal-note {
+        pointer-events: auto;
+        box-shadow: 0 6px 24px rgb(0 0 0 / 25%);
+        border-radius: 6px;
+        background: var(--cc-surface);
+      }
+      .prompt {
+        position: fixed;
+        left: 0;
+        right: 0;
+        bottom: 0;
+        z-index: 3;
+        background: var(--cc-accent);
+        color: var(--cc-accent-text);
+        padding: 0.6rem 0.9rem calc(0.6rem + env(safe-area-inset-bottom, 0px));
+        display: flex;
+        gap: 0.75rem;
+        align-items: center;
+        justify-content: space-between;
+        box-shadow: 0 -4px 16px rgb(0 0 0 / 20%);
+      }
+      .prompt p {
+        margin: 0;
+        font-weight: 600;
+      }
+      .prompt button {
+        background: var(--cc-surface);
+        min-height: 2.75rem;
+        flex: none;
+      }
+      @media (prefers-reduced-motion: no-preference) {
+        .prompt {
+          animation: cc-slide-up 0.2s ease-out;
+        }
+      }
+      @keyframes cc-slide-up {
+        from {
+          transform: translateY(100%);
+        }
+      }
+      .countdown {
+        position: fixed;
+        inset: 0;
+        z-index: 5;
+        display: grid;
+        place-items: center;
+        pointer-events: none;
+        background: rgb(10 14 22 / 35%);
+      }
+      .countdown div {
+        background: var(--cc-text);
+        color: #fff;
+        border-radius: 1rem;
+        padding: 1rem 2.5rem;
+        text-align: center;
+        box-shadow: 0 8px 40px rgb(0 0 0 / 40%);
+      }
+      .countdown .n {
+        display: block;
+        font-size: 6rem;
+        font-weight: 800;
+        line-height: 1;
+        font-variant-numeric: tabular-nums;
+      }
+      @media (prefers-reduced-motion: no-preference) {
+        .countdown .n {
+          animation: cc-beat 1s ease-out infinite;
+        }
+      }
+      @keyframes cc-beat {
+        from {
+          transform: scale(1.35);
+          opacity: 0.4;
+        }
+        30% {
+          transform: scale(1);
+          opacity: 1;
+        }
       }
     `,
   ];
@@ -187,8 +443,11 @@ export class StudentScreen extends LitElement {
   @property({ attribute: false }) room: RoomStatic | null = null;
   @property({ attribute: false }) view: StudentView | null = null;
   @property() connection: Connection = 'online';
-  /** The last refused action, explained. */
+  /** The last refused action, explained (or a move that could not be sent). */
   @property({ attribute: false }) refusal: ProtocolError | null = null;
+  /** Moves waiting for the seat to come back, oldest first, and whether the seat is there now. */
+  @property({ attribute: false }) waiting: readonly PlayerActionInput[] = [];
+  @property({ type: Boolean }) seated = true;
   @property({ type: Boolean }) ready = false;
   /** A message from the server to everyone (restarting, degraded). */
   @property() notice: string | null = null;
@@ -197,12 +456,30 @@ export class StudentScreen extends LitElement {
   @query('cc-instance-dialog') private _inspect!: InstanceDialog;
   @query('cc-vm-manage-dialog') private _manageVm!: VmManageDialog;
 
+  /** The app picked for tap-to-place, waiting for a host. */
+  @state() private _selected: string | null = null;
+  @state() private _tap = false;
+  @state() private _narrow = false;
+  /** Sections the student opened or closed; the rest follow the screen size. */
+  @state() private _open: Partial<Record<Section, boolean>> = {};
+  @state() private _rankDelta = 0;
+  private _lastRank: number | null = null;
+  private _rankTimer: ReturnType<typeof setTimeout> | undefined;
+  private _tapMedia = window.matchMedia(TAP_QUERY);
+  private _narrowMedia = window.matchMedia(NARROW_QUERY);
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('cc-place-app', this._onPlaceApp);
     this.addEventListener('cc-new-vm', this._onNewVm);
     this.addEventListener('cc-inspect', this._onInspect);
     this.addEventListener('cc-manage-vm', this._onManageVm);
+    this.addEventListener('cc-select-app', this._onSelectApp);
+    this.addEventListener('cc-place-on', this._onPlaceOn);
+    this.addEventListener('cc-placed', this._onPlaced);
+    this._tapMedia.addEventListener('change', this._onMedia);
+    this._narrowMedia.addEventListener('change', this._onMedia);
+    this._onMedia();
   }
 
   override disconnectedCallback(): void {
@@ -210,7 +487,27 @@ export class StudentScreen extends LitElement {
     this.removeEventListener('cc-new-vm', this._onNewVm);
     this.removeEventListener('cc-inspect', this._onInspect);
     this.removeEventListener('cc-manage-vm', this._onManageVm);
+    this.removeEventListener('cc-select-app', this._onSelectApp);
+    this.removeEventListener('cc-place-on', this._onPlaceOn);
+    this.removeEventListener('cc-placed', this._onPlaced);
+    this._tapMedia.removeEventListener('change', this._onMedia);
+    this._narrowMedia.removeEventListener('change', this._onMedia);
+    clearTimeout(this._rankTimer);
     super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('view') || !this.view) return;
+    const { rank, room } = this.view;
+    // A rank change is news only while the clock runs (in the lobby everyone is level).
+    if (this._lastRank !== null && rank !== this._lastRank && room.phase !== 'lobby') {
+      this._rankDelta = this._lastRank - rank;
+      clearTimeout(this._rankTimer);
+      this._rankTimer = setTimeout(() => (this._rankDelta = 0), RANK_CHANGE_MS);
+    }
+    this._lastRank = rank;
+    const over = room.phase === 'debrief' || room.phase === 'ended';
+    if (over) this._selected = null;
   }
 
   override render() {
@@ -221,23 +518,14 @@ export class StudentScreen extends LitElement {
     const appNames = new Map(room.scenario.apps.map((a) => [a.id, a.name]));
     const allowVms = room.scenario.allow.runtimes.includes('vm');
     const latest = view.banners.at(-1);
+    const selected = room.scenario.apps.find((a) => a.id === this._selected) ?? null;
     return html`
-      <header class="top">
-        <span class="who" data-testid="you">${view.you.nickname}${view.you.teamName ? html` · ${view.you.teamName}` : ''}</span>
-        <span class="stats">
-          <span class="phase" data-testid="phase" data-phase=${phase}>${PHASE_LABEL[phase] ?? phase}</span>
-          <span data-testid="clock">${clockText(view.room.timeS)} / ${clockText(view.room.durationS)}</span>
-          <span data-testid="rank">Rank ${view.rank} of ${view.of}</span>
-          <span class="pts">${points(view.score.total)} pts</span>
-          <cc-connection-status .connection=${this.connection}></cc-connection-status>
-        </span>
-      </header>
-      <main>
+      <div class="sticky">${this._renderBar(view)} ${this._renderOffline()}</div>
+      <main class=${selected ? 'placing' : ''}>
         ${this.notice ? html`<p class="phase-note paused" role="status" data-testid="server-notice">${this.notice}</p>` : ''}
         <h1>${room.scenario.title}</h1>
         ${phase === 'lobby' ? html`<p class="intro">${room.scenario.summary}</p>` : ''}
         ${this._phaseNote(phase)}
-        <div role="alert" data-testid="refusal-region"><cc-refusal-note .refusal=${this.refusal}></cc-refusal-note></div>
         ${latest && !over && view.room.timeS - latest.atS <= RECENT_S
           ? html`<cc-event-feed
               class="latest"
@@ -254,7 +542,7 @@ export class StudentScreen extends LitElement {
             ? ''
             : html`<section class="palette panel" aria-labelledby="apps-title">
                 <h2 id="apps-title">Apps to place</h2>
-                <cc-app-palette .room=${room} .instances=${view.cluster.instances}></cc-app-palette>
+                <cc-app-palette .room=${room} .instances=${view.cluster.instances} .selected=${this._selected} ?tap=${this._tap}></cc-app-palette>
               </section>`}
           <section class="board" aria-labelledby="board-title">
             <div class="board-head">
@@ -272,34 +560,145 @@ export class StudentScreen extends LitElement {
                       : ''}
                   </div>`}
             </div>
-            <cc-cluster-board .cluster=${view.cluster} .room=${room} .timeS=${view.room.timeS} ?readonly=${over}></cc-cluster-board>
+            <cc-cluster-board
+              .cluster=${view.cluster}
+              .room=${room}
+              .timeS=${view.room.timeS}
+              .speed=${view.room.speed}
+              .phase=${phase}
+              .placing=${selected?.id ?? null}
+              ?compact=${this._narrow}
+              ?readonly=${over}
+            ></cc-cluster-board>
           </section>
           <div class="side">
-            <section class="panel" aria-labelledby="score-title">
-              <h2 id="score-title">Score</h2>
-              <cc-score-panel .score=${view.score} .appNames=${appNames} .budget=${room.scenario.budget}></cc-score-panel>
-            </section>
-            <section class="panel" aria-labelledby="top-title">
-              <h2 id="top-title">Class top 5</h2>
-              <p class="rank">You are <strong>#${view.rank}</strong> of ${view.of}</p>
-              <cc-leaderboard .rows=${view.top} you=${view.you.clusterId}></cc-leaderboard>
-            </section>
-            <section class="panel" aria-labelledby="events-title">
-              <h2 id="events-title">Events</h2>
-              <cc-event-feed .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS}></cc-event-feed>
-            </section>
-            <section class="panel" aria-labelledby="incidents-title">
-              <h2 id="incidents-title">What happened to your cluster</h2>
-              <cc-incident-list .incidents=${view.incidents}></cc-incident-list>
-            </section>
+            ${this._section(
+              'score',
+              'Score',
+              html`<span data-testid="score-glance">${points(view.score.total)} pts</span>`,
+              html`<cc-score-panel .score=${view.score} .appNames=${appNames} .budget=${room.scenario.budget} .instances=${view.cluster.instances}></cc-score-panel>`,
+            )}
+            ${this._section(
+              'top',
+              'Class top 5',
+              html`#${view.rank} of ${view.of}`,
+              html`<p class="rank-line">You are <strong>#${view.rank}</strong> of ${view.of}</p>
+                <cc-leaderboard .rows=${view.top} you=${view.you.clusterId}></cc-leaderboard>`,
+            )}
+            ${this._section(
+              'events',
+              'Events',
+              html`${view.banners.length}`,
+              html`<cc-event-feed .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>`,
+            )}
+            ${this._section(
+              'incidents',
+              'What happened to your cluster',
+              html`${view.incidents.length}`,
+              html`<cc-incident-list .incidents=${view.incidents}></cc-incident-list>`,
+            )}
           </div>
         </div>
       </main>
+      <div class="toast ${selected ? 'lifted' : ''}" role="alert" data-testid="refusal-region"><cc-refusal-note compact .refusal=${this.refusal}></cc-refusal-note></div>
+      ${selected
+        ? html`<div class="prompt" data-testid="place-prompt">
+            <p role="status">Tap a host to place <strong>${selected.name}</strong></p>
+            <button type="button" class="small" data-testid="place-prompt-cancel" @click=${() => (this._selected = null)}>Cancel</button>
+          </div>`
+        : ''}
+      ${view.room.countdown > 0
+        ? html`<div class="countdown" data-testid="countdown" role="status">
+            <div><span class="n" data-testid="countdown-number">${Math.ceil(view.room.countdown)}</span>Get ready: the clock starts…</div>
+          </div>`
+        : ''}
       <cc-place-dialog .room=${room} .cluster=${view.cluster}></cc-place-dialog>
       <cc-vm-dialog .room=${room} .cluster=${view.cluster}></cc-vm-dialog>
-      <cc-instance-dialog .room=${room} .cluster=${view.cluster}></cc-instance-dialog>
+      <cc-instance-dialog .room=${room} .cluster=${view.cluster} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-instance-dialog>
       <cc-vm-manage-dialog .room=${room} .cluster=${view.cluster}></cc-vm-manage-dialog>
     `;
+  }
+
+  /** The sticky bar: who, the phase, the real time left (simulated clock labelled), rank with its change, points. */
+  private _renderBar(view: StudentView) {
+    const { phase, timeS, durationS, speed } = view.room;
+    const paused = phase === 'paused';
+    const realLeft = realSeconds(Math.max(0, durationS - timeS), speed);
+    const label = this._narrow ? (SHORT_PHASE[phase] ?? phase) : (PHASE_LABEL[phase] ?? phase);
+    const pill = html`<span class="phase" data-testid="phase" data-phase=${phase}>${paused ? html`${icon('clock')} ` : ''}${label}</span>`;
+    const left =
+      phase === 'lobby'
+        ? html`<strong>${realDuration(realLeft)} to play</strong>`
+        : phase === 'debrief' || phase === 'ended'
+          ? html`<strong>Time is up</strong>`
+          : html`<strong data-testid="time-left">${realClock(realLeft)} left${paused ? ' · paused' : ''}</strong>`;
+    const d = this._rankDelta;
+    const rank = html`<span class="rank" data-testid="rank"
+      >Rank ${view.rank} of ${view.of}${d !== 0
+        ? html`<span class="delta ${d > 0 ? 'up' : 'down'}" data-testid="rank-change"
+            >${d > 0 ? '↑' : '↓'}${Math.abs(d)}<span class="visually-hidden"> (${d > 0 ? 'up' : 'down'} ${Math.abs(d)})</span></span
+          >`
+        : ''}</span
+    >`;
+    const clock = html`<span class="left" data-testid="clock">${left}<span class="sim">simulated ${clockText(timeS)} / ${clockText(durationS)}</span></span>`;
+    const pts = html`<span class="pts" data-testid="bar-points"><cc-count-up .value=${view.score.total}></cc-count-up> pts</span>`;
+    const who = html`<span class="who"><span data-testid="you">${view.you.nickname}${view.you.teamName ? html` · ${view.you.teamName}` : ''}</span></span>`;
+    const status = html`<cc-connection-status .connection=${this.connection}></cc-connection-status>`;
+    // A phone: who, the phase and the connection on one line; time, rank and points on the next.
+    if (this._narrow)
+      return html`<header class="top narrow ${paused ? 'paused' : ''}" data-testid="score-bar">
+        <span class="line1">${who} ${pill} ${status}</span>
+        <span class="stats">${clock} ${rank} ${pts}</span>
+      </header>`;
+    return html`<header class="top ${paused ? 'paused' : ''}" data-testid="score-bar">
+      ${who}
+      <span class="stats">${pill} ${clock} ${rank} ${pts} ${status}</span>
+    </header>`;
+  }
+
+  /** While the seat is away: moves wait, and the student is told so, and which (never "join a room first"). */
+  private _renderOffline() {
+    const n = this.waiting.length;
+    if (this.connection === 'online' && (this.seated || n === 0)) return '';
+    const text =
+      n > 0
+        ? `Offline: your ${n === 1 ? 'move' : `${n} moves`} will be sent when you are back.`
+        : 'Offline: reconnecting… Keep planning: a move you make now is sent when you are back.';
+    return html`<div class="offline" role="status" data-testid="offline-banner" data-waiting=${n}>
+      ${icon('ring')} ${text}
+      ${n > 0 ? html`<span class="waiting" data-testid="offline-moves">Waiting: ${this._describeMoves()}</span>` : ''}
+    </div>`;
+  }
+
+  /** The waiting moves in board words: "Shop front end on Linux host 1 ×2, a new VM". */
+  private _describeMoves(): string {
+    const room = this.room!;
+    const app = (id: string) => room.scenario.apps.find((a) => a.id === id)?.name ?? 'an app';
+    const place = (id: string) => room.scenario.hosts.find((h) => h.id === id)?.name ?? `VM ${id}`;
+    const words = this.waiting.map((a) => {
+      switch (a.type) {
+        case 'deploy':
+          return `${app(a.appId)} on ${place(a.target)}`;
+        case 'createVm':
+          return `a new VM on ${place(a.hostId)}`;
+        case 'ready':
+          return a.ready === false ? 'not ready' : 'ready';
+        default:
+          return 'a change to your cluster';
+      }
+    });
+    const counted = new Map<string, number>();
+    for (const w of words) counted.set(w, (counted.get(w) ?? 0) + 1);
+    return [...counted].map(([w, k]) => (k > 1 ? `${w} ×${k}` : w)).join(', ');
+  }
+
+  /** A side section: open on a wide screen, folded on a phone unless the student opened it. */
+  private _section(id: Section, title: string, glance: unknown, body: unknown) {
+    const open = this._open[id] ?? !this._narrow;
+    return html`<details class="panel" data-testid="section-${id}" .open=${open} @toggle=${(e: Event) => this._onToggle(id, e)}>
+      <summary><h2 id="${id}-title">${title}</h2><span class="glance">${glance}</span></summary>
+      ${body}
+    </details>`;
   }
 
   private _phaseNote(phase: string) {
@@ -309,7 +708,9 @@ export class StudentScreen extends LitElement {
           Waiting for your teacher to start. Plan now: what you place starts booting when the clock starts.
         </p>`;
       case 'paused':
-        return html`<p class="phase-note paused" role="status" data-testid="phase-note">Paused by your teacher. The clock has stopped; you can still change your cluster.</p>`;
+        return html`<p class="phase-note paused" role="status" data-testid="phase-note">
+          ${icon('clock')} Paused by your teacher. The clock has stopped; you can still change your cluster.
+        </p>`;
       case 'debrief':
         return html`<p class="phase-note" role="status" data-testid="phase-note">Time is up. Read the debrief below.</p>`;
       case 'ended':
@@ -319,8 +720,33 @@ export class StudentScreen extends LitElement {
     }
   }
 
+  private _onToggle(id: Section, e: Event) {
+    const open = (e.target as HTMLDetailsElement).open;
+    if (open === (this._open[id] ?? !this._narrow)) return;
+    this._open = { ...this._open, [id]: open };
+  }
+
+  private _onMedia = () => {
+    this._tap = this._tapMedia.matches;
+    this._narrow = this._narrowMedia.matches;
+  };
+
   private _onPlaceApp = (e: CustomEvent<{ appId: string }>) => {
     void this._place.show(e.detail.appId);
+  };
+
+  private _onSelectApp = (e: CustomEvent<{ appId: string | null }>) => {
+    this._selected = e.detail.appId;
+  };
+
+  /** A host or VM tapped while an app is selected: the Place dialog, pre-filled, confirms it. */
+  private _onPlaceOn = (e: CustomEvent<{ target: string }>) => {
+    if (!this._selected) return;
+    void this._place.show(this._selected, e.detail.target);
+  };
+
+  private _onPlaced = () => {
+    this._selected = null;
   };
 
   private _onNewVm = (e: CustomEvent<{ hostId: string | null }>) => {

@@ -185,7 +185,7 @@ export class TeacherScreen extends LitElement {
       <header class="top">
         <h1>Teacher console · room <span class="code" data-testid="teacher-code">${room.code}</span></h1>
         <div class="links">
-          <span>${room.scenario.title} · ${room.mode === 'teams' ? 'teams' : 'solo'} · ${view.roster.length} students</span>
+          <span>${room.scenario.title} · ${room.mode === 'teams' ? 'teams' : 'solo'} · ${view.roster.length} ${view.roster.length === 1 ? 'student' : 'students'}</span>
           ${['lobby', 'running', 'paused'].includes(view.room.phase)
             ? html`<span class="left" data-testid="header-left">${realClock(realLeft(view.room))} ${view.room.phase === 'lobby' ? 'to play' : 'left'}</span>`
             : ''}
@@ -227,7 +227,7 @@ export class TeacherScreen extends LitElement {
         </section>
         <section class="panel" aria-labelledby="events-title">
           <h2 id="events-title">Events</h2>
-          <cc-event-feed live .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS}></cc-event-feed>
+          <cc-event-feed live .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>
         </section>
         <section class="panel" aria-labelledby="roster-title">
           <h2 id="roster-title">Students (${view.roster.length})${view.banned > 0 ? html` <span class="hint">· ${view.banned} removed</span>` : ''}</h2>
@@ -253,9 +253,9 @@ export class TeacherScreen extends LitElement {
               </div>
               ${this.watched
                 ? html`<div class="watch-grid">
-                    <cc-cluster-board readonly .cluster=${this.watched.cluster} .room=${room} .timeS=${view.room.timeS}></cc-cluster-board>
+                    <cc-cluster-board readonly .cluster=${this.watched.cluster} .room=${room} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-cluster-board>
                     <div>
-                      <cc-score-panel .score=${this.watched.score} .appNames=${appNames}></cc-score-panel>
+                      <cc-score-panel .score=${this.watched.score} .appNames=${appNames} .instances=${this.watched.cluster.instances}></cc-score-panel>
                       <h3>Incidents</h3>
                       <cc-incident-list .incidents=${this.watched.incidents}></cc-incident-list>
                     </div>

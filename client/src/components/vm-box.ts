@@ -1,9 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { InstanceView, VmView } from '../../../shared/views/types.ts';
 import { AppDropZone } from '../lib/drag.ts';
 import { act, emit } from '../lib/events.ts';
-import { OS_LABEL, clockText, coreCount, cores, miB, percent } from '../lib/format.ts';
+import { OS_LABEL, clockText, coreCount, cores, miB, percent, realLeft } from '../lib/format.ts';
 import { STATUS_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 import './info-tip.ts';
@@ -91,6 +92,37 @@ export class VmBox extends LitElement {
         flex-wrap: wrap;
         gap: 0.3rem;
       }
+      .boot {
+        display: grid;
+        gap: 0.15rem;
+        margin: 0.25rem 0;
+        font-size: 0.85rem;
+        font-weight: 600;
+        color: var(--cc-info);
+      }
+      .boot .track {
+        height: 0.5rem;
+        border: 1px solid var(--cc-info);
+        border-radius: 999px;
+        background: var(--cc-surface);
+        overflow: hidden;
+      }
+      .boot .fill {
+        display: block;
+        height: 100%;
+        background: var(--cc-info);
+        transition: width 0.4s linear;
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .boot .fill {
+          transition: none;
+        }
+      }
+      .place-here {
+        width: 100%;
+        margin-top: 0.35rem;
+        min-height: 2.75rem;
+      }
       .empty {
         font-size: 0.85rem;
         color: var(--cc-muted);
@@ -103,6 +135,14 @@ export class VmBox extends LitElement {
   @property({ attribute: false }) instances: readonly InstanceView[] = [];
   @property({ attribute: false }) appNames: ReadonlyMap<string, string> = new Map();
   @property({ type: Boolean }) readonly = false;
+  @property({ type: Number }) timeS = 0;
+  @property({ type: Number }) speed = 0;
+  @property() phase = 'running';
+  /** Tap-to-place: the picked app's name; a VM with a container engine offers "Place it in this VM". */
+  @property() placing: string | null = null;
+  @property({ attribute: false }) fresh: ReadonlySet<string> = new Set();
+  /** The longest boot time left seen for this VM: the start of its progress bar. */
+  private _bootFrom: { vmId: string; left: number } | null = null;
   private _drop = new AppDropZone(this, {
     active: () => !this.readonly,
     drop: (app) => act(this, { type: 'deploy', appId: app.appId, runtime: app.runtime, target: this.vm.id }),
@@ -112,7 +152,7 @@ export class VmBox extends LitElement {
     const vm = this.vm;
     const dedicated = vm.dedicatedTo !== null;
     const free = Math.max(0, vm.memoryMiB - vm.guestOsMiB - vm.usedMiB);
-    const title = dedicated ? `VM for ${this.appNames.get(this.instances[0]?.appId ?? '') ?? vm.dedicatedTo}` : `VM ${vm.id}`;
+    const title = dedicated ? `VM for ${this.appNames.get(this.instances[0]?.appId ?? '') ?? 'an app'}` : `VM ${vm.id}`;
     return html`<section
       class="vm ${vm.status} ${this._drop.over ? 'over' : ''}"
       aria-label=${title}
@@ -125,8 +165,9 @@ export class VmBox extends LitElement {
     >
       <div class="head">
         <span class="title">${icon('vm')} ${title}</span>
-        <span class="status ${vm.status}">${icon(STATUS_ICON[vm.status] ?? 'clock')} ${vm.status}</span>
+        <span class="status ${vm.status}" data-testid="vm-status">${icon(STATUS_ICON[vm.status] ?? 'clock')} ${vm.status}</span>
       </div>
+      ${vm.status === 'booting' ? this._renderBoot(vm, title) : ''}
       <div class="spec">${OS_LABEL[vm.guestOs]} guest · ${vm.vcpu} vCPU · ${miB(vm.memoryMiB)}${vm.containerEngine ? ' · container engine' : ''}</div>
       <div class="cpu" data-testid="vm-cpu">
         <span
@@ -156,10 +197,25 @@ export class VmBox extends LitElement {
       <div class="inside">
         ${this.instances.length === 0
           ? html`<span class="empty">${vm.containerEngine ? 'No containers yet' : 'Empty'}</span>`
-          : this.instances.map(
-              (i) => html`<cc-instance-chip .instance=${i} appName=${this.appNames.get(i.appId) ?? i.appId} ?readonly=${this.readonly}></cc-instance-chip>`,
+          : repeat(
+              this.instances,
+              (i) => i.id,
+              (i) => html`<cc-instance-chip
+                .instance=${i}
+                appName=${this.appNames.get(i.appId) ?? 'App'}
+                .timeS=${this.timeS}
+                .speed=${this.speed}
+                .phase=${this.phase}
+                ?fresh=${this.fresh.has(i.id)}
+                ?readonly=${this.readonly}
+              ></cc-instance-chip>`,
             )}
       </div>
+      ${this.placing && vm.containerEngine && !dedicated && vm.status !== 'down'
+        ? html`<button type="button" class="primary place-here" data-testid="place-in-vm" aria-haspopup="dialog" @click=${this._onPlaceHere}>
+            Place ${this.placing} in this VM<span class="visually-hidden"> (${title})</span>
+          </button>`
+        : ''}
       ${vm.snapshots.length > 0
         ? html`<div class="meta" data-testid="vm-snapshots" data-count=${vm.snapshots.length}>
             ${icon('camera')} ${vm.snapshots.length} snapshot${vm.snapshots.length === 1 ? '' : 's'}, latest at ${clockText(vm.snapshots.at(-1)!)}
@@ -177,6 +233,32 @@ export class VmBox extends LitElement {
   }
 
 
+
+  /** Boot progress: a bar and the real time left (in the lobby the clock stands still, so it says when it starts). */
+  private _renderBoot(vm: VmView, title: string) {
+    const left = Math.max(0, vm.upAtS - this.timeS);
+    if (this._bootFrom?.vmId !== vm.id || left > this._bootFrom.left) this._bootFrom = { vmId: vm.id, left };
+    const from = this._bootFrom.left;
+    const done = from > 0 ? 1 - left / from : 1;
+    const over = this.phase === 'debrief' || this.phase === 'ended';
+    const text =
+      this.phase === 'lobby'
+        ? `boots in ${realLeft(vm.upAtS, this.timeS, this.speed)} (real time) once the clock starts`
+        : over
+          ? 'the run ended before it finished booting'
+          : `${realLeft(vm.upAtS, this.timeS, this.speed)} left (real time)${this.phase === 'paused' ? ', paused' : ''}`;
+    return html`<div class="boot" data-testid="vm-boot">
+      <span data-testid="vm-boot-left">${text}</span>
+      <span class="track" role="progressbar" aria-label="Boot progress of ${title}" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(done * 100)}
+        ><span class="fill" style="width:${Math.round(done * 100)}%"></span
+      ></span>
+    </div>`;
+  }
+
+  private _onPlaceHere(e: Event) {
+    e.stopPropagation();
+    emit(this, 'cc-place-on', { target: this.vm.id });
+  }
 
   private _onManage() {
     emit(this, 'cc-manage-vm', { vmId: this.vm.id });

@@ -1,16 +1,19 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Os } from '../../../shared/engine/types.ts';
-import type { ClusterView, RoomStatic } from '../../../shared/views/types.ts';
+import type { ClusterView, HostView, RoomStatic } from '../../../shared/views/types.ts';
 import { OS_LABEL, PLATFORM_LABEL, miB } from '../lib/format.ts';
+import { icon } from '../lib/icons.ts';
 import { InPlaceAction } from '../lib/in-place-action.ts';
 import { base } from '../styles/shared.ts';
 import './refusal-note.ts';
 
 /**
  * Creates a VM: host, guest OS, vCPUs, memory and an optional container engine. It says up front
- * how much of the memory the guest OS will take, and that its vCPUs share the host's cores. A
- * refusal is shown in the dialog.
+ * how much of the memory the guest OS will take, and that its vCPUs share the host's cores. Hosts
+ * that cannot run a VM (no VT-x/AMD-V, down) are disabled, and a size the host plainly cannot hold
+ * is marked before submitting; what only the server knows (the vCPU allowance) comes back as a
+ * refusal shown in the dialog.
  *
  * @fires cc-act - the createVm action (in place: the dialog shows a refusal)
  */
@@ -40,6 +43,14 @@ export class VmDialog extends LitElement {
         justify-content: flex-end;
         gap: 0.5rem;
       }
+      .why {
+        color: var(--cc-danger);
+        font-weight: 600;
+        font-size: 0.9rem;
+        margin: 0 0 0.6rem;
+        padding: 0;
+        list-style: none;
+      }
     `,
   ];
 
@@ -54,7 +65,8 @@ export class VmDialog extends LitElement {
   private _action = new InPlaceAction(this, () => this._dialog?.open === true);
 
   async show(hostId: string | null): Promise<void> {
-    this._hostId = hostId ?? this.cluster?.hosts[0]?.id ?? '';
+    const hosts = this.cluster?.hosts ?? [];
+    this._hostId = hostId ?? (hosts.find((h) => hostBlocked(h) === null) ?? hosts[0])?.id ?? '';
     this._action.clear();
     await this.updateComplete;
     this._dialog.showModal();
@@ -66,15 +78,19 @@ export class VmDialog extends LitElement {
     const guest = physics ? physics.guestOsMiB[this._os] + (this._engine ? physics.containerEngineMiB : 0) : 0;
     const names = new Map(room?.scenario.hosts.map((h) => [h.id, h.name]) ?? []);
     const host = this.cluster?.hosts.find((h) => h.id === this._hostId);
+    const problems = this._problems(host, guest);
     return html`<dialog aria-labelledby="vm-title" data-testid="vm-dialog" @close=${() => this._action.clear()} @cc-dismiss-refusal=${this._onDismiss}>
       <form method="dialog" @submit=${this._onSubmit}>
         <h2 id="vm-title">New VM</h2>
         <div class="field">
           <label for="vm-host">Host</label>
           <select id="vm-host" data-testid="vm-host" .value=${this._hostId} @change=${(e: Event) => (this._hostId = (e.target as HTMLSelectElement).value)}>
-            ${(this.cluster?.hosts ?? []).map(
-              (h) => html`<option value=${h.id} ?selected=${h.id === this._hostId}>${names.get(h.id) ?? h.id} (${PLATFORM_LABEL[h.platform]})</option>`,
-            )}
+            ${(this.cluster?.hosts ?? []).map((h) => {
+              const why = hostBlocked(h);
+              return html`<option value=${h.id} ?selected=${h.id === this._hostId} ?disabled=${why !== null}>
+                ${names.get(h.id) ?? 'Host'} (${PLATFORM_LABEL[h.platform]}, ${miB(Math.max(0, h.memoryMiB - h.usedMiB))} free)${why ? ` — not possible: ${why}` : ''}
+              </option>`;
+            })}
           </select>
         </div>
         <fieldset>
@@ -138,13 +154,35 @@ export class VmDialog extends LitElement {
               ${host.reservedCpu} vCPUs): vCPUs are assigned, not reserved, and when they all want more than the cores give, each waits (steal time).
             </p>`
           : ''}
+        ${problems.length > 0
+          ? html`<ul class="why" id="vm-why" data-testid="vm-why">
+              ${problems.map((p) => html`<li>${icon('cross')} Not possible: ${p}</li>`)}
+            </ul>`
+          : ''}
         <div role="alert" data-testid="dialog-refusal-region"><cc-refusal-note .refusal=${this._action.refusal}></cc-refusal-note></div>
         <div class="actions">
           <button type="button" @click=${() => this._dialog.close()}>Cancel</button>
-          <button type="submit" class="primary" data-testid="vm-create" ?disabled=${this._action.busy}>Create VM</button>
+          <button type="submit" class="primary" data-testid="vm-create" aria-describedby=${problems.length ? 'vm-why' : ''} ?disabled=${this._action.busy || problems.length > 0}>
+            Create VM
+          </button>
         </div>
       </form>
     </dialog>`;
+  }
+
+  /** What the board can tell for certain will be refused: no VT-x/AMD-V, too many vCPUs, too little or too much memory. */
+  private _problems(host: HostView | undefined, guestMiB: number): string[] {
+    if (!host) return ['pick a host.'];
+    const problems: string[] = [];
+    const name = this.room?.scenario.hosts.find((h) => h.id === host.id)?.name ?? 'This host';
+    const blocked = hostBlocked(host);
+    if (blocked) problems.push(`${name}: ${blocked}`);
+    if (this._vcpu > host.cpu) problems.push(`${name} has ${host.cpu} cores: a VM cannot have more vCPUs (${this._vcpu}) than its host has cores.`);
+    const min = guestMiB + (this.room?.physics.vmMinFreeMiB ?? 0);
+    if (this._memoryMiB < min) problems.push(`the guest OS${this._engine ? ' and the engine' : ''} alone need about ${miB(guestMiB)}: give it at least ${miB(min)}.`);
+    const free = Math.max(0, host.memoryMiB - host.usedMiB);
+    if (this._memoryMiB > free) problems.push(`${name} has ${miB(free)} free, and a VM's memory (${miB(this._memoryMiB)}) is reserved in full.`);
+    return problems;
   }
 
   private async _onSubmit(e: Event) {
@@ -159,6 +197,13 @@ export class VmDialog extends LitElement {
     e.stopPropagation();
     this._action.clear();
   }
+}
+
+/** Why a VM cannot go on this host at all (null when it might). */
+function hostBlocked(h: HostView): string | null {
+  if (h.down) return 'it is down.';
+  if (!h.kvm) return 'no hardware virtualisation (VT-x/AMD-V), so no VM.';
+  return null;
 }
 
 declare global {

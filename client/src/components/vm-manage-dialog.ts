@@ -86,7 +86,7 @@ export class VmManageDialog extends LitElement {
               <dt>Guest</dt>
               <dd>${OS_LABEL[vm.guestOs]} · ${vm.vcpu} vCPU · ${miB(vm.memoryMiB)}</dd>
               <dt>State</dt>
-              <dd data-testid="vm-manage-status">${vm.status}${vm.status === 'running' ? '' : ` until ${clockText(vm.upAtS)}`}</dd>
+              <dd data-testid="vm-manage-status">${vm.status}${vm.status === 'running' ? '' : ` until simulated ${clockText(vm.upAtS)}`}</dd>
               <dt>CPU</dt>
               <dd>
                 ${vm.cpuWanted > 0 ? `gets ${cores(vm.cpuGranted)} of the ${coreCount(vm.cpuWanted)} it wants` : 'idle'}${vm.stealPct > 0
@@ -128,7 +128,7 @@ export class VmManageDialog extends LitElement {
         hardware virtualisation (VT-x/AMD-V).
       </p>
       ${vm.status !== 'running'
-        ? html`<p class="note" data-testid="migrate-wait">It is ${vm.status} until ${clockText(vm.upAtS)}: only a running VM can be live-migrated.</p>`
+        ? html`<p class="note" data-testid="migrate-wait">It is ${vm.status} until simulated ${clockText(vm.upAtS)}: only a running VM can be live-migrated.</p>`
         : ''}
       <form @submit=${this._onMigrate}>
         <fieldset>

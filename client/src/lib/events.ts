@@ -60,6 +60,12 @@ declare global {
     'cc-manage-vm': CustomEvent<{ vmId: string }>;
     /** Open an instance's details (limits, weight, volume, remove). */
     'cc-inspect': CustomEvent<{ instanceId: string }>;
+    /** Tap-to-place: an app picked to place (null: the pick is dropped). */
+    'cc-select-app': CustomEvent<{ appId: string | null }>;
+    /** Tap-to-place: the host or VM tapped for the picked app. */
+    'cc-place-on': CustomEvent<{ target: string }>;
+    /** The Place dialog placed an app (the pick is done). */
+    'cc-placed': CustomEvent<{ appId: string }>;
     /** A refusal for the page to show, from a dialog that was closed before the answer came. */
     'cc-refusal': CustomEvent<ProtocolError>;
   }

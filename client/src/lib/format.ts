@@ -1,3 +1,5 @@
+import { realDuration, realSeconds } from '../../../shared/views/pace.ts';
+
 /** Display helpers shared by every screen. */
 
 export const clockText = (s: number): string => {
@@ -68,3 +70,24 @@ export const coreCount = (x: number): string => `${cores(x)} ${cores(x) === '1' 
 
 /** A share in per cent with a space, as the engine writes it ("steal 20 %"). */
 export const percent = (x: number): string => `${Math.round(x)} %`;
+
+/**
+ * Money, always with its unit: scenarios price hosts, licences and storage in abstract credits
+ * ("12 credits", "1 credit"), so every figure a student reads says what it counts.
+ */
+export const credits = (x: number): string => {
+  const text = money(Math.round(x * 100) / 100);
+  return `${text} ${text === '1' ? 'credit' : 'credits'}`;
+};
+
+/** A price per hour: "30 credits / h". */
+export const perHour = (x: number): string => `${credits(x)} / h`;
+
+/**
+ * Real time left until simulated second `atS` in a room at `speed`, in words ("12 s", "1 min 5 s"):
+ * what a student waits for, not the simulation's seconds. Never "0 s" while something is left.
+ */
+export function realLeft(atS: number, timeS: number, speed: number): string {
+  const sim = Math.max(0, atS - timeS);
+  return realDuration(Math.max(sim > 0 ? 1 : 0, Math.ceil(realSeconds(sim, speed))));
+}

@@ -15,6 +15,8 @@ export interface SocketControllerOptions {
   listen(socket: ClassSocket): void;
   /** Called on every (re)connect: socket.io reconnects by itself, and the room must be joined again each time. */
   joined(socket: ClassSocket): void;
+  /** Called when the connection drops (or the device says it went offline): the seat is gone until the next join. */
+  dropped?(): void;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -28,6 +30,8 @@ export class SocketController implements ReactiveController {
   connection: Connection = 'connecting';
   private socket: ClassSocket | null = null;
   private stopped = false;
+  /** Set while we close and reopen the socket ourselves (the network came back), so it reads as reconnecting. */
+  private restarting = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -45,17 +49,23 @@ export class SocketController implements ReactiveController {
       this.options.joined(socket);
     });
     socket.on('disconnect', (reason) => {
+      this.options.dropped?.();
       // The server closing us (kick, room closed) is final; anything else socket.io retries.
-      this.set(this.stopped || reason === 'io server disconnect' || reason === 'io client disconnect' ? 'offline' : 'reconnecting');
+      const final = !this.restarting && (this.stopped || reason === 'io server disconnect' || reason === 'io client disconnect');
+      this.set(final ? 'offline' : 'reconnecting');
     });
     socket.on('connect_error', () => {
       if (!this.stopped) this.set(socket.active ? 'reconnecting' : 'offline');
     });
     this.socket = socket;
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
     socket.connect();
   }
 
   hostDisconnected(): void {
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
     this.stop();
     this.socket?.removeAllListeners();
     this.socket?.io.removeAllListeners();
@@ -82,6 +92,31 @@ export class SocketController implements ReactiveController {
       return failure('timeout', 'The server did not answer in time. Check your connection and try again.') as Reply<E>;
     }
   }
+
+  /**
+   * The network is back: try now rather than when socket.io's back-off timer next fires (up to
+   * seconds away). Closing and reopening the socket drops the pending timer and connects at once.
+   */
+  private readonly onOnline = (): void => {
+    const socket = this.socket;
+    if (!socket || this.stopped || socket.connected) return;
+    this.restarting = true;
+    socket.disconnect();
+    this.restarting = false;
+    socket.connect();
+  };
+
+  /**
+   * The device says it is offline: a socket can look connected for many seconds before its pings
+   * time out, so close the transport now. socket.io then retries by itself, and moves wait.
+   */
+  private readonly onOffline = (): void => {
+    const socket = this.socket;
+    if (!socket || this.stopped) return;
+    this.options.dropped?.();
+    this.set('reconnecting');
+    if (socket.connected) socket.io.engine?.close();
+  };
 
   private set(connection: Connection): void {
     if (this.connection === connection) return;

@@ -6,6 +6,7 @@ import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
 import type { ActEvent } from '../lib/events.ts';
 import { navigate } from '../lib/router.ts';
 import { LiveView } from '../lib/live-view.ts';
+import { MOVE_QUEUE, MoveQueue, type QueuedMove } from '../lib/move-queue.ts';
 import { SocketController, type ClassSocket } from '../lib/socket-controller.ts';
 import { deviceId, putJoinError, resumeToken, saveNickname, saveResumeToken, savedNickname } from '../lib/storage.ts';
 import { base, notice } from '../styles/shared.ts';
@@ -13,6 +14,11 @@ import '../components/student-screen.ts';
 
 /** Refusals that mean "pick another nickname" go back to the join form. */
 const NICKNAME_ERRORS = new Set(['bad-nickname', 'nickname-taken']);
+
+const QUEUE_FULL: ProtocolError = {
+  code: 'offline',
+  message: `You are offline and ${MOVE_QUEUE.limit} moves are already waiting to be sent. Wait until you are back, then try again.`,
+};
 
 /**
  * `/play/CODE`: joins the room as a student (again on every reconnect, with the resume token so
@@ -37,14 +43,35 @@ export class StudentPage extends LitElement {
   @state() private _refusal: ProtocolError | null = null;
   @state() private _ready = false;
   @state() private _notice: string | null = null;
+  /** The server has our seat on this connection: moves can go now. Until then they wait in `_moves`. */
+  @state() private _seated = false;
+  /** Moves waiting for the seat to come back. */
+  @state() private _waiting: readonly PlayerActionInput[] = [];
+  /** The waiting moves are being sent: new ones queue behind them. */
+  private _flushing = false;
   /** Why this page stopped: kicked, room closed, join refused. */
   @state() private _stopped: { title: string; message: string; rejoin: boolean } | null = null;
 
   private _live = new LiveView<StudentView>();
 
+  private _client: ClassSocket | null = null;
+
   private _socket = new SocketController(this, {
     listen: (socket) => this._listen(socket),
     joined: (socket) => void this._join(socket),
+    dropped: () => {
+      this._seated = false;
+    },
+  });
+
+  private _moves = new MoveQueue((expired) => {
+    this._waiting = this._moves.actions();
+    const n = expired.length;
+    for (const move of expired) move.settle(null);
+    this._refusal = {
+      code: 'offline',
+      message: `You were offline, so ${n === 1 ? 'your move was' : `${n} moves were`} not sent. Your place and your cluster are kept: try again.`,
+    };
   });
 
   override connectedCallback(): void {
@@ -55,6 +82,7 @@ export class StudentPage extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    this._moves.takeAll();
     this.removeEventListener('cc-act', this._onAct);
     this.removeEventListener('cc-dismiss-refusal', this._onDismiss);
     this.removeEventListener('cc-refusal', this._onRefusal);
@@ -81,12 +109,15 @@ export class StudentPage extends LitElement {
       .view=${this._view}
       .connection=${this._socket.connection}
       .refusal=${this._refusal}
+      .waiting=${this._waiting}
+      ?seated=${this._seated}
       ?ready=${this._ready}
       .notice=${this._notice}
     ></cc-student-screen>`;
   }
 
   private _listen(socket: ClassSocket) {
+    this._client = socket;
     socket.on('view:student', (patch) => {
       this._view = this._live.apply(patch);
     });
@@ -136,6 +167,8 @@ export class StudentPage extends LitElement {
     saveNickname(reply.nickname);
     this._room = reply.room;
     document.title = `${reply.room.scenario.title} · ClusterClass`;
+    this._seated = true;
+    void this._flush();
   }
 
   private _onAct = (e: ActEvent) => {
@@ -143,16 +176,75 @@ export class StudentPage extends LitElement {
     e.outcome = this._send(e.detail, e.inPlace);
   };
 
-  /** Sends one action; its refusal is shown above the board unless the dialog that sent it shows it. */
+  /**
+   * Sends one action; its refusal is shown in the toast unless the dialog that sent it shows it.
+   * Without a seat (offline, reconnecting, rejoining) it waits in the queue instead of reaching a
+   * server that would answer "join first": the dialog closes, the board says it is waiting.
+   */
   private async _send(action: PlayerActionInput, inPlace: boolean): Promise<ProtocolError | null> {
+    // While the waiting moves go out, a new one waits behind them, so the order is the student's.
+    if (!this._seated || this._flushing) return this._queue(action, inPlace);
     const reply = await this._socket.request('player:act', { action });
     if (reply.ok) {
-      if (action.type === 'ready') this._ready = action.ready ?? true;
-      this._refusal = null;
+      this._applied(action);
       return null;
+    }
+    if (reply.error.code === 'not-joined') {
+      // The connection came back but the server has not seated us on it yet: wait for the join.
+      this._seated = false;
+      if (this._client?.connected) void this._join(this._client);
+      return this._queue(action, inPlace);
     }
     if (!inPlace) this._refusal = reply.error;
     return reply.error;
+  }
+
+  private _queue(action: PlayerActionInput, inPlace: boolean): ProtocolError | null {
+    const move: QueuedMove = {
+      action,
+      settle: (refusal) => {
+        if (refusal) this._refusal = refusal;
+      },
+    };
+    if (!this._moves.add(move)) {
+      if (!inPlace) this._refusal = QUEUE_FULL;
+      return QUEUE_FULL;
+    }
+    this._waiting = this._moves.actions();
+    this._refusal = null;
+    if (this._seated) void this._flush();
+    return null;
+  }
+
+  /** Sends the moves that waited, oldest first, once the seat is back; any refusal is shown as it comes. */
+  private async _flush() {
+    if (this._flushing) return;
+    this._flushing = true;
+    try {
+      let move: QueuedMove | undefined;
+      while (this._seated && (move = this._moves.shift())) {
+        this._waiting = this._moves.actions();
+        const reply = await this._socket.request('player:act', { action: move.action });
+        if (reply.ok) {
+          this._applied(move.action);
+          move.settle(null);
+        } else if (reply.error.code === 'not-joined' || reply.error.code === 'offline') {
+          // The seat went again before it was sent: it waits for the next join, still first.
+          this._moves.unshift(move);
+          break;
+        } else {
+          move.settle(reply.error);
+        }
+      }
+    } finally {
+      this._flushing = false;
+      this._waiting = this._moves.actions();
+    }
+  }
+
+  private _applied(action: PlayerActionInput) {
+    if (action.type === 'ready') this._ready = action.ready ?? true;
+    this._refusal = null;
   }
 
   private _onRefusal = (e: CustomEvent<ProtocolError>) => {
