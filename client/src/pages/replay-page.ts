@@ -6,14 +6,17 @@ import { clusterOf } from '../../../shared/engine/state.ts';
 import { incompatibility } from '../../../shared/engine/version.ts';
 import { clusterView, describeEvent, roomStatic, standings } from '../../../shared/views/index.ts';
 import type { RoomStatic } from '../../../shared/views/types.ts';
+import { computeScore } from '../../../shared/engine/score.ts';
 import { ApiError } from '../lib/api.ts';
-import { clockText } from '../lib/format.ts';
-import { ReplayTimeline, fetchReplay, fetchReplayStart } from '../lib/replay.ts';
+import { POLICY_LABEL, clockText, points } from '../lib/format.ts';
+import { ReplayTimeline, fetchReplay, fetchReplayStart, fetchViewerSeat, referenceScores, type ReferenceScore } from '../lib/replay.ts';
+import { resumeToken } from '../lib/storage.ts';
 import { base, notice } from '../styles/shared.ts';
 import '../components/cluster-board.ts';
 import '../components/leaderboard.ts';
 import '../components/replay-chart.ts';
 
+/** Playback speeds, in simulated seconds per real second. */
 const SPEEDS = [1, 5, 20] as const;
 /** How often playback moves the clock, in real milliseconds. */
 const FRAME_MS = 250;
@@ -69,7 +72,7 @@ export class ReplayPage extends LitElement {
       .markers {
         position: relative;
         height: 0.6rem;
-        margin: 0 0.5rem;
+        margin: 0 0.5rem 0.75rem;
       }
       .marker {
         position: absolute;
@@ -93,6 +96,45 @@ export class ReplayPage extends LitElement {
       input[type='number'] {
         width: 6rem;
       }
+      .step {
+        display: flex;
+        gap: 0.5rem;
+      }
+      /* Big enough to hit with a thumb on a phone. */
+      .step button,
+      .events button {
+        min-height: 2.75rem;
+        min-width: 2.75rem;
+      }
+      .you-note {
+        margin: 0.25rem 0 0.5rem;
+      }
+      /* The comparison scrolls inside its own box on a narrow phone: the page never scrolls sideways. */
+      .table-wrap {
+        overflow-x: auto;
+        max-width: 52rem;
+      }
+      /* On a phone the five columns fit in a tighter table; a narrower screen still scrolls in the box. */
+      @media (max-width: 480px) {
+        .table-wrap table {
+          font-size: 0.85rem;
+        }
+        .table-wrap th,
+        .table-wrap td {
+          padding: 0.3rem 0.2rem;
+        }
+        .table-wrap thead th {
+          text-transform: none;
+          letter-spacing: 0;
+        }
+      }
+      .events-title {
+        margin-top: 0.9rem;
+      }
+      tr.selected {
+        background: var(--cc-accent-soft);
+        font-weight: 700;
+      }
     `,
   ];
 
@@ -103,8 +145,14 @@ export class ReplayPage extends LitElement {
   @state() private _playing = false;
   @state() private _speed: number = 5;
   @state() private _clusterId: string | null = null;
+  /** The player this browser was in the session, once the server has said (null: nobody here played). */
+  @state() private _viewer: string | null = null;
+  /** The reference plans' scores, computed after the replay is on screen (null until then). */
+  @state() private _references: readonly ReferenceScore[] | null = null;
 
   private _room: RoomStatic | null = null;
+  /** Set once the viewer picks a cluster: from then on the page never picks one for them. */
+  private _picked = false;
   private _timer: ReturnType<typeof setInterval> | null = null;
   private _shown: { second: number; state: SimState } | null = null;
 
@@ -131,16 +179,36 @@ export class ReplayPage extends LitElement {
       if (mismatch) throw new ApiError('engine-version', mismatch, 0);
       const timeline = new ReplayTimeline(data.meta, data.log, await fetchReplayStart(this.replayId, data));
       this._room = roomStatic(data.meta.code, data.meta.mode, timeline.final);
-      this._clusterId = timeline.final.clusterOrder[0] ?? null;
+      this._clusterId = timeline.clusters[0] ?? null;
       window.__ccReplayFinal = JSON.stringify(timeline.final);
       document.title = `Replay: ${data.meta.scenario.title} · ClusterClass`;
       this._timeline = timeline;
+      // The reference plans re-run the scenario three times: after the first paint, not before it.
+      setTimeout(() => {
+        if (this._timeline !== timeline) return;
+        try {
+          this._references = referenceScores(data.meta.scenario, data.meta.seed, timeline.durationS);
+        } catch {
+          // The replay itself stands without them; the debrief says there is nothing to compare with.
+          this._references = [];
+        }
+      }, 0);
+      void this._findViewer(timeline);
     } catch (error) {
       this._error =
         error instanceof ApiError && error.code === 'replay-not-found'
           ? 'This replay does not exist or has expired. Replays are kept for a limited number of days after the session.'
           : `Could not load the replay: ${(error as Error).message}`;
     }
+  }
+
+  /** Whether this browser sat in the session: then its own cluster is "you" and shown first. */
+  private async _findViewer(timeline: ReplayTimeline) {
+    const playerId = await fetchViewerSeat(this.replayId, resumeToken(timeline.meta.code));
+    if (!playerId || this._timeline !== timeline) return;
+    this._viewer = playerId;
+    const own = timeline.clusterOfPlayer(playerId, this._second);
+    if (!this._picked && own && timeline.clusters.includes(own)) this._clusterId = own;
   }
 
   private _stateAt(second: number): SimState {
@@ -150,10 +218,13 @@ export class ReplayPage extends LitElement {
 
   override render() {
     if (this._error)
-      return html`<main class="notice panel" role="alert" data-testid="replay-error">
-        <h1>Replay not available</h1>
-        <p>${this._error}</p>
-        <p><a href="/">Go to the start page</a></p>
+      // The alert is inside main: a role on main itself would take away the page's main landmark.
+      return html`<main>
+        <div class="notice panel" role="alert" data-testid="replay-error">
+          <h1>Replay not available</h1>
+          <p>${this._error}</p>
+          <p><a href="/">Go to the start page</a></p>
+        </div>
       </main>`;
     const timeline = this._timeline;
     const room = this._room;
@@ -163,21 +234,38 @@ export class ReplayPage extends LitElement {
     const second = this._second;
     const st = this._stateAt(second);
     const final = timeline.final;
+    const teams = timeline.meta.mode === 'teams';
+    const shown = new Set(timeline.clusters);
     const clusterId = this._clusterId;
     const cluster = clusterId ? clusterOf(st, clusterId) : undefined;
     const clusterName = clusterId ? (clusterOf(final, clusterId)?.name ?? clusterId) : '';
-    const rows = standings(st).rows.slice(0, 10);
+    // "You" is this browser's own seat (its team's cluster then, in team mode), never just the one selected.
+    const you = this._viewer ? timeline.clusterOfPlayer(this._viewer, second) : null;
+    const board = standings(st, (id) => shown.has(id));
+    const rows = board.rows.slice(0, 10);
+    const yourRow = you ? board.rows.find((r) => r.clusterId === you) : undefined;
+    if (yourRow && !rows.includes(yourRow)) rows.push(yourRow);
     const paragraphs = scenario.debrief.split(/\n\s*\n/).filter((p) => p.trim());
-    const who = timeline.meta.mode === 'teams' ? 'Team' : 'Player';
+    const who = teams ? 'Team' : 'Player';
+    const count = timeline.clusters.length;
+    const label = (id: string) => {
+      const name = clusterOf(final, id)?.name ?? id;
+      const members = timeline.members.get(id) ?? 0;
+      const size = teams ? ` · ${members === 0 ? 'empty at the end' : `${members} ${members === 1 ? 'member' : 'members'}`}` : '';
+      return `${name}${size}${id === you ? ' (you)' : ''}`;
+    };
     return html`<main data-testid="replay-page" data-duration=${duration} data-second=${second}>
       <header class="wide">
         <h1 data-testid="replay-title">Replay: ${scenario.title}</h1>
-        <p>${scenario.summary} · room ${timeline.meta.code} · ${new Date(timeline.meta.createdAtMs).toLocaleString()} · ${final.clusterOrder.length} ${timeline.meta.mode === 'teams' ? 'team' : 'player'}${final.clusterOrder.length === 1 ? '' : 's'}</p>
+        <p>${scenario.summary} · room ${timeline.meta.code} · ${new Date(timeline.meta.createdAtMs).toLocaleString()} · ${count} ${teams ? 'team' : 'player'}${count === 1 ? '' : 's'}</p>
       </header>
       <section class="panel wide" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         <div class="scrubber">
-          <label for="scrub">Second <span class="second" data-testid="replay-second">${second}</span> of <span data-testid="replay-duration">${duration}</span> (${clockText(second)} / ${clockText(duration)})</label>
+          <label for="scrub"
+            >Simulated second <span class="second" data-testid="replay-second">${second}</span> of <span data-testid="replay-duration">${duration}</span> (${clockText(second)} of
+            ${clockText(duration)} in the game)</label
+          >
           <input
             id="scrub"
             type="range"
@@ -194,62 +282,119 @@ export class ReplayPage extends LitElement {
           </div>
         </div>
         <div class="controls">
-          <button type="button" class="primary" data-testid="replay-play" aria-pressed=${this._playing ? 'true' : 'false'} @click=${this._onPlay}>${this._playing ? 'Pause' : 'Play'}</button>
+          <div class="step">
+            <button type="button" data-testid="replay-back" ?disabled=${second <= 0} @click=${() => this._seek(this._second - 1)}>
+              <span aria-hidden="true">◀</span> 1 s<span class="visually-hidden"> back</span>
+            </button>
+            <button type="button" class="primary" data-testid="replay-play" aria-pressed=${this._playing ? 'true' : 'false'} @click=${this._onPlay}>${this._playing ? 'Pause' : 'Play'}</button>
+            <button type="button" data-testid="replay-forward" ?disabled=${second >= duration} @click=${() => this._seek(this._second + 1)}>
+              1 s<span class="visually-hidden"> forward</span> <span aria-hidden="true">▶</span>
+            </button>
+          </div>
           <label
             >Speed
-            <select data-testid="replay-speed" .value=${live(String(this._speed))} @change=${this._onSpeed}>
+            <select data-testid="replay-speed" aria-describedby="speed-hint" .value=${live(String(this._speed))} @change=${this._onSpeed}>
               ${SPEEDS.map((s) => html`<option value=${String(s)} ?selected=${s === this._speed}>${s}×</option>`)}
             </select></label
           >
+          <span class="hint" id="speed-hint">${this._speed}× plays ${this._speed} game ${this._speed === 1 ? 'second' : 'seconds'} each second</span>
           <form @submit=${this._onJump} class="controls">
             <label>Jump to second <input type="number" name="second" min="0" max=${duration} step="1" required data-testid="replay-jump-input" /></label>
             <button type="submit" data-testid="replay-jump">Go</button>
           </form>
         </div>
         ${final.fired.length > 0
-          ? html`<h3>Events</h3>
-              <ul class="events" data-testid="replay-events">
+          ? html`<h3 class="events-title">Events</h3>
+              <p class="hint" id="events-hint">Each button goes to the second before the event, so you see the cluster just before it hits; then step forward with “1 s ▶”.</p>
+              <ul class="events" data-testid="replay-events" aria-describedby="events-hint">
                 ${final.fired.map(
                   (f) =>
                     html`<li>
-                      <button type="button" class="small" data-testid="replay-event" data-at=${f.atS} @click=${() => this._seek(f.atS)}>
+                      <button type="button" class="small" data-testid="replay-event" data-at=${f.atS} @click=${() => this._seek(f.atS - 1)}>
                         ${clockText(f.atS)} ${describeEvent(scenario, f.event).title}${f.source === 'teacher' ? ' (teacher)' : ''}
                       </button>
                     </li>`,
                 )}
               </ul>`
-          : html`<p>No events fired in this session.</p>`}
+          : html`<p class="events-title">No events fired in this session.</p>`}
       </section>
       <section class="panel" aria-labelledby="board-title">
         <h2 id="board-title">Cluster at ${clockText(second)}</h2>
         <label
           >${who}
           <select data-testid="replay-cluster" .value=${live(clusterId ?? '')} @change=${this._onCluster}>
-            ${final.clusterOrder.map((id) => html`<option value=${id} ?selected=${id === clusterId}>${clusterOf(final, id)!.name}</option>`)}
+            ${timeline.clusters.map((id) => html`<option value=${id} ?selected=${id === clusterId}>${label(id)}</option>`)}
           </select></label
         >
+        ${you && clusterId !== you
+          ? html`<p class="you-note hint"><button type="button" class="small" data-testid="replay-show-you" @click=${() => this._pick(you)}>Show ${teams ? 'your team' : 'yours'}: ${clusterOf(final, you)?.name ?? you}</button></p>`
+          : ''}
         ${cluster
           ? html`<cc-cluster-board readonly .cluster=${clusterView(st, cluster)} .room=${room} .timeS=${st.timeS}></cc-cluster-board>`
           : html`<p data-testid="replay-no-cluster">${clusterName ? `${clusterName} has not joined yet at this second.` : 'Nobody played in this session.'}</p>`}
       </section>
       <section class="panel" aria-labelledby="leaders-title">
         <h2 id="leaders-title">Leaderboard at ${clockText(second)}</h2>
-        <cc-leaderboard data-testid="replay-leaderboard" .rows=${rows} .you=${clusterId}></cc-leaderboard>
+        <cc-leaderboard data-testid="replay-leaderboard" .rows=${rows} .you=${you}></cc-leaderboard>
       </section>
       <section class="panel wide" aria-labelledby="scores-title">
         <h2 id="scores-title">Scores</h2>
         <cc-replay-chart
           .average=${timeline.scores.average}
           .selected=${(clusterId && timeline.scores.byCluster.get(clusterId)) || []}
+          .events=${final.fired.map((f) => f.atS)}
           selectedName=${clusterName}
           .timeS=${second}
         ></cc-replay-chart>
       </section>
       <section class="panel wide" aria-labelledby="debrief-title" data-testid="replay-debrief">
         <h2 id="debrief-title">Debrief</h2>
-        ${paragraphs.map((p) => html`<p>${p}</p>`)}
+        ${paragraphs.map((p) => html`<p>${p}</p>`)} ${this._renderReferences(clusterId ? clusterOf(final, clusterId) : undefined, clusterId === you)}
       </section>
     </main>`;
+  }
+
+  /** The selected cluster's final score against the reference plans, as the live debrief shows it. */
+  private _renderReferences(cluster: ReturnType<typeof clusterOf>, isYou: boolean) {
+    const timeline = this._timeline!;
+    const refs = this._references;
+    const heading = html`<h3 id="references-title">How ${cluster ? (isYou ? 'your plan' : `${cluster.name}’s plan`) : 'the plans'} compared with the reference plans</h3>`;
+    if (!refs) return html`${heading}<p class="hint" role="status" data-testid="replay-references-pending">Running the reference plans…</p>`;
+    if (refs.length === 0) return html`${heading}<p class="hint" data-testid="replay-references-failed">The reference plans could not be run for this scenario, so there is nothing to compare with.</p>`;
+    const score = cluster ? computeScore(timeline.final, cluster) : null;
+    const rows = [
+      ...(cluster && score ? [{ key: 'selected', label: `${cluster.name}${isYou ? ' (you)' : ''}`, ...score }] : []),
+      ...refs.map((r) => ({ key: r.policy, label: POLICY_LABEL[r.policy] ?? r.policy, ...r })),
+    ];
+    return html`${heading}
+      <p class="hint">
+        Each reference plan played the simulated ${clockText(timeline.durationS)} this session ran, on the same hosts and seed, with the scenario’s own events${timeline.final.fired.some((f) => f.source === 'teacher') ? ' but not the ones the teacher sent' : ''}.
+      </p>
+      <div class="table-wrap" tabindex="0" role="region" aria-labelledby="references-title" data-testid="replay-references-wrap">
+        <table data-testid="replay-references">
+          <thead>
+            <tr>
+              <th scope="col">Plan</th>
+              <th scope="col" class="num">Total</th>
+              <th scope="col" class="num">Availability</th>
+              <th scope="col" class="num">Cost</th>
+              <th scope="col" class="num">Security</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (r) =>
+                html`<tr class=${r.key === 'selected' ? 'selected' : ''} data-testid="replay-reference-row" data-policy=${r.key}>
+                  <th scope="row">${r.label}</th>
+                  <td class="num">${points(r.total)}</td>
+                  <td class="num">${points(r.availability)}</td>
+                  <td class="num">${points(r.cost)}</td>
+                  <td class="num">${points(r.security)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>`;
   }
 
   private _seek(second: number) {
@@ -272,7 +417,12 @@ export class ReplayPage extends LitElement {
   }
 
   private _onCluster(e: Event) {
-    this._clusterId = (e.target as HTMLSelectElement).value || null;
+    this._pick((e.target as HTMLSelectElement).value || null);
+  }
+
+  private _pick(clusterId: string | null) {
+    this._picked = true;
+    this._clusterId = clusterId;
   }
 
   private _onPlay() {
