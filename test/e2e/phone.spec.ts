@@ -431,3 +431,106 @@ test('dialogs mark what cannot work, and why, before anything is sent', async ({
   teacher.close();
   await context.close();
 });
+
+/** Every score counter on the board (the bar, the Score section's glance and its total): what it shows, and the score it counts to. */
+async function scoreCounters(page: Page): Promise<{ where: string; shown: string; target: string }[]> {
+  return page.evaluate(() => {
+    const fmt = (x: number) => (Math.round(x * 10) / 10).toLocaleString('en', { maximumFractionDigits: 1 });
+    const found: { where: string; shown: string; target: string }[] = [];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll<HTMLElement & { value: number }>('[data-testid=bar-points] cc-count-up, [data-testid=score-glance] cc-count-up, [data-testid=score-total] cc-count-up'))
+        found.push({ where: el.parentElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? '?', shown: el.shadowRoot?.textContent?.trim() ?? '', target: fmt(el.value) });
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+    };
+    walk(document);
+    return found;
+  });
+}
+
+test('an event is on the phone’s first screen, the scores agree, and an early debrief is told as one', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const teacher = await teacherRoom(baseURL!, { scenarioId: 'tutorial' }, 1);
+  const { context, page } = await student(browser, baseURL!);
+  await joinAs(page, teacher.code, 'Noa');
+  await page.getByTestId('select-web').tap();
+  await hostCard(page, 'linux-1').getByTestId('place-here').tap();
+  await page.getByTestId('place-dialog').getByTestId('place-submit').tap();
+  await expect(instancesOf(page, 'web')).toHaveCount(1);
+
+  // A laptop in the lobby: the apps column is a scroll box that says it goes on, until it is scrolled to its end.
+  const laptop = await student(browser, baseURL!, LAPTOP_1366);
+  const l = laptop.page;
+  await joinAs(l, teacher.code, 'Lee');
+  await expect(l.getByTestId('palette-more')).toBeVisible();
+  await expect(l.getByTestId('palette-more')).toContainText('More apps below');
+  await l.locator('section.palette').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(l.getByTestId('palette-more')).toHaveCount(0);
+  await screenshot(l, 'laptop-palette-end-1366x768');
+
+  await teacher.control('start');
+  await expect(page.getByTestId('phase')).toHaveAttribute('data-phase', 'running', { timeout: 15_000 });
+  await expect(page.getByTestId('countdown')).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.getByTestId('live-event')).toHaveCount(0);
+
+  // The bar's points, the Score section's glance and its total show one number at every moment, counting or not.
+  await expect.poll(async () => (await scoreCounters(page)).find((c) => c.where === 'bar-points')?.target, { timeout: 15_000 }).not.toBe('0');
+  for (let i = 0; i < 12; i++) {
+    const counters = await scoreCounters(page);
+    expect(counters.map((c) => c.where).sort()).toEqual(['bar-points', 'score-glance', 'score-total']);
+    expect(new Set(counters.map((c) => c.shown)).size, `the board shows different scores at once: ${JSON.stringify(counters)}`).toBe(1);
+    await page.waitForTimeout(150);
+  }
+
+  // A traffic spike (5 simulated min: 30 s at this pace): a strip under the bar says it is on, wherever the student has scrolled.
+  await teacher.inject({ type: 'trafficSpike', appId: 'web', factor: 3, durationS: 300 });
+  const strip = page.getByTestId('live-event');
+  await expect(strip).toBeVisible({ timeout: 10_000 });
+  await expect(strip).toContainText('Traffic spike: Shop front end');
+  await expect(strip.getByTestId('live-event-left')).toHaveText(/^\d+ s left$/);
+  await expectInViewport(page, strip, 'the event strip');
+  await screenshot(page, 'phone-event-on-390x844');
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expectInViewport(page, strip, 'the event strip, scrolled to the end');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  // Details opens the Events section, with the effect's real time left, and brings it into view.
+  await strip.getByTestId('live-event-more').tap();
+  const events = page.getByTestId('section-events');
+  await expect(events).toHaveAttribute('open', '');
+  await expect(events.getByTestId('active-effects')).toContainText(/Demand of Shop front end ×3,\s+\d+ s left \(real time\)/);
+  await expect.poll(async () => (await events.boundingBox())?.y ?? -1).toBeGreaterThan(0);
+  await expect.poll(async () => (await events.boundingBox())?.y ?? 9999).toBeLessThan(PHONE_390.height - 100);
+  // The laptop shows the same event above its board, with its effect.
+  await expect(l.getByTestId('latest-event').getByTestId('event-banner')).toContainText('Traffic spike: Shop front end');
+  await expect(l.getByTestId('latest-event').getByTestId('active-effects')).toContainText('(real time)');
+
+  // At rest the counters land on the score itself, within half a second.
+  await teacher.control('pause');
+  await expect(page.getByTestId('phase')).toHaveAttribute('data-phase', 'paused');
+  await page.waitForTimeout(500);
+  for (const c of await scoreCounters(page)) expect(c.shown, `${c.where} still counting half a second after the last change`).toBe(c.target);
+
+  // The teacher moves on early: the board says so (not "time is up"), and nothing is still "on".
+  await teacher.control('resume');
+  await teacher.control('nextPhase');
+  await expect(page.getByTestId('phase')).toHaveAttribute('data-phase', 'debrief');
+  await expect(page.getByTestId('phase-note')).toHaveText(/^\s*Your teacher ended the run at simulated \d+:\d\d\. Read the debrief below\.\s*$/);
+  await expect(page.getByTestId('time-left')).toHaveText('Run ended');
+  await expect(page.getByTestId('live-event')).toHaveCount(0);
+  await expect(page.getByTestId('active-effects')).toHaveCount(0);
+  await expect(l.getByTestId('latest-event')).toHaveCount(0);
+  await expect(l.getByTestId('section-events').getByTestId('event-banner')).toHaveCount(1);
+  await expect(l.getByTestId('active-effects')).toHaveCount(0);
+  // The reference plans ran over the seconds played, without the teacher's spike: the note says just that.
+  await expect(page.locator('[data-testid=reference-row]')).toHaveCount(4, { timeout: 30_000 });
+  const stopped = /at simulated (\d+:\d\d)\./.exec((await page.getByTestId('phase-note').textContent()) ?? '')![1]!;
+  const note = page.getByTestId('debrief-references-note');
+  await expect(note).toHaveText(`The reference plans ran over the simulated ${stopped} this session lasted, on the same hosts and seed, with the scenario's own events, but not the event your teacher sent.`);
+  // The table fits the phone: no column cut off at the right.
+  const table = await page.getByTestId('debrief-references').evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
+  expect(table.table, `the reference table is ${table.table}px wide in a ${table.box}px box`).toBeLessThanOrEqual(table.box);
+  await shootBoth(page, 'phone-debrief-early');
+
+  teacher.close();
+  await context.close();
+  await laptop.context.close();
+});

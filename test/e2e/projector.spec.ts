@@ -31,6 +31,22 @@ async function fitsBothSizes(page: Page, state: string): Promise<void> {
   await page.setViewportSize(BIG);
 }
 
+/** The standings' points as shown and as they are: a row counting up shows a number on its way. */
+async function standingPoints(page: Page): Promise<{ shown: string; target: string }[]> {
+  return page.evaluate(() => {
+    const fmt = (x: number) => (Math.round(x * 10) / 10).toLocaleString('en', { maximumFractionDigits: 1 });
+    const found: { shown: string; target: string }[] = [];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll<HTMLElement & { value: number }>('[data-testid=projector-points] cc-count-up'))
+        found.push({ shown: el.shadowRoot?.textContent?.trim() ?? '', target: fmt(el.value) });
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+    };
+    walk(document);
+    return found;
+  });
+}
+const counting = async (page: Page): Promise<boolean> => (await standingPoints(page)).some((p) => p.shown !== p.target);
+
 test('the projector link works in a fresh browser that never created the room, and cannot drive it', async ({ browser, baseURL }) => {
   const teacher = await person(browser, baseURL!, LAPTOP);
   const code = await hostRoom(teacher.page, 'tutorial');
@@ -118,6 +134,8 @@ test('with 60 students the projector fits 1920×1080 and 1280×720 without a scr
   const shown = await w.getByTestId('projector-row').count();
   await expect(w.getByTestId('projector-more')).toHaveText(`and ${60 - shown} more clusters`);
   await expect(w.getByTestId('projector-left')).toContainText(/\d+:\d\d/);
+  // The points count up to each new score rather than jump (at this pace they change every tenth of a second).
+  await expect.poll(() => counting(w), { timeout: 15_000, intervals: [50] }).toBe(true);
   await fitsBothSizes(w, 'running');
 
   expect((await teacher.emitWithAck('host:control', { command: 'nextPhase' })).ok).toBe(true);
@@ -185,6 +203,13 @@ test('the show: a 3-2-1 countdown, a pause overlay, an event banner with what it
   expect(await animation()).toContain('slide-in');
   await w.emulateMedia({ reducedMotion: 'reduce' });
   expect(await animation()).toBe('none');
+  // Nor do the points count: each new score shows at once (once a count already under way has landed).
+  await w.waitForTimeout(500);
+  expect((await standingPoints(w)).length).toBeGreaterThan(0);
+  for (let i = 0; i < 20; i++) {
+    expect(await counting(w), 'a score counts up under reduced motion').toBe(false);
+    await w.waitForTimeout(100);
+  }
   await sound.click();
   await expect(sound).toHaveAttribute('aria-pressed', 'false');
 
@@ -216,6 +241,8 @@ test('team mode: team standings from the lobby on, then a podium, the most-misse
   await expect(w.getByTestId('projector-teams').getByTestId('projector-row')).toHaveCount(3);
   await expect(w.getByRole('heading', { name: 'Team standings' })).toBeVisible();
   await screenshot(w, 'projector-teams-running-1920');
+  // The references are computed over the seconds played: let the clock run before moving on.
+  await expect.poll(() => teacher.view()?.room.timeS ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
 
   expect((await teacher.emitWithAck('host:control', { command: 'nextPhase' })).ok).toBe(true);
   await expect(w.getByTestId('projector-status')).toHaveAttribute('data-phase', 'debrief');

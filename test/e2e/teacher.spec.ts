@@ -1,9 +1,12 @@
 import type { Page } from '@playwright/test';
 import { realClock, realDuration, realSeconds } from '../../shared/views/pace.ts';
 import { expect, expectAccessible, hostRoom, person, screenshot, test } from './fixtures.ts';
+import { expectInViewport } from './board-helpers.ts';
 import { addStudents, closeAll } from './show-helpers.ts';
 
 const LAPTOP = { width: 1366, height: 768 } as const;
+/** The host setup page's height at 390×844 before it was made compact, for the record. */
+const HOST_SETUP_390_BEFORE = 4950;
 const PHONE = { width: 390, height: 844 } as const;
 const seconds = (clock: string): number => clock.split(':').reduce((total, part) => total * 60 + Number(part), 0);
 const leftSeconds = async (page: Page): Promise<number> => seconds(/(\d+:\d\d)/.exec((await page.getByTestId('teacher-left').textContent()) ?? '')?.[1] ?? 'NaN');
@@ -47,26 +50,43 @@ async function expectFocusRings(page: Page, screen: string, presses = 30): Promi
 }
 
 test('the pace chosen at setup changes the scenario cards’ real play time and the created room’s speed', async ({ browser, baseURL }) => {
-  const scenarios = (await (await fetch(`${baseURL}/api/scenarios`)).json()) as { id: string; durationS: number }[];
+  const scenarios = (await (await fetch(`${baseURL}/api/scenarios`)).json()) as { id: string; title: string; durationS: number }[];
   const tutorial = scenarios.find((s) => s.id === 'tutorial')!;
   const card = (page: Page) => page.getByTestId('scenario-tutorial').getByTestId('scenario-playtime');
 
   const phone = await person(browser, baseURL!, PHONE);
-  await phone.page.goto('/host');
-  await expect(card(phone.page)).toHaveText(`about ${realDuration(realSeconds(tutorial.durationS, 0.25))} to play at Classroom pace`);
-  await screenshot(phone.page, 'host-setup-390');
+  const ph = phone.page;
+  await ph.goto('/host');
+  await expect(card(ph)).toHaveText(`about ${realDuration(realSeconds(tutorial.durationS, 0.25))} to play at Classroom pace`);
+  // On a phone the cards are short (only the chosen one tells its story), and Create is in view wherever the teacher is.
+  await expectInViewport(ph, ph.getByTestId('create-room'), 'Create the room, on arrival');
+  await expect(ph.getByTestId('create-summary')).toContainText(`${tutorial.title} · about`);
+  await expect(ph.getByTestId('scenario-tutorial').locator('.summary')).toBeVisible();
+  await expect(ph.getByTestId('scenario-flash-sale').locator('.summary')).toBeHidden();
+  // What the teacher sees (a full-page shot would draw the sticky Create bar mid-page).
+  await screenshot(ph, 'host-setup-390', { fullPage: false });
+  const height = await ph.evaluate(() => document.documentElement.scrollHeight);
+  console.log(`[teacher] host setup at 390x844: ${height}px (before this work: ${HOST_SETUP_390_BEFORE}px)`);
+  expect(height).toBeLessThan(HOST_SETUP_390_BEFORE * 0.6);
+  await ph.getByTestId('scenario-microvm-functions').click();
+  await expect(ph.getByTestId('create-summary')).toContainText('MicroVMs: serverless for strangers');
+  await expect(ph.getByTestId('scenario-microvm-functions').locator('.summary')).toBeVisible();
+  await expectInViewport(ph, ph.getByTestId('create-room'), 'Create the room, after picking the last scenario');
+  await screenshot(ph, 'host-setup-390-chosen', { fullPage: false });
   await phone.context.close();
 
   const teacher = await person(browser, baseURL!, LAPTOP);
   const t = teacher.page;
   await t.goto('/host');
+  await expect(card(t)).toBeVisible();
+  await expectInViewport(t, t.getByTestId('create-room'), 'Create the room at 1366×768');
   // Classroom is the default, and the card says what that means in real time, beside the simulated length.
   await expect(t.getByTestId('pace-classroom').locator('input')).toBeChecked();
   await expect(card(t)).toHaveText(`about ${realDuration(realSeconds(tutorial.durationS, 0.25))} to play at Classroom pace`);
   await expect(t.getByTestId('scenario-tutorial')).toContainText(`${tutorial.durationS / 60} simulated min`);
   await expectTargets(t, 'host setup');
   await expectAccessible(t, 'host setup with paces');
-  await screenshot(t, 'host-setup-1366');
+  await screenshot(t, 'host-setup-1366', { fullPage: false });
   await t.getByTestId('pace-relaxed').click();
   await expect(card(t)).toHaveText(`about ${realDuration(realSeconds(tutorial.durationS, 0.1))} to play at Relaxed pace`);
   await t.getByTestId('pace-brisk').click();
@@ -119,8 +139,10 @@ test('the console shows the real time left and the projector link, and asks befo
   const link = t.getByTestId('projector-link');
   await expect(link).toHaveValue(new RegExp(`^${baseURL}/project/${code}#key=[A-Za-z0-9_-]{10,}$`));
   const href = await link.inputValue();
-  await expect(t.getByTestId('open-projector-panel')).toHaveAttribute('href', href);
+  // One Open projector (in the sticky header); the panel gives the link for another screen.
   await expect(t.getByTestId('open-projector')).toHaveAttribute('href', href);
+  await expect(t.getByRole('link', { name: /Open projector/ })).toHaveCount(1);
+  await expect(t.getByTestId('projector-panel')).toContainText('read-only projector key');
   await t.getByTestId('copy-projector-link').click();
   await expect(t.getByTestId('copy-status')).toContainText(/Copied|Ctrl\+C/);
   if ((await t.getByTestId('copy-status').textContent())?.includes('Copied')) expect(await t.evaluate(() => navigator.clipboard.readText())).toBe(href);
@@ -128,7 +150,19 @@ test('the console shows the real time left and the projector link, and asks befo
   // Lobby: the whole run in real time at Classroom pace (10 simulated minutes → 4:00); the scenario clock says "simulated".
   await expect(t.getByTestId('teacher-left')).toContainText('4:00 to play');
   await expect(t.getByTestId('teacher-clock')).toContainText('simulated');
-  await expect(t.locator('[data-testid=speed] option')).toContainText(['Relaxed · 10 min to play', 'Classroom · 4 min to play', 'Brisk · 2 min to play', 'Fast · 1 min to play']);
+  // The pace menu says what each pace means; the time left is the clock line's alone.
+  await expect(t.locator('[data-testid=speed] option')).toHaveText([
+    'Relaxed — 1 simulated min = 1 min',
+    'Classroom — 1 simulated min = 24 s',
+    'Brisk — 1 simulated min = 12 s',
+    'Fast — 1 simulated min = 6 s',
+    'Very fast — 1 simulated min = 3 s',
+    'Fast-forward — 1 simulated min = 1.2 s',
+    'Fast-forward ×10 — 1 simulated min = 0.6 s',
+    'Fast-forward ×20 — 1 simulated min = 0.3 s',
+  ]);
+  // Who is ready matters in the lobby only.
+  await expect(t.getByTestId('class-leaderboard').locator('thead th')).toContainText(['Ready']);
   await expect(t.getByTestId('inject-type')).toBeVisible();
   await t.getByTestId('inject-type').selectOption('trafficSpike');
   await t.getByTestId('inject-duration').fill('60');
@@ -166,6 +200,13 @@ test('the console shows the real time left and the projector link, and asks befo
   await t.getByTestId('control-next').click();
   await t.getByRole('dialog').getByTestId('confirm-ok').click();
   await expect(t.getByTestId('teacher-phase')).toHaveAttribute('data-phase', 'debrief');
+  // After the run: no pace to pick, no "ready" column, no time left anywhere.
+  await expect(t.getByTestId('speed')).toHaveCount(0);
+  await expect(t.getByTestId('pace-meaning')).toHaveText('Played at Classroom pace: a simulated minute takes 24 s.');
+  await expect(t.getByTestId('class-leaderboard').locator('thead th', { hasText: 'Ready' })).toHaveCount(0);
+  await expect(t.getByTestId('teacher-left')).toHaveCount(0);
+  await expect(t.getByTestId('header-left')).toHaveCount(0);
+  await screenshot(t, 'teacher-debrief-1366');
 
   // End asks too.
   await t.getByTestId('control-end').click();

@@ -30,6 +30,8 @@ export class ClassLeaderboard extends LitElement {
   ];
 
   @property({ attribute: false }) rows: readonly TeacherRow[] = [];
+  /** Before the start: who is ready matters then, and only then. */
+  @property({ type: Boolean }) lobby = false;
 
   override render() {
     if (this.rows.length === 0) return html`<p class="empty">No clusters yet.</p>`;
@@ -44,7 +46,7 @@ export class ClassLeaderboard extends LitElement {
             <th scope="col" class="num">Avail.</th>
             <th scope="col" class="num">Cost</th>
             <th scope="col" class="num">Security</th>
-            <th scope="col">Ready</th>
+            ${this.lobby ? html`<th scope="col">Ready</th>` : ''}
           </tr>
         </thead>
         <tbody>
@@ -57,7 +59,7 @@ export class ClassLeaderboard extends LitElement {
                 <td class="num">${points(r.availability)}</td>
                 <td class="num">${points(r.cost)}</td>
                 <td class="num">${points(r.security)}</td>
-                <td>${r.ready ? 'ready' : html`<span class="hint">not yet</span>`}</td>
+                ${this.lobby ? html`<td>${r.ready ? 'ready' : html`<span class="hint">not yet</span>`}</td>` : ''}
               </tr>`,
           )}
         </tbody>

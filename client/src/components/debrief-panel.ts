@@ -28,6 +28,20 @@ export class DebriefPanel extends LitElement {
         overflow-x: auto;
         max-width: 52rem;
       }
+      /* On a phone the five columns fit in a tighter table (as in the replay); a narrower screen still scrolls in the box. */
+      @media (max-width: 480px) {
+        .table-wrap table {
+          font-size: 0.85rem;
+        }
+        .table-wrap th,
+        .table-wrap td {
+          padding: 0.3rem 0.2rem;
+        }
+        .table-wrap thead th {
+          text-transform: none;
+          letter-spacing: 0;
+        }
+      }
     `,
   ];
 
@@ -53,15 +67,12 @@ export class DebriefPanel extends LitElement {
       </p>
       <div class="lesson" data-testid="debrief-lesson">${paragraphs.map((p) => html`<p>${p}</p>`)}</div>
       <h3>How your plan compares</h3>
-      ${view.room.timeS < room.scenario.durationS && refs.length > 0
-        ? html`<p class="hint" data-testid="debrief-early">
-            The reference plans ran the whole scenario (simulated ${clockText(room.scenario.durationS)}) through all of its events; this session stopped at
-            simulated ${clockText(view.room.timeS)}, so take the comparison as a rough one.
-          </p>`
-        : ''}
+      ${refs.length > 0 ? html`<p class="hint" data-testid="debrief-references-note">${this._referencesNote(room, view)}</p>` : ''}
       ${refs.length === 0
         ? html`<p class="hint" data-testid="debrief-references-pending">
-            ${view.references === null
+            ${view.references === null && view.room.timeS <= 0
+              ? 'The run stopped before its clock started, so there is nothing to compare your plan with.'
+              : view.references === null
               ? 'The reference plans are still being computed.'
               : 'The reference plans could not be computed for this scenario in the time the server allows (it is very large), so there is nothing to compare with this time.'}
           </p>`
@@ -92,6 +103,22 @@ export class DebriefPanel extends LitElement {
             </table>
           </div>`}
     </section>`;
+  }
+
+  /**
+   * What the reference plans lived through, truthfully: the server runs them over the seconds this
+   * session played, on its seed, with the scenario's own events; the events a teacher sent are not
+   * part of the scenario, so they did not meet those.
+   */
+  private _referencesNote(room: RoomStatic, view: StudentView): string {
+    const { timeS } = view.room;
+    const span = timeS < room.scenario.durationS ? `over the simulated ${clockText(timeS)} this session lasted` : `over the whole scenario (simulated ${clockText(timeS)})`;
+    const sent = view.banners.filter((b) => b.source === 'teacher').length;
+    const events =
+      sent === 0
+        ? 'with the same events'
+        : `with the scenario's own events, but not the ${sent === 1 ? 'event' : `${sent} events`} your teacher sent`;
+    return `The reference plans ran ${span}, on the same hosts and seed, ${events}.`;
   }
 }
 

@@ -6,7 +6,6 @@ import { clockText, realLeft } from '../lib/format.ts';
 import { EVENT_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 
-
 /** The room's events as banners (newest first) and the effects still running. */
 @customElement('cc-event-feed')
 export class EventFeed extends LitElement {
@@ -104,7 +103,7 @@ export class EventFeed extends LitElement {
                 html`<li class="effect">
                   ${icon(EVENT_ICON[e.type] ?? 'spike')}
                   ${e.type === 'trafficSpike' ? 'Demand' : 'CPU use'} of <strong>${this.appNames.get(e.appId) ?? e.appId}</strong> ×${e.factor},
-                  ${this.speed > 0 ? `${realLeft(e.untilS, this.timeS, this.speed)} left` : `${Math.max(0, Math.ceil(e.untilS - this.timeS))} simulated s left`}
+                  ${this.speed > 0 ? `${realLeft(e.untilS, this.timeS, this.speed)} left (real time)` : `${Math.max(0, Math.ceil(e.untilS - this.timeS))} simulated s left`}
                 </li>`,
             )}
           </ul>`

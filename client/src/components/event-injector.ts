@@ -150,7 +150,11 @@ export class EventInjector extends LitElement {
       <p class="what hint">${WHAT[t]}</p>
       <div class="go">
         <button type="submit" class="primary" data-testid="inject-submit" ?disabled=${!live}>Inject ${EVENT_LABEL[t]?.toLowerCase()}</button>
-        ${live ? '' : html`<span class="hint">Events can be injected once the session is running.</span>`}
+        ${live
+          ? ''
+          : html`<span class="hint" data-testid="inject-when"
+              >${this.phase === 'lobby' ? 'Events can be injected once the session is running.' : 'The run is over: no more events.'}</span
+            >`}
       </div>
     </form>`;
   }

@@ -135,7 +135,7 @@ export class InstanceDialog extends LitElement {
               ${miB(app.memoryMiB)} it needs`
           : ''}
       </dd>
-      <dt>Serving from</dt>
+      <dt>${inst.readyAtS > this.timeS ? 'Ready at' : 'Up since'}</dt>
       <dd>
         simulated ${clockText(inst.upAtS)}${inst.readyAtS > this.timeS && speed > 0 ? html` (in ${realLeft(inst.readyAtS, this.timeS, speed)}, real time)` : ''}
       </dd>
@@ -294,7 +294,7 @@ export class InstanceDialog extends LitElement {
           ? html`Only in the ${inst.runtime === 'microvm' ? "microVM's disk" : "container's writable layer"}: rebuilt from its image, it starts empty and the data is gone.`
           : v.backup
             ? html`On a volume (network storage), backed up ${every}.
-                ${v.lastBackupAtS !== null ? html`Latest backup at <strong>${clockText(v.lastBackupAtS)}</strong>.` : ''}`
+                ${v.lastBackupAtS !== null ? html`Latest backup at simulated <strong>${clockText(v.lastBackupAtS)}</strong>.` : ''}`
             : html`On a volume (network storage): it survives a rebuild or a host failure, but a bad update corrupts it too. A volume is not a backup.`}
       </p>
       <form class="setting" data-testid="volume-form" @submit=${this._onVolume}>
@@ -313,7 +313,7 @@ export class InstanceDialog extends LitElement {
   }
 
   private _interval(s: number): string {
-    return s % 60 === 0 ? `every ${s / 60} min` : `every ${s} s`;
+    return s % 60 === 0 ? `every ${s / 60} simulated min` : `every ${s} simulated s`;
   }
 
   private _onCpuLimit(e: Event) {

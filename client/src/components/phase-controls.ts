@@ -21,8 +21,14 @@ const SPEEDS: readonly { readonly speed: number; readonly label: string }[] = [
 /** Real seconds the rest of the run takes at a speed (the clock stands still in a countdown). */
 export const realLeft = (h: RoomHeader, speed = h.speed): number => realSeconds(Math.max(0, h.durationS - h.timeS), speed);
 
+/** A simulated minute in real time at a speed: "24 s", "1 min", and tenths for the fast-forwards ("1.2 s"). */
+export const simulatedMinute = (speed: number): string => {
+  const s = 60 / simPerRealSecond(speed);
+  return s >= 10 ? realDuration(s) : `${Math.round(s * 10) / 10} s`;
+};
+
 /** What a simulated minute is in real time at a speed: "a simulated minute takes 24 s". */
-const paceMeaning = (speed: number): string => `a simulated minute takes ${realDuration(60 / simPerRealSecond(speed))}`;
+const paceMeaning = (speed: number): string => `a simulated minute takes ${simulatedMinute(speed)}`;
 
 /**
  * The teacher's clock in real time ("2:40 left"), with the simulated clock labelled as such; start,
@@ -126,19 +132,22 @@ export class PhaseControls extends LitElement {
         ${over ? '' : html`<button type="button" class="danger" data-testid="control-end" @click=${this._onEnd}>End session</button>`}
       </div>
       <div class="settings">
-        <label
-          >Pace
-          <select data-testid="speed" .value=${live(String(h.speed))} @change=${this._onSpeed} ?disabled=${!playing}>
-            ${options.map(
-              (o) =>
-                html`<option value=${String(o.speed)} ?selected=${o.speed === h.speed}>
-                  ${o.label} · ${realDuration(realLeft(h, o.speed))} ${phase === 'lobby' ? 'to play' : 'left'}
-                </option>`,
-            )}
-          </select></label
-        >
+        ${playing
+          ? html`<label
+              >Pace
+              <select data-testid="speed" .value=${live(String(h.speed))} @change=${this._onSpeed}>
+                ${options.map(
+                  (o) =>
+                    // What a pace means, not a countdown: the time left is the clock line's, and it would go stale in a menu.
+                    html`<option value=${String(o.speed)} ?selected=${o.speed === h.speed}>${o.label} — 1 simulated min = ${simulatedMinute(o.speed)}</option>`,
+                )}
+              </select></label
+            >`
+          : ''}
         <label><input type="checkbox" data-testid="lock" .checked=${live(h.locked)} @change=${this._onLock} ?disabled=${over} /> Lock the room (no new joins)</label>
-        <span class="hint pace-hint" data-testid="pace-meaning">${paceOf(h.speed)?.label ?? `×${h.speed}`}: ${paceMeaning(h.speed)}.</span>
+        ${playing
+          ? html`<span class="hint pace-hint" data-testid="pace-meaning">${paceOf(h.speed)?.label ?? `×${h.speed}`}: ${paceMeaning(h.speed)}.</span>`
+          : html`<span class="hint pace-hint" data-testid="pace-meaning">Played at ${paceOf(h.speed)?.label ?? `×${h.speed}`} pace: ${paceMeaning(h.speed)}.</span>`}
       </div>
       <cc-confirm-dialog></cc-confirm-dialog>
     `;

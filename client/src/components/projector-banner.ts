@@ -93,6 +93,10 @@ export class ProjectorBanner extends LitElement {
         border-radius: 10px;
         padding: 0.3em 0.7em;
       }
+      .effects .unit {
+        color: var(--cc-muted);
+        font-size: 0.85em;
+      }
       .empty {
         color: var(--cc-muted);
         margin: 0;
@@ -161,7 +165,7 @@ export class ProjectorBanner extends LitElement {
               (e) =>
                 html`<li>
                   ${icon(EVENT_ICON[e.type] ?? 'spike')} ${e.type === 'trafficSpike' ? 'Demand' : 'CPU use'} of <strong>${this.appNames.get(e.appId) ?? e.appId}</strong> ×${e.factor}:
-                  ${realDuration(realSeconds(Math.max(0, e.untilS - this.timeS), this.speed))} left
+                  ${realDuration(realSeconds(Math.max(0, e.untilS - this.timeS), this.speed))} left <span class="unit">(real time)</span>
                 </li>`,
             )}
           </ul>`

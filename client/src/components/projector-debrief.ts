@@ -158,6 +158,8 @@ export class ProjectorDebrief extends LitElement {
     const v = this.view!;
     const best = this.rows[0];
     const title = html`<h2 id="refs-title">Class best against the reference plans</h2>`;
+    // The server computes them over the seconds played: a run stopped at 0:00 has none to wait for.
+    if (v.references === null && v.room.timeS <= 0) return html`${title}<p class="muted">The run stopped before its clock started: there is nothing to compare.</p>`;
     if (v.references === null) return html`${title}<p class="muted" role="status">Working out the reference plans…</p>`;
     const rows = [
       ...(best ? [{ key: 'class', label: `Class best: ${best.name}`, total: best.total }] : []),

@@ -222,23 +222,7 @@ export class ProjectorScreen extends LitElement {
       }
       @media (prefers-reduced-motion: reduce) {
         .overlay .big,
-        .overlay.paused {
-        /* Lighter than the countdown: the class talks about the board behind it. */
-        background: rgb(5 8 14 / 35%);
-        align-content: end;
-        padding-bottom: 5vh;
-      }
-      .paused .card {
-        display: grid;
-        justify-items: center;
-        gap: 1vh;
-        background: var(--cc-surface);
-        border: 3px solid var(--cc-warn);
-        border-radius: 20px;
-        padding: 2.5vh 4vw;
-        box-shadow: 0 1vh 6vh rgb(0 0 0 / 60%);
-      }
-      .paused .sign {
+        .paused .sign {
           animation: none;
         }
       }

@@ -1,9 +1,9 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { points } from '../lib/format.ts';
 import { FitController, reducedMotion } from './fit.ts';
 import { base } from '../styles/shared.ts';
+import './count-up.ts';
 
 export interface StandingRow {
   readonly rank: number;
@@ -23,7 +23,7 @@ const MOVE_MS = 8000;
 /**
  * The live standings on the projector: as many rows as fit the space it is given (never a
  * scrollbar), "and 48 more" for the rest, rank changes marked in words and, unless reduced
- * motion is asked for, rows sliding to their new place.
+ * motion is asked for, rows sliding to their new place and points counting up.
  */
 @customElement('cc-projector-standings')
 export class ProjectorStandings extends LitElement {
@@ -177,7 +177,7 @@ export class ProjectorStandings extends LitElement {
               <span class="move ${moving > 0 ? 'up' : moving < 0 ? 'down' : ''}" data-testid="rank-move"
                 >${moving > 0 ? html`▲${moving}<span class="visually-hidden"> up ${moving}</span>` : moving < 0 ? html`▼${-moving}<span class="visually-hidden"> down ${-moving}</span>` : ''}</span
               >
-              <span class="total">${points(r.total)}<span class="visually-hidden"> points</span></span>
+              <span class="total" data-testid="projector-points"><cc-count-up .value=${r.total}></cc-count-up><span class="visually-hidden"> points</span></span>
             </li>`;
           },
         )}

@@ -4,6 +4,7 @@ import type { InstanceView, ScoreView } from '../../../shared/views/types.ts';
 import { credits, pct, points } from '../lib/format.ts';
 import { icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
+import './count-up.ts';
 import './info-tip.ts';
 
 /** A cluster's score: the three parts, spend against budget, and how well each app is served. */
@@ -107,6 +108,8 @@ export class ScorePanel extends LitElement {
   @property({ attribute: false }) instances: readonly InstanceView[] = [];
   /** The budget for the whole run (the score's budget is the share for the time so far). */
   @property({ type: Number }) budget = 0;
+  /** Count the total up to each new score, as the student's bar does (the live board; a replay or the watch panel jumps). */
+  @property({ type: Boolean }) animated = false;
 
   override render() {
     const s = this.score;
@@ -114,7 +117,7 @@ export class ScorePanel extends LitElement {
     const spendShare = s.budget > 0 ? s.spend / s.budget : 0;
     const breached = new Set(this.instances.filter((i) => i.breached || i.status === 'breached').map((i) => i.appId));
     return html`
-      <div data-testid="score-total"><span class="total">${points(s.total)}</span> points</div>
+      <div data-testid="score-total"><span class="total">${this.animated ? html`<cc-count-up .value=${s.total}></cc-count-up>` : points(s.total)}</span> points</div>
       <dl class="parts" data-testid="score-breakdown">
         <div class="part"><dt>Availability</dt><dd data-testid="score-availability">${points(s.availability)}</dd></div>
         <div class="part"><dt>Cost</dt><dd data-testid="score-cost">${points(s.cost)}</dd></div>

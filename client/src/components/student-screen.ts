@@ -1,10 +1,10 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { PlayerActionInput, ProtocolError } from '../../../shared/protocol/index.ts';
-import { realClock, realDuration, realSeconds } from '../../../shared/views/pace.ts';
-import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
-import { PHASE_LABEL, clockText, points } from '../lib/format.ts';
-import { icon } from '../lib/icons.ts';
+import { realClock, realDuration, realSeconds, simPerRealSecond } from '../../../shared/views/pace.ts';
+import type { ActiveEffectView, EventBanner, RoomStatic, StudentView } from '../../../shared/views/types.ts';
+import { PHASE_LABEL, clockText, realLeft } from '../lib/format.ts';
+import { EVENT_ICON, icon } from '../lib/icons.ts';
 import type { Connection } from '../lib/socket-controller.ts';
 import { act } from '../lib/events.ts';
 import { base } from '../styles/shared.ts';
@@ -27,8 +27,12 @@ import './score-panel.ts';
 import './vm-dialog.ts';
 import './vm-manage-dialog.ts';
 
-/** How long (simulated seconds) the newest event stays as a banner above the board. */
+/**
+ * How long the newest event stays in view after it fired (once its effect, if any, is over): 90
+ * simulated seconds, and never less than 20 real ones, so a fast pace does not whisk it away.
+ */
 const RECENT_S = 90;
+const RECENT_REAL_S = 20;
 
 /** How long a rank change ("↑2") stays beside the rank. */
 const RANK_CHANGE_MS = 5000;
@@ -39,6 +43,8 @@ const RANK_CHANGE_MS = 5000;
  */
 const TAP_QUERY = '(max-width: 759px), (pointer: coarse)';
 const NARROW_QUERY = '(max-width: 759px)';
+
+const reducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 type Section = 'score' | 'top' | 'events' | 'incidents';
 
@@ -200,6 +206,59 @@ export class StudentScreen extends LitElement {
         background: var(--cc-warn-soft);
         border-bottom: 2px solid var(--cc-warn);
         font-weight: 600;
+      }
+      .live-event {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        justify-content: space-between;
+        padding: 0.3rem 0.6rem;
+        background: var(--cc-danger-soft);
+        border-bottom: 3px solid var(--cc-danger);
+        color: var(--cc-text);
+        font-size: 0.9rem;
+      }
+      .live-event p {
+        margin: 0;
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
+      .live-left {
+        font-variant-numeric: tabular-nums;
+        white-space: nowrap;
+      }
+      .live-event button {
+        flex: none;
+        min-height: 2.75rem;
+        background: var(--cc-surface);
+      }
+      @media (prefers-reduced-motion: no-preference) {
+        .live-event {
+          animation: cc-drop 0.3s ease-out;
+        }
+      }
+      @keyframes cc-drop {
+        from {
+          transform: translateY(-0.5rem);
+          opacity: 0;
+        }
+      }
+      .more-apps {
+        position: sticky;
+        bottom: -0.9rem;
+        margin: 0 -1rem -0.9rem;
+        padding: 1.75rem 1rem 0.6rem;
+        border-radius: 0 0 var(--cc-radius) var(--cc-radius);
+        text-align: center;
+        font-weight: 700;
+        font-size: 0.9rem;
+        color: var(--cc-accent);
+        background: linear-gradient(to bottom, transparent, var(--cc-surface) 55%);
+        pointer-events: none;
+      }
+      /* Opened from the event strip: clear of the sticky bar. */
+      [data-testid='section-events'] {
+        scroll-margin-top: 7rem;
       }
       main {
         padding: 0.75rem 1rem 2rem;
@@ -463,6 +522,10 @@ export class StudentScreen extends LitElement {
   /** Sections the student opened or closed; the rest follow the screen size. */
   @state() private _open: Partial<Record<Section, boolean>> = {};
   @state() private _rankDelta = 0;
+  /** The palette is a scroll box on a larger screen: whether more of it is below what shows. */
+  @state() private _paletteMore = false;
+  private _paletteBox: Element | null = null;
+  private _paletteSize = new ResizeObserver(() => this._checkPalette());
   private _lastRank: number | null = null;
   private _rankTimer: ReturnType<typeof setTimeout> | undefined;
   private _tapMedia = window.matchMedia(TAP_QUERY);
@@ -493,6 +556,8 @@ export class StudentScreen extends LitElement {
     this._tapMedia.removeEventListener('change', this._onMedia);
     this._narrowMedia.removeEventListener('change', this._onMedia);
     clearTimeout(this._rankTimer);
+    this._paletteSize.disconnect();
+    this._paletteBox = null;
     super.disconnectedCallback();
   }
 
@@ -510,6 +575,26 @@ export class StudentScreen extends LitElement {
     if (over) this._selected = null;
   }
 
+  protected override updated(): void {
+    // Watch the palette box and what is in it (it comes and goes with the phase).
+    const box = this.renderRoot.querySelector('section.palette');
+    if (box === this._paletteBox) return;
+    this._paletteSize.disconnect();
+    this._paletteBox = box;
+    if (box) {
+      this._paletteSize.observe(box);
+      const list = box.querySelector('cc-app-palette');
+      if (list) this._paletteSize.observe(list);
+    } else this._paletteMore = false;
+  }
+
+  /** A box cut at an app card reads as a rendering bug: a hint says the list goes on. */
+  private _checkPalette = () => {
+    const box = this._paletteBox as HTMLElement | null;
+    const more = !!box && box.scrollHeight - box.clientHeight - box.scrollTop > 8;
+    if (more !== this._paletteMore) this._paletteMore = more;
+  };
+
   override render() {
     const { room, view } = this;
     if (!room || !view) return html`<main><p>Loading your cluster…</p></main>`;
@@ -518,31 +603,29 @@ export class StudentScreen extends LitElement {
     const appNames = new Map(room.scenario.apps.map((a) => [a.id, a.name]));
     const allowVms = room.scenario.allow.runtimes.includes('vm');
     const latest = view.banners.at(-1);
+    const live = this._liveEvent(view);
     const selected = room.scenario.apps.find((a) => a.id === this._selected) ?? null;
     return html`
-      <div class="sticky">${this._renderBar(view)} ${this._renderOffline()}</div>
+      <div class="sticky">${this._renderBar(view)} ${this._narrow ? this._renderLiveStrip(live, view) : ''} ${this._renderOffline()}</div>
+      <p class="visually-hidden" aria-live="polite" data-testid="event-announcer">${latest && !over ? `Event: ${latest.title}. ${latest.detail}` : ''}</p>
       <main class=${selected ? 'placing' : ''}>
         ${this.notice ? html`<p class="phase-note paused" role="status" data-testid="server-notice">${this.notice}</p>` : ''}
         <h1>${room.scenario.title}</h1>
         ${phase === 'lobby' ? html`<p class="intro">${room.scenario.summary}</p>` : ''}
         ${this._phaseNote(phase)}
-        ${latest && !over && view.room.timeS - latest.atS <= RECENT_S
-          ? html`<cc-event-feed
-              class="latest"
-              live
-              .banners=${[latest]}
-              .effects=${[]}
-              .timeS=${view.room.timeS}
-              aria-label="Latest event"
-            ></cc-event-feed>`
+        ${live && !this._narrow
+          ? html`<section class="latest" aria-label="Event on now" data-testid="latest-event">
+              <cc-event-feed .banners=${[live.banner]} .effects=${live.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>
+            </section>`
           : ''}
         ${over ? html`<cc-debrief-panel .room=${room} .view=${view}></cc-debrief-panel>` : ''}
         <div class="layout ${over ? 'over' : ''}">
           ${over
             ? ''
-            : html`<section class="palette panel" aria-labelledby="apps-title">
+            : html`<section class="palette panel" aria-labelledby="apps-title" @scroll=${this._checkPalette}>
                 <h2 id="apps-title">Apps to place</h2>
                 <cc-app-palette .room=${room} .instances=${view.cluster.instances} .selected=${this._selected} ?tap=${this._tap}></cc-app-palette>
+                ${this._paletteMore ? html`<div class="more-apps" aria-hidden="true" data-testid="palette-more">More apps below: scroll the list ↓</div>` : ''}
               </section>`}
           <section class="board" aria-labelledby="board-title">
             <div class="board-head">
@@ -575,8 +658,8 @@ export class StudentScreen extends LitElement {
             ${this._section(
               'score',
               'Score',
-              html`<span data-testid="score-glance">${points(view.score.total)} pts</span>`,
-              html`<cc-score-panel .score=${view.score} .appNames=${appNames} .budget=${room.scenario.budget} .instances=${view.cluster.instances}></cc-score-panel>`,
+              html`<span data-testid="score-glance"><cc-count-up .value=${view.score.total}></cc-count-up> pts</span>`,
+              html`<cc-score-panel animated .score=${view.score} .appNames=${appNames} .budget=${room.scenario.budget} .instances=${view.cluster.instances}></cc-score-panel>`,
             )}
             ${this._section(
               'top',
@@ -589,7 +672,7 @@ export class StudentScreen extends LitElement {
               'events',
               'Events',
               html`${view.banners.length}`,
-              html`<cc-event-feed .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>`,
+              html`<cc-event-feed .banners=${view.banners} .effects=${over ? [] : view.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>`,
             )}
             ${this._section(
               'incidents',
@@ -630,7 +713,7 @@ export class StudentScreen extends LitElement {
       phase === 'lobby'
         ? html`<strong>${realDuration(realLeft)} to play</strong>`
         : phase === 'debrief' || phase === 'ended'
-          ? html`<strong>Time is up</strong>`
+          ? html`<strong data-testid="time-left">${timeS < durationS ? 'Run ended' : 'Time is up'}</strong>`
           : html`<strong data-testid="time-left">${realClock(realLeft)} left${paused ? ' · paused' : ''}</strong>`;
     const d = this._rankDelta;
     const rank = html`<span class="rank" data-testid="rank"
@@ -670,6 +753,44 @@ export class StudentScreen extends LitElement {
     </div>`;
   }
 
+  /**
+   * The event that matters now, while the clock runs: the newest one whose effect is still on (a
+   * traffic spike, a noisy neighbour), or that fired a moment ago (an exploit, a host failure).
+   */
+  private _liveEvent(view: StudentView): { banner: EventBanner; effects: ActiveEffectView[] } | null {
+    const { phase, timeS, speed } = view.room;
+    if (phase !== 'running' && phase !== 'paused') return null;
+    const recentS = Math.max(RECENT_S, simPerRealSecond(speed) * RECENT_REAL_S);
+    for (let i = view.banners.length - 1; i >= 0; i--) {
+      const banner = view.banners[i]!;
+      const effects = view.effects.filter((e) => e.type === banner.type && e.untilS > timeS);
+      if (effects.length > 0 || timeS - banner.atS <= recentS) return { banner, effects };
+    }
+    return null;
+  }
+
+  /** A phone's first screen shows the event that is on, under the bar, wherever the student has scrolled to. */
+  private _renderLiveStrip(live: { banner: EventBanner; effects: ActiveEffectView[] } | null, view: StudentView) {
+    if (!live) return '';
+    const { banner, effects } = live;
+    const until = Math.max(...effects.map((e) => e.untilS));
+    return html`<div class="live-event" data-testid="live-event" data-type=${banner.type}>
+      <p>
+        ${icon(EVENT_ICON[banner.type] ?? 'warning')} <strong>${banner.title}</strong>${effects.length > 0
+          ? html` · <span class="live-left" data-testid="live-event-left">${realLeft(until, view.room.timeS, view.room.speed)} left</span>`
+          : ''}
+      </p>
+      <button type="button" class="small" data-testid="live-event-more" aria-label="Event details: ${banner.title}" @click=${this._onShowEvents}>Details</button>
+    </div>`;
+  }
+
+  /** Opens the Events section and brings it into view. */
+  private _onShowEvents = async () => {
+    this._open = { ...this._open, events: true };
+    await this.updateComplete;
+    this.renderRoot.querySelector('[data-testid=section-events]')?.scrollIntoView({ block: 'start', behavior: reducedMotion() ? 'auto' : 'smooth' });
+  };
+
   /** The waiting moves in board words: "Shop front end on Linux host 1 ×2, a new VM". */
   private _describeMoves(): string {
     const room = this.room!;
@@ -702,6 +823,7 @@ export class StudentScreen extends LitElement {
   }
 
   private _phaseNote(phase: string) {
+    const { timeS, durationS } = this.view!.room;
     switch (phase) {
       case 'lobby':
         return html`<p class="phase-note" role="status" data-testid="phase-note">
@@ -712,7 +834,10 @@ export class StudentScreen extends LitElement {
           ${icon('clock')} Paused by your teacher. The clock has stopped; you can still change your cluster.
         </p>`;
       case 'debrief':
-        return html`<p class="phase-note" role="status" data-testid="phase-note">Time is up. Read the debrief below.</p>`;
+        // The teacher may move on before the clock runs out: say so, or a student wonders where the time went.
+        return html`<p class="phase-note" role="status" data-testid="phase-note">
+          ${timeS < durationS ? `Your teacher ended the run at simulated ${clockText(timeS)}.` : 'Time is up.'} Read the debrief below.
+        </p>`;
       case 'ended':
         return html`<p class="phase-note" role="status" data-testid="phase-note">This session has ended. Thanks for playing!</p>`;
       default:

@@ -180,6 +180,8 @@ export class TeacherScreen extends LitElement {
     const { room, view } = this;
     if (!room || !view) return html`<main><p role="status">Loading the console…</p></main>`;
     const appNames = new Map(room.scenario.apps.map((a) => [a.id, a.name]));
+    // After the run nothing is still on, whatever the last view's effects say.
+    const over = view.room.phase === 'debrief' || view.room.phase === 'ended';
     const watchedName = view.leaderboard.find((r) => r.clusterId === this.watching)?.name ?? this.watching;
     return html`
       <header class="top">
@@ -210,16 +212,19 @@ export class TeacherScreen extends LitElement {
         <section class="panel" aria-labelledby="projector-title" data-testid="projector-panel">
           <h2 id="projector-title">Projector</h2>
           ${this.projectorToken
-            ? html`<p class="hint" id="projector-hint">Open this link on the classroom PC or smart TV: it shows the show and cannot drive the room.</p>
+            ? html`<p class="hint" id="projector-hint">
+                  For another screen (the classroom PC, a smart TV), copy this link there: it carries the room's read-only projector key, so it shows the show and
+                  cannot drive the room. On this computer, use <strong>Open projector</strong> at the top.
+                </p>
                 <div class="projector-link">
                   <label class="visually-hidden" for="projector-url">Projector link</label>
                   <input id="projector-url" readonly data-testid="projector-link" aria-describedby="projector-hint" .value=${this._projectorHref()} @focus=${this._onSelect} />
-                  <button type="button" data-testid="copy-projector-link" @click=${this._onCopy}>${icon('copy')} Copy link</button>
-                  <a class="button primary" href=${this._projectorHref()} target="_blank" rel="noopener" data-testid="open-projector-panel">${icon('screen')} Open projector</a>
+                  <button type="button" class="primary" data-testid="copy-projector-link" @click=${this._onCopy}>${icon('copy')} Copy link</button>
                 </div>
                 <p class="copied hint" role="status" data-testid="copy-status">${this._copied ?? ''}</p>`
-            : html`<p class="hint">The projector opens in this browser only (it uses this browser's host key).</p>
-                <a class="button primary" href="/project/${room.code}" target="_blank" rel="noopener" data-testid="open-projector-panel">${icon('screen')} Open projector</a>`}
+            : html`<p class="hint">
+                This server gives no projector key: <strong>Open projector</strong> at the top opens it in this browser only (it uses this browser's host key).
+              </p>`}
         </section>
         <section class="panel" aria-labelledby="inject-title">
           <h2 id="inject-title">Inject an event</h2>
@@ -227,7 +232,7 @@ export class TeacherScreen extends LitElement {
         </section>
         <section class="panel" aria-labelledby="events-title">
           <h2 id="events-title">Events</h2>
-          <cc-event-feed live .banners=${view.banners} .effects=${view.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>
+          <cc-event-feed live .banners=${view.banners} .effects=${over ? [] : view.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>
         </section>
         <section class="panel" aria-labelledby="roster-title">
           <h2 id="roster-title">Students (${view.roster.length})${view.banned > 0 ? html` <span class="hint">· ${view.banned} removed</span>` : ''}</h2>
@@ -235,7 +240,7 @@ export class TeacherScreen extends LitElement {
         </section>
         <section class="panel" aria-labelledby="leaders-title">
           <h2 id="leaders-title">Leaderboard</h2>
-          <cc-class-leaderboard .rows=${view.leaderboard}></cc-class-leaderboard>
+          <cc-class-leaderboard .rows=${view.leaderboard} ?lobby=${view.room.phase === 'lobby'}></cc-class-leaderboard>
         </section>
         <section class="panel" aria-labelledby="placements-title">
           <h2 id="placements-title">How the class placed each app</h2>

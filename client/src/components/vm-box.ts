@@ -218,7 +218,7 @@ export class VmBox extends LitElement {
         : ''}
       ${vm.snapshots.length > 0
         ? html`<div class="meta" data-testid="vm-snapshots" data-count=${vm.snapshots.length}>
-            ${icon('camera')} ${vm.snapshots.length} snapshot${vm.snapshots.length === 1 ? '' : 's'}, latest at ${clockText(vm.snapshots.at(-1)!)}
+            ${icon('camera')} ${vm.snapshots.length} snapshot${vm.snapshots.length === 1 ? '' : 's'}, latest at simulated ${clockText(vm.snapshots.at(-1)!)}
           </div>`
         : ''}
       ${this.readonly

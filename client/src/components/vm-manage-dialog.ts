@@ -194,7 +194,7 @@ export class VmManageDialog extends LitElement {
         const free = Math.max(0, h.memoryMiB - h.usedMiB);
         const room = `${miB(free)} free · ${h.reservedCpu} vCPUs on ${h.cpu} cores`;
         let why: string | null = null;
-        if (h.down) why = `Down until ${clockText(h.downUntilS)}.`;
+        if (h.down) why = `Down until simulated ${clockText(h.downUntilS)}.`;
         else if (h.platform !== 'hypervisor') why = `Runs a ${PLATFORM_LABEL[h.platform]}: a hosted (type-2) hypervisor there cannot receive a live migration.`;
         else if (!h.kvm) why = 'No hardware virtualisation (VT-x/AMD-V): no hypervisor there could run it.';
         else if (vm.vcpu > h.cpu) why = `Has ${h.cpu} cores, fewer than its ${vm.vcpu} vCPUs.`;

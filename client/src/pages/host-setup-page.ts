@@ -126,6 +126,47 @@ export class HostSetupPage extends LitElement {
         min-height: 3rem;
         width: 100%;
       }
+      /* The choice and the Create button stay in view below the long list of scenarios. */
+      .create-bar {
+        position: sticky;
+        bottom: 0;
+        z-index: 2;
+        margin: 1rem -1rem -0.9rem;
+        padding: 0.6rem 1rem calc(0.75rem + env(safe-area-inset-bottom, 0px));
+        background: var(--cc-surface);
+        border-top: 1px solid var(--cc-border);
+        border-radius: 0 0 var(--cc-radius) var(--cc-radius);
+        box-shadow: 0 -6px 16px rgb(0 0 0 / 10%);
+      }
+      .create-bar .alert {
+        max-height: 40vh;
+        overflow-y: auto;
+      }
+      .chosen {
+        margin: 0 0 0.45rem;
+        font-size: 0.9rem;
+        overflow-wrap: anywhere;
+      }
+      /* A phone: each card says what it is and how long it plays; the chosen one tells its story. */
+      @media (max-width: 600px) {
+        main {
+          padding: 1rem 0.6rem 2rem;
+        }
+        .scenario:not(:has(input:checked)) .summary,
+        .pace:not(:has(input:checked)) .hint {
+          display: none;
+        }
+        .scenario .meta {
+          font-size: 0.8rem;
+        }
+        form.panel {
+          padding: 0.75rem 0.6rem 0.9rem;
+        }
+        .create-bar {
+          margin-inline: -0.6rem;
+          padding-inline: 0.6rem;
+        }
+      }
       section + section,
       form + section {
         margin-top: 1.25rem;
@@ -204,31 +245,6 @@ export class HostSetupPage extends LitElement {
           </div>
         </fieldset>
         <fieldset>
-          <legend>Built-in scenarios</legend>
-          <div class="scenarios" data-testid="scenario-list">
-            ${this._scenarios.length === 0 && !this._loadError ? html`<p role="status">Loading scenarios…</p>` : ''}
-            ${this._scenarios.map(
-              (s) =>
-                html`<label class="scenario" data-testid="scenario-${s.id}">
-                  <input type="radio" name="scenario" value=${s.id} .checked=${this._upload === null && this._choice === s.id} @change=${this._onChoose} />
-                  <span class="title">${s.title}</span>
-                  <span class="summary">${s.summary}</span>
-                  <span class="playtime" data-testid="scenario-playtime">${playTime(s.durationS, this._speed)}</span>
-                  <span class="meta">${simulated(s.durationS)} · ${s.hosts} hosts · ${s.apps} apps · id ${s.id}</span>
-                </label>`,
-            )}
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>Or upload your own</legend>
-          <div class="field">
-            <label for="upload">Scenario file (JSON)</label>
-            <input id="upload" type="file" accept="application/json,.json" data-testid="scenario-upload" @change=${this._onFile} />
-            <span class="hint">Start from a built-in one: <code>npx clusterclass show tutorial &gt; my.json</code>.</span>
-          </div>
-          ${this._upload ? html`<p data-testid="upload-selected">Using <strong>${this._upload.name}</strong>${this._uploadDuration() ? html` (${playTime(this._uploadDuration()!, this._speed)})` : ''}. <button type="button" class="small" @click=${this._onClearUpload}>Use a built-in one instead</button></p>` : ''}
-        </fieldset>
-        <fieldset>
           <legend>Mode</legend>
           <div class="modes">
             <label class="choice"
@@ -258,6 +274,31 @@ export class HostSetupPage extends LitElement {
               </div>`
             : ''}
         </fieldset>
+        <fieldset>
+          <legend>Built-in scenarios</legend>
+          <div class="scenarios" data-testid="scenario-list">
+            ${this._scenarios.length === 0 && !this._loadError ? html`<p role="status">Loading scenarios…</p>` : ''}
+            ${this._scenarios.map(
+              (s) =>
+                html`<label class="scenario" data-testid="scenario-${s.id}">
+                  <input type="radio" name="scenario" value=${s.id} .checked=${this._upload === null && this._choice === s.id} @change=${this._onChoose} />
+                  <span class="title">${s.title}</span>
+                  <span class="summary">${s.summary}</span>
+                  <span class="playtime" data-testid="scenario-playtime">${playTime(s.durationS, this._speed)}</span>
+                  <span class="meta">${simulated(s.durationS)} · ${s.hosts} hosts · ${s.apps} apps · id ${s.id}</span>
+                </label>`,
+            )}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Or upload your own</legend>
+          <div class="field">
+            <label for="upload">Scenario file (JSON)</label>
+            <input id="upload" type="file" accept="application/json,.json" data-testid="scenario-upload" @change=${this._onFile} />
+            <span class="hint">Start from a built-in one: <code>npx clusterclass show tutorial &gt; my.json</code>.</span>
+          </div>
+          ${this._upload ? html`<p data-testid="upload-selected">Using <strong>${this._upload.name}</strong>${this._uploadDuration() ? html` (${playTime(this._uploadDuration()!, this._speed)})` : ''}. <button type="button" class="small" @click=${this._onClearUpload}>Use a built-in one instead</button></p>` : ''}
+        </fieldset>
         ${this._config?.teacherPasscodeRequired
           ? html`<div class="field">
               <label for="passcode">Teacher passcode</label>
@@ -273,17 +314,20 @@ export class HostSetupPage extends LitElement {
               <span class="hint">This server asks for a passcode before it creates a room.</span>
             </div>`
           : ''}
-        <div role="alert" data-testid="host-error">
-          ${this._error
-            ? html`<div class="error">
-                <p>${this._error.message}</p>
-                ${this._error.details.length > 0 ? html`<ul class="problems" data-testid="host-error-details">${this._error.details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
-              </div>`
-            : ''}
+        <div class="create-bar" data-testid="create-bar">
+          <div role="alert" class="alert" data-testid="host-error">
+            ${this._error
+              ? html`<div class="error">
+                  <p>${this._error.message}</p>
+                  ${this._error.details.length > 0 ? html`<ul class="problems" data-testid="host-error-details">${this._error.details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
+                </div>`
+              : ''}
+          </div>
+          <p class="chosen" data-testid="create-summary">${this._chosenText()}</p>
+          <button type="submit" class="primary submit" data-testid="create-room" ?disabled=${this._busy || (!this._upload && !this._choice)}>
+            ${this._busy ? 'Creating…' : 'Create the room'}
+          </button>
         </div>
-        <button type="submit" class="primary submit" data-testid="create-room" ?disabled=${this._busy || (!this._upload && !this._choice)}>
-          ${this._busy ? 'Creating…' : 'Create the room'}
-        </button>
       </form>
       ${this._sessions.length > 0
         ? html`<section class="panel" aria-labelledby="mine-title">
@@ -304,6 +348,18 @@ export class HostSetupPage extends LitElement {
           </section>`
         : ''}
     </main>`;
+  }
+
+  /** The choice so far, in one line beside the Create button: what the teacher is about to open. */
+  private _chosenText() {
+    const mode = this._mode === 'teams' ? `${Math.min(12, Math.max(2, Math.round(this._teams) || DEFAULT_TEAMS))} teams` : 'solo';
+    if (this._upload) {
+      const d = this._uploadDuration();
+      return html`<strong>${this._upload.name}</strong>${d ? ` · ${playTime(d, this._speed)}` : ''} · ${mode}`;
+    }
+    const chosen = this._scenarios.find((s) => s.id === this._choice);
+    if (!chosen) return 'Pick a scenario.';
+    return html`<strong>${chosen.title}</strong> · ${playTime(chosen.durationS, this._speed)} · ${mode}`;
   }
 
   private _onChoose(e: Event) {
