@@ -2,6 +2,7 @@ import { sameSecret } from '../common/secrets.ts';
 import { nanoid } from 'nanoid';
 import type { Action, PlayerAction, SimState, TeacherAction } from '../../shared/engine/types.ts';
 import { ENGINE_VERSION, createSimulation, incompatibility, reduce } from '../../shared/engine/index.ts';
+import { withInjected } from '../../shared/engine/references.ts';
 import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError } from '../../shared/protocol/index.ts';
 import { errorReply } from '../../shared/protocol/index.ts';
 import type { ClusterDetail, Mode, StudentView } from '../../shared/views/index.ts';
@@ -581,9 +582,9 @@ export class Room {
   private afterPhaseChange(): void {
     this.ticker.setRunning(this.state.phase === 'running');
     // At the debrief, the references over the seconds the class played (all of them, or fewer
-    // if the teacher ended early), computed off the main thread.
+    // if the teacher ended early), with the events the teacher sent, computed off the main thread.
     const over = this.state.phase === 'debrief' || this.state.phase === 'ended';
-    if (over && this.state.timeS > 0) this.ticker.requestReferences(this.deps.references, this.state.scenario, this.seed, this.state.timeS);
+    if (over && this.state.timeS > 0) this.ticker.requestReferences(this.deps.references, withInjected(this.state.scenario, this.state.injected), this.seed, this.state.timeS);
     if (over && this.finishedIn !== this.state.phase) {
       this.finishedIn = this.state.phase;
       this.deps.hooks?.onFinished?.(this.code);

@@ -520,11 +520,11 @@ test('an event is on the phone’s first screen, the scores agree, and an early 
   await expect(l.getByTestId('latest-event')).toHaveCount(0);
   await expect(l.getByTestId('section-events').getByTestId('event-banner')).toHaveCount(1);
   await expect(l.getByTestId('active-effects')).toHaveCount(0);
-  // The reference plans ran over the seconds played, without the teacher's spike: the note says just that.
+  // The reference plans ran over the seconds played, with the teacher's spike too: the note says just that.
   await expect(page.locator('[data-testid=reference-row]')).toHaveCount(4, { timeout: 30_000 });
   const stopped = /at simulated (\d+:\d\d)\./.exec((await page.getByTestId('phase-note').textContent()) ?? '')![1]!;
   const note = page.getByTestId('debrief-references-note');
-  await expect(note).toHaveText(`The reference plans ran over the simulated ${stopped} this session lasted, on the same hosts and seed, with the scenario's own events, but not the event your teacher sent.`);
+  await expect(note).toHaveText(`The reference plans ran over the simulated ${stopped} this session lasted, on the same hosts and seed, with the same events, your teacher's included.`);
   // The table fits the phone: no column cut off at the right.
   const table = await page.getByTestId('debrief-references').evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
   expect(table.table, `the reference table is ${table.table}px wide in a ${table.box}px box`).toBeLessThanOrEqual(table.box);

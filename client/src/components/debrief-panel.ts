@@ -107,17 +107,13 @@ export class DebriefPanel extends LitElement {
 
   /**
    * What the reference plans lived through, truthfully: the server runs them over the seconds this
-   * session played, on its seed, with the scenario's own events; the events a teacher sent are not
-   * part of the scenario, so they did not meet those.
+   * session played, on its seed, with the scenario's events and the ones the teacher sent.
    */
   private _referencesNote(room: RoomStatic, view: StudentView): string {
     const { timeS } = view.room;
     const span = timeS < room.scenario.durationS ? `over the simulated ${clockText(timeS)} this session lasted` : `over the whole scenario (simulated ${clockText(timeS)})`;
-    const sent = view.banners.filter((b) => b.source === 'teacher').length;
-    const events =
-      sent === 0
-        ? 'with the same events'
-        : `with the scenario's own events, but not the ${sent === 1 ? 'event' : `${sent} events`} your teacher sent`;
+    const sent = view.banners.some((b) => b.source === 'teacher');
+    const events = sent ? "with the same events, your teacher's included" : 'with the same events';
     return `The reference plans ran ${span}, on the same hosts and seed, ${events}.`;
   }
 }

@@ -7,9 +7,6 @@ import type { Action, SimState } from '../../../shared/engine/types.ts';
 import { computeScore } from '../../../shared/engine/score.ts';
 import { clusterOf, createSimulation } from '../../../shared/engine/state.ts';
 import { reduce } from '../../../shared/engine/reducer.ts';
-import { POLICIES, type PolicyName } from '../../../shared/engine/policies.ts';
-import { runScenario } from '../../../shared/engine/run.ts';
-import { buildReport } from '../../../shared/engine/report.ts';
 import { isRoomEvent, simActionOf, type RoomLogEntry } from '../../../shared/replay/log.ts';
 import type { Scenario } from '../../../shared/scenario/schema.ts';
 import type { Mode } from '../../../shared/views/types.ts';
@@ -99,28 +96,7 @@ interface TeamMove {
   readonly teamId: string | null;
 }
 
-/** One reference policy's score over the seconds the session ran, as the debrief shows it. */
-export interface ReferenceScore {
-  readonly policy: PolicyName;
-  readonly total: number;
-  readonly availability: number;
-  readonly cost: number;
-  readonly security: number;
-}
-
-/**
- * The reference policies on the scenario and seed, over the seconds the session ran (events after
- * it dropped), as the server's debrief computes them. Synchronous: about as much work as replaying
- * three players, so the page runs it once, after it has shown the replay.
- */
-export function referenceScores(scenario: Scenario, seed: number, untilS: number): ReferenceScore[] {
-  const played = untilS >= scenario.durationS ? scenario : { ...scenario, durationS: untilS, events: scenario.events.filter((e) => e.atS < untilS) };
-  return POLICIES.map((policy) => {
-    const run = runScenario(played, seed, { policy });
-    const { score } = buildReport(run.state, run.clusterId, run.rejections);
-    return { policy, total: score.total, availability: score.availability, cost: score.cost, security: score.security };
-  });
-}
+export { referenceScores, withInjected, type ReferenceScore } from '../../../shared/engine/references.ts';
 
 export class ReplayTimeline {
   readonly actions: readonly Action[];

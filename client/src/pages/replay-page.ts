@@ -9,7 +9,7 @@ import type { RoomStatic } from '../../../shared/views/types.ts';
 import { computeScore } from '../../../shared/engine/score.ts';
 import { ApiError } from '../lib/api.ts';
 import { POLICY_LABEL, clockText, points } from '../lib/format.ts';
-import { ReplayTimeline, fetchReplay, fetchReplayStart, fetchViewerSeat, referenceScores, type ReferenceScore } from '../lib/replay.ts';
+import { ReplayTimeline, fetchReplay, fetchReplayStart, fetchViewerSeat, referenceScores, withInjected, type ReferenceScore } from '../lib/replay.ts';
 import { resumeToken } from '../lib/storage.ts';
 import { base, notice } from '../styles/shared.ts';
 import '../components/cluster-board.ts';
@@ -187,7 +187,7 @@ export class ReplayPage extends LitElement {
       setTimeout(() => {
         if (this._timeline !== timeline) return;
         try {
-          this._references = referenceScores(data.meta.scenario, data.meta.seed, timeline.durationS);
+          this._references = referenceScores(withInjected(data.meta.scenario, timeline.final.injected), data.meta.seed, timeline.durationS);
         } catch {
           // The replay itself stands without them; the debrief says there is nothing to compare with.
           this._references = [];
@@ -368,7 +368,7 @@ export class ReplayPage extends LitElement {
     ];
     return html`${heading}
       <p class="hint">
-        Each reference plan played the simulated ${clockText(timeline.durationS)} this session ran, on the same hosts and seed, with the scenario’s own events${timeline.final.fired.some((f) => f.source === 'teacher') ? ' but not the ones the teacher sent' : ''}.
+        Each reference plan played the simulated ${clockText(timeline.durationS)} this session ran, on the same hosts and seed, with the same events${timeline.final.injected.length ? ', the teacher’s included' : ''}.
       </p>
       <div class="table-wrap" tabindex="0" role="region" aria-labelledby="references-title" data-testid="replay-references-wrap">
         <table data-testid="replay-references">
