@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
 import { POLICY_LABEL, clockText, points } from '../lib/format.ts';
 import { base } from '../styles/shared.ts';
+import './reference-table.ts';
 
 /** The end of a scenario: its lesson, and this player's plan against the reference policies. */
 @customElement('cc-debrief-panel')
@@ -20,28 +21,6 @@ export class DebriefPanel extends LitElement {
       .final {
         font-size: 1.2rem;
       }
-      tr.you {
-        background: var(--cc-accent-soft);
-        font-weight: 700;
-      }
-      .table-wrap {
-        overflow-x: auto;
-        max-width: 52rem;
-      }
-      /* On a phone the five columns fit in a tighter table (as in the replay); a narrower screen still scrolls in the box. */
-      @media (max-width: 480px) {
-        .table-wrap table {
-          font-size: 0.85rem;
-        }
-        .table-wrap th,
-        .table-wrap td {
-          padding: 0.3rem 0.2rem;
-        }
-        .table-wrap thead th {
-          text-transform: none;
-          letter-spacing: 0;
-        }
-      }
     `,
   ];
 
@@ -54,7 +33,7 @@ export class DebriefPanel extends LitElement {
     const paragraphs = room.scenario.debrief.split(/\n\s*\n/).filter((p) => p.trim());
     const refs = view.references ?? [];
     const rows = [
-      { key: 'you', label: `Your cluster (${view.you.teamName ?? view.you.nickname})`, total: view.score.total, availability: view.score.availability, cost: view.score.cost, security: view.score.security },
+      { key: 'mine', label: `Your cluster (${view.you.teamName ?? view.you.nickname})`, total: view.score.total, availability: view.score.availability, cost: view.score.cost, security: view.score.security },
       ...refs.map((r) => ({ key: r.policy, label: POLICY_LABEL[r.policy] ?? r.policy, total: r.total, availability: r.availability, cost: r.cost, security: r.security })),
     ];
     const beaten = refs.filter((r) => view.score.total > r.total).length;
@@ -76,32 +55,7 @@ export class DebriefPanel extends LitElement {
               ? 'The reference plans are still being computed.'
               : 'The reference plans could not be computed for this scenario in the time the server allows (it is very large), so there is nothing to compare with this time.'}
           </p>`
-        : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Your plan against the reference plans">
-            <table data-testid="debrief-references">
-              <caption class="visually-hidden">Your score against the reference plans on the same scenario and seed</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Plan</th>
-                  <th scope="col" class="num">Total</th>
-                  <th scope="col" class="num">Availability</th>
-                  <th scope="col" class="num">Cost</th>
-                  <th scope="col" class="num">Security</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows.map(
-                  (r) =>
-                    html`<tr class=${r.key === 'you' ? 'you' : ''} data-testid="reference-row" data-policy=${r.key}>
-                      <th scope="row">${r.label}</th>
-                      <td class="num">${points(r.total)}</td>
-                      <td class="num">${points(r.availability)}</td>
-                      <td class="num">${points(r.cost)}</td>
-                      <td class="num">${points(r.security)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`}
+        : html`<cc-reference-table .rows=${rows} tableId="debrief-references" rowId="reference-row" mineKey="you"></cc-reference-table>`}
     </section>`;
   }
 

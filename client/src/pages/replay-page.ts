@@ -8,13 +8,14 @@ import { clusterView, describeEvent, roomStatic, standings } from '../../../shar
 import type { RoomStatic } from '../../../shared/views/types.ts';
 import { computeScore } from '../../../shared/engine/score.ts';
 import { ApiError } from '../lib/api.ts';
-import { POLICY_LABEL, clockText, points } from '../lib/format.ts';
+import { POLICY_LABEL, clockText } from '../lib/format.ts';
 import { ReplayTimeline, fetchReplay, fetchReplayStart, fetchViewerSeat, referenceScores, withInjected, type ReferenceScore } from '../lib/replay.ts';
 import { resumeToken } from '../lib/storage.ts';
 import { base, notice } from '../styles/shared.ts';
 import '../components/cluster-board.ts';
 import '../components/leaderboard.ts';
 import '../components/replay-chart.ts';
+import '../components/reference-table.ts';
 
 /** Playback speeds, in simulated seconds per real second. */
 const SPEEDS = [1, 5, 20] as const;
@@ -109,31 +110,8 @@ export class ReplayPage extends LitElement {
       .you-note {
         margin: 0.25rem 0 0.5rem;
       }
-      /* The comparison scrolls inside its own box on a narrow phone: the page never scrolls sideways. */
-      .table-wrap {
-        overflow-x: auto;
-        max-width: 52rem;
-      }
-      /* On a phone the five columns fit in a tighter table; a narrower screen still scrolls in the box. */
-      @media (max-width: 480px) {
-        .table-wrap table {
-          font-size: 0.85rem;
-        }
-        .table-wrap th,
-        .table-wrap td {
-          padding: 0.3rem 0.2rem;
-        }
-        .table-wrap thead th {
-          text-transform: none;
-          letter-spacing: 0;
-        }
-      }
       .events-title {
         margin-top: 0.9rem;
-      }
-      tr.selected {
-        background: var(--cc-accent-soft);
-        font-weight: 700;
       }
     `,
   ];
@@ -363,38 +341,14 @@ export class ReplayPage extends LitElement {
     if (refs.length === 0) return html`${heading}<p class="hint" data-testid="replay-references-failed">The reference plans could not be run for this scenario, so there is nothing to compare with.</p>`;
     const score = cluster ? computeScore(timeline.final, cluster) : null;
     const rows = [
-      ...(cluster && score ? [{ key: 'selected', label: `${cluster.name}${isYou ? ' (you)' : ''}`, ...score }] : []),
+      ...(cluster && score ? [{ key: 'mine', label: `${cluster.name}${isYou ? ' (you)' : ''}`, ...score }] : []),
       ...refs.map((r) => ({ key: r.policy, label: POLICY_LABEL[r.policy] ?? r.policy, ...r })),
     ];
     return html`${heading}
       <p class="hint">
         Each reference plan played the simulated ${clockText(timeline.durationS)} this session ran, on the same hosts and seed, with the same events${timeline.final.injected.length ? ', the teacher’s included' : ''}.
       </p>
-      <div class="table-wrap" tabindex="0" role="region" aria-labelledby="references-title" data-testid="replay-references-wrap">
-        <table data-testid="replay-references">
-          <thead>
-            <tr>
-              <th scope="col">Plan</th>
-              <th scope="col" class="num">Total</th>
-              <th scope="col" class="num">Availability</th>
-              <th scope="col" class="num">Cost</th>
-              <th scope="col" class="num">Security</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows.map(
-              (r) =>
-                html`<tr class=${r.key === 'selected' ? 'selected' : ''} data-testid="replay-reference-row" data-policy=${r.key}>
-                  <th scope="row">${r.label}</th>
-                  <td class="num">${points(r.total)}</td>
-                  <td class="num">${points(r.availability)}</td>
-                  <td class="num">${points(r.cost)}</td>
-                  <td class="num">${points(r.security)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`;
+      <cc-reference-table wrapId="replay-references-wrap" .rows=${rows} label="This plan against the reference plans" tableId="replay-references" rowId="replay-reference-row" mineKey="selected"></cc-reference-table>`;
   }
 
   private _seek(second: number) {
