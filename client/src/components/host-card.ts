@@ -10,7 +10,7 @@ import { PLATFORM_LABEL, cores, miB, percent, perHour, realLeft } from '../lib/f
 import { PLATFORM_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 import './info-tip.ts';
-import './instance-chip.ts';
+import { instanceChips } from './instance-chip.ts';
 import './usage-bar.ts';
 import './vm-box.ts';
 
@@ -260,19 +260,7 @@ export class HostCard extends LitElement {
       ></cc-usage-bar>
       ${loose.length > 0
         ? html`<div class="loose" data-testid="host-instances">
-            ${repeat(
-              loose,
-              (i) => i.id,
-              (i) => html`<cc-instance-chip
-                .instance=${i}
-                appName=${this.appNames.get(i.appId) ?? 'App'}
-                .timeS=${this.timeS}
-                .speed=${this.speed}
-                .phase=${this.phase}
-                ?fresh=${this.fresh.has(i.id)}
-                ?readonly=${this.readonly}
-              ></cc-instance-chip>`,
-            )}
+            ${instanceChips(loose, this)}
           </div>`
         : ''}
       ${this.vms.length > 0

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { InstanceView } from '../../../shared/views/types.ts';
 import { emit } from '../lib/events.ts';
 import { CPU_WEIGHT } from '../../../shared/engine/topology.ts';
@@ -186,6 +187,32 @@ export class InstanceChip extends LitElement {
     emit(this, 'cc-inspect', { instanceId: this.instance.id });
   }
 }
+
+/** What a host card or a VM box hands each of its chips: the board's clock, names and what just landed. */
+export interface ChipContext {
+  readonly appNames: ReadonlyMap<string, string>;
+  readonly timeS: number;
+  readonly speed: number;
+  readonly phase: string;
+  readonly fresh: ReadonlySet<string>;
+  readonly readonly: boolean;
+}
+
+/** A list of instance chips, keyed by instance id (so a chip that stays keeps its element and its animation state). */
+export const instanceChips = (instances: readonly InstanceView[], c: ChipContext) =>
+  repeat(
+    instances,
+    (i) => i.id,
+    (i) => html`<cc-instance-chip
+      .instance=${i}
+      appName=${c.appNames.get(i.appId) ?? 'App'}
+      .timeS=${c.timeS}
+      .speed=${c.speed}
+      .phase=${c.phase}
+      ?fresh=${c.fresh.has(i.id)}
+      ?readonly=${c.readonly}
+    ></cc-instance-chip>`,
+  );
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,5 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { InstanceView, VmView } from '../../../shared/views/types.ts';
 import { AppDropZone } from '../lib/drag.ts';
 import { act, emit } from '../lib/events.ts';
@@ -8,7 +7,7 @@ import { OS_LABEL, clockText, coreCount, cores, miB, percent, realLeft } from '.
 import { STATUS_ICON, icon } from '../lib/icons.ts';
 import { base } from '../styles/shared.ts';
 import './info-tip.ts';
-import './instance-chip.ts';
+import { instanceChips } from './instance-chip.ts';
 import './usage-bar.ts';
 
 /**
@@ -197,19 +196,7 @@ export class VmBox extends LitElement {
       <div class="inside">
         ${this.instances.length === 0
           ? html`<span class="empty">${vm.containerEngine ? 'No containers yet' : 'Empty'}</span>`
-          : repeat(
-              this.instances,
-              (i) => i.id,
-              (i) => html`<cc-instance-chip
-                .instance=${i}
-                appName=${this.appNames.get(i.appId) ?? 'App'}
-                .timeS=${this.timeS}
-                .speed=${this.speed}
-                .phase=${this.phase}
-                ?fresh=${this.fresh.has(i.id)}
-                ?readonly=${this.readonly}
-              ></cc-instance-chip>`,
-            )}
+          : instanceChips(this.instances, this)}
       </div>
       ${this.placing && vm.containerEngine && !dedicated && vm.status !== 'down'
         ? html`<button type="button" class="primary place-here" data-testid="place-in-vm" aria-haspopup="dialog" @click=${this._onPlaceHere}>
