@@ -1,4 +1,5 @@
 import { suggestNickname as pickNickname } from '../../../shared/names/nicknames.ts';
+import { suggestNickname as askServer } from './api.ts';
 import { ROOM_CODE } from './router.ts';
 
 /**
@@ -9,9 +10,8 @@ import { ROOM_CODE } from './router.ts';
 export async function suggestNickname(code?: string): Promise<string> {
   if (code && ROOM_CODE.test(code)) {
     try {
-      const res = await fetch(`/api/rooms/${encodeURIComponent(code)}/nickname`, { headers: { accept: 'application/json' } });
-      const body = (await res.json().catch(() => null)) as { nickname?: unknown } | null;
-      if (res.ok && typeof body?.nickname === 'string' && body.nickname) return body.nickname;
+      const { nickname } = await askServer(code);
+      if (typeof nickname === 'string' && nickname) return nickname;
     } catch {
       // Offline or no such room yet: a local pick is as good, and the join says if it is taken.
     }
