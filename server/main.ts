@@ -49,6 +49,9 @@ function positiveInteger(name: string): number | undefined {
 }
 const maxRooms = positiveInteger('MAX_ROOMS');
 const maxRoomCreatesPerMinute = positiveInteger('MAX_ROOM_CREATES_PER_MINUTE');
+const roomsPerAddress = positiveInteger('ROOMS_PER_ADDRESS');
+const maxPlayers = positiveInteger('MAX_PLAYERS');
+const seatsPerAddressPerMinute = positiveInteger('SEATS_PER_ADDRESS_PER_MINUTE');
 let trustProxy: TrustProxy;
 try {
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
@@ -90,6 +93,9 @@ const running = await startServer({
   replayTtlDays,
   maxRooms,
   maxRoomCreatesPerMinute,
+  roomsPerAddress,
+  maxPlayers,
+  seatsPerAddressPerMinute,
   durable: Boolean(redisUrl),
   teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
   trustProxy,

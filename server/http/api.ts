@@ -26,6 +26,8 @@ export interface ApiOptions {
   readonly trustProxy?: TrustProxy;
   /** Rooms every address together may create per minute (MAX_ROOM_CREATES_PER_MINUTE). */
   readonly maxRoomCreatesPerMinute?: number;
+  /** Rooms one address may create per window (ROOMS_PER_ADDRESS); API_LIMITS.createsPerAddress unless set. */
+  readonly roomsPerAddress?: number;
 }
 
 export const API_LIMITS = {
@@ -95,9 +97,9 @@ async function waitFor(limiter: RateLimiterMemory, key: string): Promise<number 
   return ms === null ? null : Math.max(1, Math.ceil(ms / 1000));
 }
 
-export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute }: ApiOptions): Router {
+export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute, roomsPerAddress }: ApiOptions): Router {
   const router = Router();
-  const creates = new RateLimiterMemory({ points: API_LIMITS.createsPerAddress, duration: API_LIMITS.createWindowS });
+  const creates = new RateLimiterMemory({ points: roomsPerAddress ?? API_LIMITS.createsPerAddress, duration: API_LIMITS.createWindowS });
   const allCreates = new RateLimiterMemory({ points: maxRoomCreatesPerMinute ?? API_LIMITS.createsPerMinute, duration: 60 });
   const lookups = new RateLimiterMemory({ points: API_LIMITS.lookupsPerMinute, duration: 60 });
   const address = clientAddressResolver(trustProxy ?? null);

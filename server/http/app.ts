@@ -38,6 +38,7 @@ export interface AppOptions {
   readonly clientDir?: string;
   /** Rooms all addresses together may create per minute (MAX_ROOM_CREATES_PER_MINUTE). */
   readonly maxRoomCreatesPerMinute?: number;
+  readonly roomsPerAddress?: number;
 }
 
 /** The HTTP application: health, metrics, the REST API and the built client. */
@@ -69,7 +70,7 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/api', apiRouter({ registry, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute }));
+  app.use('/api', apiRouter({ registry, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute, roomsPerAddress: options.roomsPerAddress }));
 
   // CC_CLIENT_DIR may come with or without its trailing slash.
   const index = join(clientDir, 'index.html');
@@ -100,6 +101,12 @@ export interface ServerOptions {
   readonly maxRooms?: number;
   /** Rooms all addresses together may create per minute (MAX_ROOM_CREATES_PER_MINUTE, default 120). */
   readonly maxRoomCreatesPerMinute?: number;
+  /** Rooms one address may create per 10 minutes (ROOMS_PER_ADDRESS, default 30). */
+  readonly roomsPerAddress?: number;
+  /** Seats per room (MAX_PLAYERS, default 2,000). */
+  readonly maxPlayers?: number;
+  /** New seats one address may take per minute (SEATS_PER_ADDRESS_PER_MINUTE, default 120): a school behind one NAT at a keynote needs more. */
+  readonly seatsPerAddressPerMinute?: number;
   /**
    * The store outlives this process (Redis): rooms are restored on start, and closing drains
    * (clients are told the server is restarting and reconnect by themselves) instead of ending them.
@@ -135,6 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     replayTtlDays: options.replayTtlDays,
     maxRooms: options.maxRooms,
     countdownS: options.countdownS,
+    maxPlayers: options.maxPlayers,
     onArchiveError: (code, error) => log.error({ err: error, code }, 'could not keep the session as a replay'),
     clock: options.clock ?? systemClock,
     transport: socketTransport(() => io),
@@ -155,7 +163,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
   if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
   const server = createServer(createApp({ ...options, registry, metrics, store }));
-  io = attachRealtime(server, { registry, log, clientAddress: clientAddressResolver(options.trustProxy ?? null) });
+  io = attachRealtime(server, { registry, log, clientAddress: clientAddressResolver(options.trustProxy ?? null), seatsPerAddressPerMinute: options.seatsPerAddressPerMinute });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port, host: options.host }, () => {

@@ -48,6 +48,16 @@ export function socketTransport(getIo: () => IoServer | null): RoomTransport {
     send(connId, event, ...args) {
       getIo()?.to(connId).emit(event, ...args);
     },
+    broadcast(channel, event, ...args) {
+      // socket.io encodes a broadcast once for all its recipients (perMessageDeflate is off).
+      getIo()?.to(channel).emit(event, ...args);
+    },
+    join(connId, channel) {
+      getIo()?.in(connId).socketsJoin(channel);
+    },
+    leave(connId, channel) {
+      getIo()?.in(connId).socketsLeave(channel);
+    },
     drop(connId, notice) {
       const socket = getIo()?.sockets.sockets.get(connId);
       if (!socket) return;
@@ -66,6 +76,8 @@ export interface RealtimeOptions {
   /** The client's address from its handshake request: the same rule as the HTTP routes (see client-address.ts). */
   readonly clientAddress?: (req: IncomingMessage) => string;
   readonly onIo?: (io: IoServer) => void;
+  /** New seats one address may take per minute (SEATS_PER_ADDRESS_PER_MINUTE); SOCKET_LIMITS.newSeatsPerMinute unless set. */
+  readonly seatsPerAddressPerMinute?: number;
 }
 
 type Reply = Ack<object>;
@@ -91,7 +103,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
   const perSocket = new RateLimiterMemory({ points: SOCKET_LIMITS.eventsPerSecond, duration: 1 });
   const refused = new RateLimiterMemory({ points: SOCKET_LIMITS.refusedBeforeDisconnect, duration: SOCKET_LIMITS.refusedWindowS });
   const failedJoins = new RateLimiterMemory({ points: SOCKET_LIMITS.failedJoinsPerWindow, duration: SOCKET_LIMITS.failedJoinWindowS });
-  const newSeats = new RateLimiterMemory({ points: SOCKET_LIMITS.newSeatsPerMinute, duration: 60 });
+  const newSeats = new RateLimiterMemory({ points: options.seatsPerAddressPerMinute ?? SOCKET_LIMITS.newSeatsPerMinute, duration: 60 });
 
   const roomOf = (socket: IoSocket): Room | undefined => (socket.data.code ? registry.get(socket.data.code) : undefined);
   const inRoom = async (socket: IoSocket, fn: (room: Room) => Promise<Reply>): Promise<Reply> => {

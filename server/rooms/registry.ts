@@ -43,6 +43,8 @@ export interface RegistryOptions {
   readonly onError?: (error: unknown, what: string) => void;
   /** Real seconds between a teacher's start and the first tick (tests may set 0). */
   readonly countdownS?: number;
+  /** Seats per room (MAX_PLAYERS); ROOM_LIMITS.players unless set. */
+  readonly maxPlayers?: number;
 }
 
 /** How a new room is set up: its seed (random unless given), pace and, in team mode, number of teams. */
@@ -56,7 +58,7 @@ export class RoomLimitError extends Error {
   readonly code = 'too-many-rooms';
 }
 
-type Resolved = Required<Omit<RegistryOptions, 'hooks' | 'countdownS'>> & { hooks?: RoomHooks; countdownS?: number };
+type Resolved = Required<Omit<RegistryOptions, 'hooks' | 'countdownS' | 'maxPlayers'>> & { hooks?: RoomHooks; countdownS?: number; maxPlayers?: number };
 
 /** All live rooms of this process, by code; it creates them and lets them expire. */
 export class RoomRegistry {
@@ -118,7 +120,7 @@ export class RoomRegistry {
         this.options.hooks?.onStoreIncident?.(incident);
       },
     };
-    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, references: this.options.references, hooks, countdownS: this.options.countdownS };
+    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, references: this.options.references, hooks, countdownS: this.options.countdownS, maxPlayers: this.options.maxPlayers };
   }
 
   /** What went wrong keeping rooms lately (most recent last), for /health. */

@@ -41,6 +41,8 @@ export interface RoomDeps {
   readonly hooks?: RoomHooks;
   /** Real seconds between the teacher's start and the first tick (ROOM_LIMITS.countdownS unless set; tests may set 0). */
   readonly countdownS?: number;
+  /** Seats a room holds (ROOM_LIMITS.players unless set: MAX_PLAYERS). */
+  readonly maxPlayers?: number;
 }
 
 /** What a new room is created with besides its meta. */
@@ -50,15 +52,16 @@ export interface RoomOptions {
 }
 
 export const ROOM_LIMITS = {
-  players: 200,
+  /** Seats per room unless MAX_PLAYERS says otherwise: a keynote or a MOOC session fits. */
+  players: 2_000,
   /** A seat with no connection is "reconnecting" this long, then "offline". */
   reconnectGraceMs: 30_000,
   /** A lobby seat that never did anything is freed this long after its last connection left. */
   idleSeatGraceMs: 120_000,
   /** The clock runs at 10 Hz: one simulated second per 100 ms at speed 1. */
   tickMs: 100,
-  /** Views after an action go out together within this many ms. */
-  flushMs: 25,
+  /** Views after an action go out together within this many ms (only the actor's own view is built then). */
+  flushMs: 10,
   /** A snapshot every this many simulated seconds. */
   snapshotEveryS: 60,
   /** Real seconds the clock holds after the teacher presses start: "3, 2, 1". */
@@ -271,7 +274,8 @@ export class Room {
         if (this.roster.nicknameTaken(check.key)) return fail('nickname-taken', `Someone here is already called "${check.nickname}". Pick another nickname.`);
         if (this.state.phase === 'debrief') return fail('room-ended', 'This session has finished; you can no longer join it.');
         if (this.state.locked) return fail('room-locked', 'The teacher has locked this session. Ask them to unlock it.');
-        if (this.roster.size >= ROOM_LIMITS.players) return fail('room-full', `This session is full (${ROOM_LIMITS.players} players).`);
+        const seats = this.deps.maxPlayers ?? ROOM_LIMITS.players;
+        if (this.roster.size >= seats) return fail('room-full', `This session is full (${seats} players).`);
         if (options.admitNewSeat && !(await options.admitNewSeat())) return fail('rate-limited', 'Too many new players from this network in the last minute; wait a moment and try again.');
         const seated = await this.seat({ type: 'room:seat', playerId: nanoid(10), nickname: check.nickname, key: check.key, resumeToken: nanoid(24), deviceId: req.deviceId ?? null });
         if (!seated.ok) return seated;
@@ -371,7 +375,10 @@ export class Room {
     if (conn.role === 'teacher') this.teacherSeenMs = now;
     if (conn.playerId) {
       // Let the teacher see "reconnecting" turn into "offline" without any other change.
-      this.ticker.after(ROOM_LIMITS.reconnectGraceMs + 10, () => this.ticker.scheduleFlush());
+      this.ticker.after(ROOM_LIMITS.reconnectGraceMs + 10, () => {
+        this.broadcaster.changed();
+        this.ticker.scheduleFlush();
+      });
       if (this.state.phase === 'lobby') this.ticker.after(ROOM_LIMITS.idleSeatGraceMs + 10, () => void this.freeIdleSeats());
     }
     this.ticker.scheduleFlush();
@@ -391,7 +398,9 @@ export class Room {
         if (this.mode === 'solo' && this.step(change, { type: 'removeCluster', clusterId: player.id })) continue;
         change.logged.push({ type: 'room:unseat', playerId: player.id });
       }
-      if (await this.commit(change)) this.ticker.scheduleFlush();
+      if (!(await this.commit(change))) return;
+      this.broadcaster.changed();
+      this.ticker.scheduleFlush();
     });
   }
 
@@ -411,10 +420,17 @@ export class Room {
       if (r.rejection) {
         // Kept for the teacher's report and the class's misconceptions, which the teacher sees now.
         const refused: RoomEvent = { type: 'room:refused', playerId: player.id, atS: this.state.timeS, action: full, code: r.rejection.code, concept: r.rejection.concept, message: r.rejection.message };
-        if (await this.commit({ state: this.state, logged: [refused] })) this.ticker.scheduleFlush();
+        if (await this.commit({ state: this.state, logged: [refused] })) {
+          this.broadcaster.changed();
+          this.ticker.scheduleFlush();
+        }
         return fail(r.rejection.code, r.rejection.message, r.rejection.concept);
       }
       if (!(await this.commit({ state: r.state, logged: [{ type: 'room:act', playerId: player.id, action: full }] }))) return notSaved();
+      // The actor sees the change at once; everyone else's view did not move (the class's
+      // standings and the teacher's screen follow within a second).
+      if (this.mode === 'solo') this.broadcaster.touched(connId);
+      else for (const c of this.roster.connections()) if (c.playerId && this.roster.clusterOf(this.roster.player(c.playerId)!) === clusterId) this.broadcaster.touched(c.id);
       this.ticker.scheduleFlush();
       return { ok: true, ...(r.created ? { id: r.created.id } : {}) };
     });
@@ -433,6 +449,8 @@ export class Room {
       // The run begins with "3, 2, 1" so the class looks up; a restored room never counts down again.
       if (before === 'lobby' && this.state.phase === 'running') this.ticker.startCountdown();
       this.afterPhaseChange();
+      // The teacher sees what their command did at once.
+      this.broadcaster.touched(connId);
       this.ticker.scheduleFlush();
       return { ok: true };
     });
@@ -457,6 +475,8 @@ export class Room {
         this.broadcaster.forget(c);
         this.deps.transport.drop(c, { reason: 'kicked', message: 'The teacher removed you from this session.' });
       }
+      // The teacher sees what their command did at once.
+      this.broadcaster.touched(connId);
       this.ticker.scheduleFlush();
       return { ok: true };
     });
@@ -485,6 +505,10 @@ export class Room {
       const refused = this.joinTeam(change, player.id, team, player.teamId);
       if (refused) return refused;
       if (!(await this.commit(change))) return notSaved();
+      for (const c of player.conns) this.broadcaster.touched(c);
+      this.broadcaster.changed();
+      // The teacher sees what their command did at once.
+      this.broadcaster.touched(connId);
       this.ticker.scheduleFlush();
       return { ok: true };
     });
@@ -507,6 +531,10 @@ export class Room {
         if (refused) return refused;
       }
       if (!(await this.commit(change))) return notSaved();
+      this.broadcaster.touchAll();
+      this.broadcaster.changed();
+      // The teacher sees what their command did at once.
+      this.broadcaster.touched(connId);
       this.ticker.scheduleFlush();
       return { ok: true };
     });
@@ -595,7 +623,9 @@ export class Room {
   /** Sends every connection its own view, skipping those that have not changed. */
   flush(): void {
     if (this.disposed) return;
-    this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen });
+    const waiting = this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen });
+    // A running clock flushes every period anyway; a standing one comes back for what is held back.
+    if (waiting !== null && !this.ticker.running) this.ticker.scheduleFlush(waiting);
   }
 
   // ---- housekeeping --------------------------------------------------------------------------

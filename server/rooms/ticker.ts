@@ -42,6 +42,7 @@ export class Ticker {
   private due = 0;
   private busy = false;
   private flushTimer: TimerHandle | null = null;
+  private flushAt = 0;
   private readonly timers = new Set<TimerHandle>();
   /** The run length the references are (being) computed for. */
   private referencesFor: number | null = null;
@@ -131,7 +132,10 @@ export class Ticker {
   /** Each period: the speed's worth of simulated seconds; if the last round is still busy, they accumulate rather than queue. */
   private onLoop(): void {
     this.due += this.speed();
-    if (this.busy || this.due < 1) return;
+    if (this.busy) return;
+    // No simulated second is due yet (a slow pace): views still go out each period, so a class's
+    // updates stay spread over every second instead of bunching on the ticks.
+    if (this.due < 1) return this.hooks.flush();
     const n = Math.floor(this.due);
     this.due -= n;
     this.busy = true;
@@ -153,10 +157,17 @@ export class Ticker {
       });
   }
 
-  /** Sends views soon, once for everything that happens meanwhile. */
-  scheduleFlush(): void {
-    if (this.flushTimer || this.disposed) return;
-    this.flushTimer = this.after(this.options.flushMs, () => {
+  /** Sends views soon (in `ms`, the flush period unless said), once for everything that happens meanwhile. */
+  scheduleFlush(ms = this.options.flushMs): void {
+    if (this.disposed) return;
+    const at = this.clock.now() + ms;
+    if (this.flushTimer) {
+      if (this.flushAt <= at) return;
+      this.clock.clear(this.flushTimer);
+      this.timers.delete(this.flushTimer);
+    }
+    this.flushAt = at;
+    this.flushTimer = this.after(ms, () => {
       this.flushTimer = null;
       this.hooks.flush();
     });

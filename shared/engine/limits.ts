@@ -3,7 +3,12 @@
  * value the network lets through is one the engine accepts (or refuses with a teaching reason).
  */
 export const LIMITS = {
-  clusters: 500,
+  /**
+   * A keynote's or a MOOC session's class (the room's seat limit, MAX_PLAYERS, is at most this).
+   * Raised from 500 without an ENGINE_VERSION bump: no older log holds more clusters, and the cap
+   * only refuses joins, never changes what a tick does.
+   */
+  clusters: 2_000,
   instancesPerCluster: 300,
   vmsPerCluster: 100,
   injectedEvents: 500,

@@ -9,9 +9,11 @@ import type { Concept } from '../engine/concepts.ts';
 import { CPU_WEIGHT } from '../engine/topology.ts';
 import { LIMITS } from '../engine/limits.ts';
 import type { RejectionCode } from '../engine/rejection.ts';
-import type { ClusterDetail, ProjectorView, StudentView, TeacherView, RoomStatic, ViewPatch } from '../views/types.ts';
+import type { ClusterDetail, OwnStudentView, ProjectorView, SharedStudentView, TeacherView, RoomStatic } from '../views/types.ts';
+import type { ViewDelta } from '../views/patch.ts';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: views as deep deltas, the students' shared part as one room broadcast (`view:room`), the clock advanced by clients. */
+export const PROTOCOL_VERSION = 2;
 
 /** Inbound payloads larger than this (as JSON) are refused before they are parsed. */
 export const MAX_PAYLOAD_BYTES = 8 * 1024;
@@ -171,10 +173,15 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  /** Whole after joining, then only the fields that changed: merge with `applyView`. */
-  'view:student': (view: ViewPatch<StudentView>) => void;
-  'view:teacher': (view: ViewPatch<TeacherView>) => void;
-  'view:projector': (view: ViewPatch<ProjectorView>) => void;
+  /**
+   * Views are deltas (shared/views/patch.ts): whole after joining, then only what changed; merge
+   * with `applyView`. A student's view comes in two parts, merged by `StudentMirror`: the room's
+   * shared part (one broadcast to every student) and their own.
+   */
+  'view:room': (view: ViewDelta<SharedStudentView>) => void;
+  'view:student': (view: ViewDelta<OwnStudentView>) => void;
+  'view:teacher': (view: ViewDelta<TeacherView>) => void;
+  'view:projector': (view: ViewDelta<ProjectorView>) => void;
   /** The cluster the teacher is watching, as it changes. */
   'view:cluster': (cluster: ClusterDetail) => void;
   /** This connection is out of the room: kicked, the room closed, or the seat taken over elsewhere. */

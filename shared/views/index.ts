@@ -22,18 +22,21 @@ import type {
   InstanceView,
   LeaderRow,
   Mode,
+  OwnStudentView,
   ProjectorView,
   RoomHeader,
   RoomStatic,
   RosterEntry,
   ScoreView,
+  SharedStudentView,
   StudentView,
   TeacherView,
 } from './types.ts';
 
 export * from './types.ts';
 export { describeEvent } from './events.ts';
-export { applyView, encodeView, type SentFields } from './patch.ts';
+export { applyDelta, applyView, diff, isWhole, whole, type Delta, type ViewDelta } from './patch.ts';
+export { StudentMirror } from './mirror.ts';
 export { eventImpact, SpikeWatch, type SpikeHits } from './impact.ts';
 
 
@@ -304,20 +307,26 @@ export function studentView(state: SimState, ctx: StudentContext): StudentView {
   // The room sends student views only for clusters it holds; anything else is a bug to see.
   if (!cluster) throw new Error(`no cluster ${ctx.you.clusterId} for a student view`);
   const score = ctx.standings.scores.get(cluster.id) ?? computeScore(state, cluster);
+  const rank = ctx.standings.rankOf.get(cluster.id) ?? ctx.standings.rows.length + 1;
+  return { ...sharedStudentView(state, ctx.code, ctx.seq, ctx.standings, ctx.countdown), ...ownStudentView(state, cluster, score, ctx.you, rank, ctx.references) };
+}
+
+/** The part of a student view every student of the room shares (see SharedStudentView). */
+export function sharedStudentView(state: SimState, code: string, seq: number, board: Standings, countdown = 0): SharedStudentView {
+  return { room: roomHeader(state, code, seq, countdown), of: board.rows.length, top: board.rows.slice(0, TOP), effects: effects(state), banners: banners(state) };
+}
+
+/** A student's own part of the view: their cluster, score, rank and incidents (see OwnStudentView). */
+export function ownStudentView(state: SimState, cluster: ClusterState, score: Score, you: StudentView['you'], rank: number, references: StudentView['references']): OwnStudentView {
   // One CPU-sharing pass serves both the board and the score: this runs per student per round.
   const load = clusterLoad(state, cluster, state.timeS);
   return {
-    room: roomHeader(state, ctx.code, ctx.seq, ctx.countdown),
-    you: ctx.you,
+    you,
     cluster: clusterView(state, cluster, load),
     score: scoreView(state, cluster, score, load),
-    rank: ctx.standings.rankOf.get(cluster.id) ?? ctx.standings.rows.length + 1,
-    of: ctx.standings.rows.length,
-    top: ctx.standings.rows.slice(0, TOP),
-    effects: effects(state),
-    banners: banners(state),
+    rank,
     incidents: incidentViews(state, cluster, score),
-    references: state.phase === 'debrief' || state.phase === 'ended' ? ctx.references : null,
+    references: state.phase === 'debrief' || state.phase === 'ended' ? references : null,
   };
 }
 
@@ -377,7 +386,7 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
     roster: ctx.roster,
     // Every team, empty ones too: the teacher moves students into them. Standings, the projector
     // and the replay list only teams with members.
-    teams: ctx.teams,
+    teams: ctx.teams.map((t) => ({ id: t.id, name: t.name })),
     leaderboard,
     placements,
     concepts: classConcepts(state, ctx.standings.rows, ctx.rejections),

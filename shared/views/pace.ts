@@ -54,3 +54,14 @@ export function realClock(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
+
+/**
+ * The simulated clock a client shows `sinceMs` real milliseconds after a header arrived. The clock
+ * is deterministic while the run goes on, so the server sends it only about once a second and each
+ * client advances it from the phase and speed; the next header corrects it. Outside a running
+ * clock (lobby, countdown, pause, debrief) it stands where the header put it.
+ */
+export function clockAt(header: { readonly phase: string; readonly timeS: number; readonly durationS: number; readonly speed: number; readonly countdown: number }, sinceMs: number): number {
+  if (header.phase !== 'running' || header.countdown > 0 || sinceMs <= 0) return header.timeS;
+  return Math.min(header.durationS, header.timeS + Math.floor((sinceMs / 1000) * simPerRealSecond(header.speed)));
+}

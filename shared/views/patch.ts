@@ -1,38 +1,109 @@
 /**
- * The view patch format, both halves: the server's encoder (what changed since the last view a
- * connection got) and the clients' decoder (`applyView`). The first view after joining is whole;
- * later ones carry only the top-level fields that changed, and always the room header.
+ * The view delta format, both halves: the server's encoder (`diff`: what changed since the last
+ * view a connection got, field by field, however deep) and the clients' decoder (`applyView`).
+ *
+ * A delta is one of:
+ * - a primitive (number, string, boolean, null): the new value;
+ * - `{ "=": value }`: the value whole (the first view after joining is `{ "=": view }`);
+ * - `{ "~": length, "3": delta, … }`: an array of that length, changed at those indexes;
+ * - `{ key: delta, …, "-": [keys] }`: an object with those keys changed (and those removed).
+ *
+ * No view has a field named `=`, `~` or `-`. Views are plain JSON data (no undefined inside
+ * arrays), and every number in them is already rounded to the precision a screen shows, so a
+ * second in which only the clock and a few figures moved costs a few dozen bytes.
  */
-import type { RoomHeader, ViewPatch } from './types.ts';
+export type Delta = null | boolean | number | string | { readonly [key: string]: Delta | readonly string[] | unknown };
 
-/** What an encoder remembers of one connection: each field of the last view sent, as JSON. */
-export type SentFields = Map<string, string>;
+type Plain = Record<string, unknown>;
+
+const isPlain = (x: unknown): x is Plain => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The delta that turns `prev` into `next`, or undefined when they are equal. */
+export function diff(prev: unknown, next: unknown): Delta | undefined {
+  if (prev === next) return undefined;
+  if (typeof next !== 'object' || next === null) {
+    // NaN never equals itself: a view carries none, but it must not be sent every round.
+    return typeof next === 'number' && Number.isNaN(next) && typeof prev === 'number' && Number.isNaN(prev) ? undefined : (next as Delta);
+  }
+  if (Array.isArray(next)) {
+    if (!Array.isArray(prev)) return { '=': next };
+    const out: Record<string, unknown> = {};
+    let changed = prev.length !== next.length;
+    for (let i = 0; i < next.length; i++) {
+      const d = i < prev.length ? diff(prev[i], next[i]) : whole(next[i]);
+      if (d === undefined) continue;
+      out[i] = d;
+      changed = true;
+    }
+    if (!changed) return undefined;
+    out['~'] = next.length;
+    return out;
+  }
+  if (!isPlain(prev)) return { '=': next };
+  let out: Record<string, unknown> | null = null;
+  for (const key in next) {
+    const value = (next as Plain)[key];
+    if (value === undefined) continue;
+    const d = Object.hasOwn(prev, key) ? diff(prev[key], value) : whole(value);
+    if (d === undefined) continue;
+    (out ??= {})[key] = d;
+  }
+  let removed: string[] | null = null;
+  for (const key in prev) {
+    if (prev[key] !== undefined && !(Object.hasOwn(next, key) && (next as Plain)[key] !== undefined)) (removed ??= []).push(key);
+  }
+  if (removed) (out ??= {})['-'] = removed;
+  return out ?? undefined;
+}
+
+/** A value sent whole: primitives are themselves, objects and arrays are wrapped. */
+export function whole(value: unknown): Delta {
+  return typeof value === 'object' && value !== null ? { '=': value } : (value as Delta);
+}
+
+/** Whether a delta carries its value whole (a client may start from it). */
+export function isWhole(delta: unknown): boolean {
+  return isPlain(delta) && Object.hasOwn(delta, '=');
+}
+
+/** `prev` with a delta applied, sharing what did not change; `prev` itself is never modified. */
+export function applyDelta(prev: unknown, delta: unknown): unknown {
+  if (!isPlain(delta)) return delta;
+  if (Object.hasOwn(delta, '=')) return delta['='];
+  if (Object.hasOwn(delta, '~')) {
+    const length = delta['~'] as number;
+    const base: unknown[] = Array.isArray(prev) ? prev : [];
+    const out = base.slice(0, length);
+    for (const key in delta) {
+      if (key === '~') continue;
+      const i = Number(key);
+      if (Number.isInteger(i) && i >= 0 && i < length) out[i] = applyDelta(base[i], delta[key]);
+    }
+    out.length = length;
+    return out;
+  }
+  const out: Plain = isPlain(prev) ? { ...prev } : {};
+  for (const key in delta) {
+    if (key === '-') continue;
+    const value = applyDelta(Object.hasOwn(out, key) ? out[key] : undefined, delta[key]);
+    // A key named __proto__ (JSON.parse makes it an own one) stays a plain field, never the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  const removed = delta['-'];
+  if (Array.isArray(removed)) for (const key of removed) delete out[key as string];
+  return out;
+}
 
 /**
- * The patch that brings a client holding `sent` up to `view`, or null when nothing but the
- * header's sequence number would change. Updates `sent` to match what the patch carries.
+ * Merges a view update into the last view; null until a whole view has arrived (a reconnecting
+ * client keeps showing its old view meanwhile, and drops deltas meant for another base).
  */
-export function encodeView<V extends { room: RoomHeader }>(sent: SentFields, view: V, seq: number): ViewPatch<V> | null {
-  const first = sent.size === 0;
-  const patch: Record<string, unknown> = {};
-  let changed = false;
-  for (const [key, value] of Object.entries(view)) {
-    // The header's seq moves with every view; comparing it would make every view a change.
-    const json = JSON.stringify(key === 'room' ? { ...(value as RoomHeader), seq: 0 } : value);
-    if (sent.get(key) === json) continue;
-    sent.set(key, json);
-    patch[key] = value;
-    changed = true;
-  }
-  if (!changed) return null;
-  patch.room = { ...view.room, seq };
-  if (first) patch.whole = true;
-  return patch as ViewPatch<V>;
+export function applyView<V extends object>(previous: V | null, delta: ViewDelta<V>): V | null {
+  if (isWhole(delta)) return applyDelta(null, delta) as V;
+  return previous === null ? null : (applyDelta(previous, delta) as V);
 }
 
-/** Merges a view update into the last whole view; null until a whole view has arrived. */
-export function applyView<V extends { room: RoomHeader }>(previous: V | null, patch: ViewPatch<V>): V | null {
-  const { whole, ...fields } = patch;
-  if (whole) return fields as unknown as V;
-  return previous === null ? null : ({ ...previous, ...fields } as V);
-}
+/** What goes over the wire for a view of type V: a delta against the last one sent (see above). */
+export type ViewDelta<V> = Delta | { readonly '=': V };
+

@@ -290,10 +290,16 @@ export interface ProjectorView {
 }
 
 /**
- * What goes over the wire: the first view after joining is whole; later ones carry only the
- * top-level fields that changed (the room header always). `applyView` puts them together.
+ * The part of a student's view every student of a room shares (the header, the top of the class,
+ * the events): computed and encoded once per change for the whole room and sent as one broadcast
+ * (`view:room`), at most about once a second for the clock and the standings, at once for the rest.
  */
-export type ViewPatch<V extends { room: RoomHeader }> = Partial<V> & Pick<V, 'room'> & { readonly whole?: true };
+export type SharedStudentView = Pick<StudentView, 'room' | 'of' | 'top' | 'effects' | 'banners'>;
+
+/** The part of a student's view that is theirs alone (`view:student`): sent only when it changed. */
+export type OwnStudentView = Omit<StudentView, keyof SharedStudentView>;
+
+export const SHARED_STUDENT_FIELDS = ['room', 'of', 'top', 'effects', 'banners'] as const satisfies readonly (keyof SharedStudentView)[];
 
 /** A cluster as the teacher inspects it. */
 export interface ClusterDetail {

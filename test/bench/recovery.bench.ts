@@ -26,7 +26,7 @@ const references = new InlineReferenceRunner();
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 100);
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 30);
 const HOST_TOKEN = 'bench-host-token-0000000000';
-const nullTransport = { send() {}, drop() {} };
+const nullTransport = { send() {}, broadcast() {}, join() {}, leave() {}, drop() {} };
 
 async function spawnServer(port: number, url: string): Promise<{ child: ChildProcess; startedAt: number }> {
   const startedAt = performance.now();

@@ -53,7 +53,7 @@ const base = getScenario('flash-sale')!;
 const scenario = { ...base, durationS: DURATION_S, events: [...base.events, ...base.events.map((e) => ({ ...e, atS: e.atS + 1200 })), ...base.events.map((e) => ({ ...e, atS: e.atS + 1800 }))] };
 const store = new InMemoryRoomStore();
 const clock = new FakeClock();
-const room = await Room.open({ code: 'BENCH9', hostToken: HOST, mode: 'solo', seed: 9, scenario, createdAtMs: 0, replayId: 'bench-replay-1' }, { clock, transport: { send() {}, drop() {} }, store, references });
+const room = await Room.open({ code: 'BENCH9', hostToken: HOST, mode: 'solo', seed: 9, scenario, createdAtMs: 0, replayId: 'bench-replay-1' }, { clock, transport: { send() {}, broadcast() {}, join() {}, leave() {}, drop() {} }, store, references });
 await room.attachHost('t', 'teacher', HOST);
 for (let s = 0; s < STUDENTS; s++) {
   await room.join(`s${s}`, { nickname: `Student ${s}` });

@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PlayerActionInput, ServerToClientEvents } from '../../shared/protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
-import { applyView, type ProjectorView, type TeacherView, type ViewPatch } from '../../shared/views/index.ts';
+import { applyView, type ProjectorView, type TeacherView, type ViewDelta } from '../../shared/views/index.ts';
 import { expect } from './fixtures.ts';
 
 /** Helpers for the teacher and projector tests: rooms over the API, students and teachers as real socket.io clients. */
@@ -32,7 +32,7 @@ export function socket(baseURL: string): ShowSocket {
 export async function teacherSocket(baseURL: string, room: ApiRoom): Promise<ShowSocket & { view: () => TeacherView | null }> {
   const s = socket(baseURL);
   let view: TeacherView | null = null;
-  s.on('view:teacher', (patch) => (view = applyView(view, patch as ViewPatch<TeacherView>)));
+  s.on('view:teacher', (patch) => (view = applyView(view, patch as ViewDelta<TeacherView>)));
   const reply = await s.emitWithAck('room:host', { protocol: P, code: room.code, hostToken: room.hostToken });
   expect(reply.ok, JSON.stringify(reply)).toBe(true);
   return Object.assign(s, { view: () => view });
@@ -42,7 +42,7 @@ export async function teacherSocket(baseURL: string, room: ApiRoom): Promise<Sho
 export function projectorSocket(baseURL: string): ShowSocket & { view: () => ProjectorView | null } {
   const s = socket(baseURL);
   let view: ProjectorView | null = null;
-  s.on('view:projector', (patch) => (view = applyView(view, patch as ViewPatch<ProjectorView>)));
+  s.on('view:projector', (patch) => (view = applyView(view, patch as ViewDelta<ProjectorView>)));
   return Object.assign(s, { view: () => view });
 }
 

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { io } from 'socket.io-client';
 import { ERROR_CODES, INBOUND_EVENTS, PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { nextRandom, seedState } from '../../shared/engine/prng.ts';
-import { applyView, type StudentView, type TeacherView, type ViewPatch } from '../../shared/views/index.ts';
+import { StudentMirror, applyView, type StudentView, type TeacherView, type ViewDelta } from '../../shared/views/index.ts';
 import { exited, freePort, spawnServerProcess } from '../support/server-process.ts';
 import { createRoom, eventually, type Client } from './helpers.ts';
 
@@ -304,10 +304,13 @@ describe('fuzzing every inbound event against a real server process', () => {
 
     // The protected room A: its teacher and the canary take no part in the fuzz.
     teacher = plain();
-    teacher.on('view:teacher', (patch) => (teacherView = applyView(teacherView, patch as ViewPatch<TeacherView>)));
+    teacher.on('view:teacher', (patch) => (teacherView = applyView(teacherView, patch as ViewDelta<TeacherView>)));
     expect((await teacher.emitWithAck('room:host', { protocol: P, code: a.code, hostToken: a.hostToken })).ok).toBe(true);
     canary = plain();
-    canary.on('view:student', (patch) => (canaryView = applyView(canaryView, patch as ViewPatch<StudentView>)));
+    const mirror = new StudentMirror();
+    canary.onAny((event: string, delta: unknown) => {
+      if (mirror.apply(event, delta)) canaryView = mirror.view;
+    });
     const canarySeat = await join(canary, a.code, 'Canary');
     expect((await canary.emitWithAck('player:act', { action: { type: 'deploy', id: 'canary-web', appId: 'web', runtime: 'container', target: 'linux-1' } })).ok).toBe(true);
     await eventually(() => expect(canaryView?.cluster.instances.map((i) => i.id)).toContain('canary-web'));

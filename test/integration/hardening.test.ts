@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
-import { applyView, type StudentView, type TeacherView, type ViewPatch } from '../../shared/views/index.ts';
+import { applyView, type StudentView, type TeacherView, type ViewDelta } from '../../shared/views/index.ts';
 import { SOCKET_LIMITS } from '../../server/realtime/socket-server.ts';
 import { ROOM_LIMITS } from '../../server/rooms/room.ts';
 import { RedisRoomStore } from '../../server/storage/redis-store.ts';
@@ -265,7 +265,7 @@ describe('the socket layer, hardened', () => {
       const seen = new Map<string, Set<string>>();
       let view: TeacherView | null = null;
       teacher.on('view:teacher', (patch) => {
-        view = applyView(view, patch as ViewPatch<TeacherView>);
+        view = applyView(view, patch as ViewDelta<TeacherView>);
         for (const entry of view?.roster ?? []) seen.set(entry.nickname, (seen.get(entry.nickname) ?? new Set()).add(entry.status));
       });
       expect(codeOf(await send(teacher, 'room:host', { protocol: P, code, hostToken }))).toBe('ok');

@@ -1,10 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/index.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/http/app.ts';
-import { applyView, type RoomHeader, type StudentView, type ViewPatch } from '../../shared/views/index.ts';
+import { StudentMirror, applyView, type StudentView, type ViewDelta } from '../../shared/views/index.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
-
-type ViewOf = { room: RoomHeader };
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -25,11 +23,18 @@ export async function createRoom(base: string, body: Record<string, unknown> = {
 export function connect(base: string): Client & { lastOf: Map<string, unknown> } {
   const socket = io(base, { transports: ['websocket'], forceNew: true, reconnection: false }) as Client & { lastOf: Map<string, unknown> };
   socket.lastOf = new Map();
-  // Views arrive whole, then as changed fields: keep what a client would have after merging.
+  const student = new StudentMirror();
+  // Views arrive whole, then as deltas: keep what a client would have after merging (a student's
+  // view under 'view:student', from its two parts).
   socket.onAny((event: string, payload: unknown) => {
+    if (event === 'view:room' || event === 'view:student') {
+      socket.lastOf.set(event === 'view:room' ? 'view:room:delta' : 'view:student:delta', payload);
+      if (student.apply(event, payload)) socket.lastOf.set('view:student', student.view);
+      return;
+    }
     const merge = event.startsWith('view:') && event !== 'view:cluster';
     if (!merge) return void socket.lastOf.set(event, payload);
-    socket.lastOf.set(event, applyView((socket.lastOf.get(event) as ViewOf | undefined) ?? null, payload as ViewPatch<ViewOf>));
+    socket.lastOf.set(event, applyView((socket.lastOf.get(event) as object | undefined) ?? null, payload as ViewDelta<object>));
   });
   return socket;
 }
@@ -60,7 +65,12 @@ export function browserStudent(base: string, code: string, nickname: string) {
     });
   });
   socket.on('server:notice', (n) => me.notices.push(n.kind));
-  socket.on('view:student', (patch) => (me.view = applyView(me.view, patch as ViewPatch<StudentView>)));
+  const mirror = new StudentMirror();
+  const onView = (event: 'view:room' | 'view:student') => (delta: unknown) => {
+    if (mirror.apply(event, delta)) me.view = mirror.view;
+  };
+  socket.on('view:room', onView('view:room'));
+  socket.on('view:student', onView('view:student'));
   return me;
 }
 

@@ -5,9 +5,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { replaySimulation, type RoomLogEntry } from '../../shared/replay/log.ts';
 import { createRoom, eventually, startTestServer, type Client } from './helpers.ts';
-import { applyView, type RoomHeader, type ViewPatch } from '../../shared/views/index.ts';
-
-type ViewOf = { room: RoomHeader };
+import { StudentMirror, applyView, type ViewDelta } from '../../shared/views/index.ts';
 
 const P = PROTOCOL_VERSION;
 
@@ -17,9 +15,15 @@ function seat(base: string, join: (s: Client) => Promise<{ ok: boolean }>) {
   const state = { joins: 0, notices: [] as string[], last: new Map<string, Record<string, unknown>>() };
   socket.on('connect', () => void join(socket).then((ack) => ack.ok && state.joins++));
   socket.on('server:notice', (n) => state.notices.push(n.kind));
-  socket.onAny((event: string, payload: Record<string, unknown>) => {
+  const student = new StudentMirror();
+  socket.onAny((event: string, payload: unknown) => {
     if (!event.startsWith('view:') || event === 'view:cluster') return;
-    state.last.set(event, applyView((state.last.get(event) as (Record<string, unknown> & ViewOf) | undefined) ?? null, payload as ViewPatch<Record<string, unknown> & ViewOf>)!);
+    // A student's view comes in two parts, kept under 'view:student' once merged.
+    if (event === 'view:room' || event === 'view:student') {
+      if (student.apply(event, payload)) state.last.set('view:student', student.view as unknown as Record<string, unknown>);
+      return;
+    }
+    state.last.set(event, applyView(state.last.get(event) ?? null, payload as ViewDelta<Record<string, unknown>>)!);
   });
   return { socket, state };
 }

@@ -8,6 +8,7 @@ import { ROOM_LIMITS, Room } from '../../server/rooms/room.ts';
 import type { RoomMeta } from '../../server/storage/store.ts';
 import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { BROADCAST_TIMING } from '../../server/rooms/broadcaster.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
 import { InlineReferenceRunner } from '../../server/references/index.ts';
 
@@ -226,7 +227,7 @@ describe('room: teams from the start', () => {
     await projector();
     ok(await join('s1', 'Ada'));
     ok(await join('s2', 'Bob'));
-    await clock.advance(50);
+    await clock.advance(BROADCAST_TIMING.hostChangedMs);
     // Four teams exist (the default); two have a member. The teacher's picker offers all four, the standings two.
     const before = transport.last('teacher', 'view:teacher') as TeacherView;
     expect(before.teams).toHaveLength(4);
@@ -234,14 +235,14 @@ describe('room: teams from the start', () => {
     expect((transport.last('projector', 'view:projector') as ProjectorView).teams).toHaveLength(2);
     ok(await room.balanceTeams('teacher', 2));
     ok(await join('s3', 'Cy'));
-    await clock.advance(50);
+    await clock.advance(BROADCAST_TIMING.hostChangedMs);
     const view = transport.last('teacher', 'view:teacher') as TeacherView;
     expect(view.teams.map((t) => t.id).sort()).toEqual(['team-1', 'team-2']);
     expect(view.leaderboard).toHaveLength(2);
     expect((transport.last('projector', 'view:projector') as ProjectorView).teams.map((t) => t.members).sort()).toEqual([1, 2]);
     // Newcomers fill the two teams the teacher dealt, not the ones left over.
     ok(await join('s4', 'Di'));
-    await clock.advance(50);
+    await clock.advance(BROADCAST_TIMING.hostChangedMs);
     const after = transport.last('teacher', 'view:teacher') as TeacherView;
     expect(after.teams.map((t) => t.id).sort()).toEqual(['team-1', 'team-2']);
     expect(after.roster.filter((p) => p.teamId === 'team-1')).toHaveLength(2);

@@ -6,7 +6,9 @@ import { Broadcaster } from '../../server/rooms/broadcaster.ts';
 import { InMemoryRoomStore, StoreError, type RoomMeta } from '../../server/storage/store.ts';
 import { createSimulation, reduce } from '../../shared/engine/index.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
-import { applyView, encodeView, type StudentView } from '../../shared/views/index.ts';
+import fc from 'fast-check';
+import { applyDelta, applyView, diff, isWhole, standings, studentView, whole } from '../../shared/views/index.ts';
+import type { SimState } from '../../shared/engine/types.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
 
@@ -170,41 +172,128 @@ describe('ticker: a room’s time, all through the clock', () => {
   });
 });
 
-describe('broadcaster and the patch format', () => {
-  it('sends a whole view first, then only changed fields, which applyView puts back together', async () => {
+describe('broadcaster and the delta format', () => {
+  const setup = (students = 1) => {
     const transport = new MemoryTransport();
     const roster = new Roster({ mode: 'solo', reconnectGraceMs: 30_000 });
-    roster.apply(seat('p1', 'Ada'), 0);
-    roster.attach('c1', 'student', roster.player('p1')!, 0);
-    let state = reduce(createSimulation(getScenario('tutorial')!, 1), { type: 'addCluster', clusterId: 'p1', name: 'Ada' }).state;
-    const broadcaster = new Broadcaster('ABCDEF', 'solo', transport);
+    let state = createSimulation(getScenario('tutorial')!, 1);
+    for (let i = 1; i <= students; i++) {
+      roster.apply(seat(`p${i}`, `Ada ${i}`), 0);
+      roster.attach(`c${i}`, 'student', roster.player(`p${i}`)!, 0);
+      state = reduce(state, { type: 'addCluster', clusterId: `p${i}`, name: `Ada ${i}` }).state;
+    }
+    return { transport, roster, state, broadcaster: new Broadcaster('ABCDEF', 'solo', transport) };
+  };
+  const deploy = (state: SimState, clusterId: string) => reduce(state, { type: 'deploy', clusterId, appId: 'web', runtime: 'container', target: 'linux-1' }).state;
+
+  it('sends the room part and the own part whole first, then only what changed, which the mirror puts back together', () => {
+    const { transport, roster, broadcaster, ...rest } = setup();
+    let { state } = rest;
     broadcaster.flush({ state, roster, references: null, now: 0 });
     broadcaster.flush({ state, roster, references: null, now: 0 });
-    state = reduce(state, { type: 'deploy', clusterId: 'p1', appId: 'web', runtime: 'container', target: 'linux-1' }).state;
+    state = deploy(state, 'p1');
+    broadcaster.touched('c1');
     broadcaster.flush({ state, roster, references: null, now: 0 });
-    const sent = transport.sent.get('c1')!.map((s) => s.payload as Record<string, unknown>);
-    expect(sent).toHaveLength(2);
-    expect(sent[0]!.whole).toBe(true);
-    expect(Object.keys(sent[1]!).sort()).toEqual(expect.arrayContaining(['cluster', 'room']));
-    expect(sent[1]!.whole).toBeUndefined();
-    expect(sent[1]!.top).toBeUndefined();
-    const merged = transport.last('c1', 'view:student') as StudentView;
+    const sent = transport.sent.get('c1')!;
+    expect(sent.map((s) => s.event)).toEqual(['view:room', 'view:student', 'view:student']);
+    expect(isWhole(sent[0]!.payload) && isWhole(sent[1]!.payload)).toBe(true);
+    const delta = sent[2]!.payload as Record<string, unknown>;
+    expect(isWhole(delta)).toBe(false);
+    expect(Object.keys(delta)).toContain('cluster');
+    expect(delta.you).toBeUndefined();
+    const merged = transport.last('c1', 'view:student')!;
     expect(merged.cluster.instances.map((i) => i.appId)).toEqual(['web']);
-    // A connection that comes back gets a whole view again.
+    expect(merged).toEqual(studentView(state, { code: 'ABCDEF', seq: 1, standings: standings(state), you: merged.you, references: null }));
+    // A connection that comes back gets both parts whole again.
     broadcaster.forget('c1');
     broadcaster.flush({ state, roster, references: null, now: 0 });
-    expect((transport.sent.get('c1')!.at(-1)!.payload as { whole?: boolean }).whole).toBe(true);
+    expect(transport.sent.get('c1')!.slice(-2).every((s) => isWhole(s.payload))).toBe(true);
   });
 
-  it('encodes nothing when only the sequence number would change, and decodes nothing before a whole view', () => {
-    const sent = new Map<string, string>();
-    const view = { room: { code: 'A', phase: 'lobby' as const, timeS: 0, durationS: 60, speed: 1, locked: false, seq: 0, countdown: 0 }, x: 1 };
-    const first = encodeView(sent, view, 1)!;
-    expect(first.whole).toBe(true);
-    expect(encodeView(sent, { ...view, room: { ...view.room, seq: 9 } }, 2)).toBeNull();
-    const next = encodeView(sent, { ...view, x: 2 }, 3)!;
-    expect(next).toEqual({ room: { ...view.room, seq: 3 }, x: 2 });
-    expect(applyView(null, next)).toBeNull();
-    expect(applyView(applyView(null, first), next)).toEqual({ room: { ...view.room, seq: 3 }, x: 2 });
+  it("builds and sends only the actor's view after an action; the class's standings follow within a second", () => {
+    const { transport, roster, broadcaster, ...rest } = setup(3);
+    let { state } = rest;
+    broadcaster.flush({ state, roster, references: null, now: 0 });
+    const counts = () => [1, 2, 3].map((i) => transport.count(`c${i}`, 'view:student'));
+    expect(counts()).toEqual([1, 1, 1]);
+    state = deploy(state, 'p2');
+    broadcaster.touched('c2');
+    broadcaster.flush({ state, roster, references: null, now: 10 });
+    expect(counts()).toEqual([1, 2, 1]);
+    expect(transport.broadcasts).toHaveLength(0);
+  });
+
+  it('sends the room part to the whole room as one broadcast, at once for a phase change and once a second for the clock', () => {
+    const { transport, roster, broadcaster, ...rest } = setup(3);
+    let { state } = rest;
+    broadcaster.flush({ state, roster, references: null, now: 0 });
+    state = reduce(state, { type: 'start' }).state;
+    broadcaster.flush({ state, roster, references: null, now: 100 });
+    expect(transport.broadcasts.map((b) => b.event)).toEqual(['view:room']);
+    expect((transport.broadcasts[0]!.payload as { room: { phase: string } }).room.phase).toBe('running');
+    for (let t = 200; t <= 2_100; t += 100) {
+      state = reduce(state, { type: 'tick' }).state;
+      broadcaster.flush({ state, roster, references: null, now: t });
+    }
+    // 20 ticks in 2 s: the clock went out twice more, not 20 times.
+    expect(transport.broadcasts).toHaveLength(3);
+    // Every student holds the clock of the last broadcast: at most a second (10 ticks) behind the room.
+    const sentClock = transport.last('c1', 'view:student')!.room.timeS;
+    expect(state.timeS - sentClock).toBeLessThanOrEqual(10);
+    for (const i of [2, 3]) expect(transport.last(`c${i}`, 'view:student')!.room.timeS).toBe(sentClock);
+  });
+
+  it("sends each student's own part at most once a second while the clock runs, spread over the second, and nothing when nothing moved", () => {
+    const { transport, roster, broadcaster, ...rest } = setup(10);
+    let { state } = rest;
+    broadcaster.flush({ state, roster, references: null, now: 0 });
+    const own = () => [...transport.sent.values()].flat().filter((s) => s.event === 'view:student').length;
+    expect(own()).toBe(10);
+    // The lobby: nothing moves, nothing is sent however often the room flushes.
+    for (let t = 100; t <= 3_000; t += 100) broadcaster.flush({ state, roster, references: null, now: t });
+    expect(own()).toBe(10);
+    state = reduce(state, { type: 'start' }).state;
+    const perRound: number[] = [];
+    for (let t = 3_100; t <= 5_000; t += 100) {
+      state = reduce(state, { type: 'tick' }).state;
+      const before = own();
+      broadcaster.flush({ state, roster, references: null, now: t });
+      perRound.push(own() - before);
+    }
+    // 2 s of 10 Hz rounds: each of the 10 students about twice, never the whole class in one round.
+    expect(own() - 10).toBeGreaterThanOrEqual(18);
+    expect(own() - 10).toBeLessThanOrEqual(22);
+    expect(Math.max(...perRound)).toBeLessThanOrEqual(3);
+  });
+
+  it('decodes deltas of nested objects and arrays back into the value, and nothing before a whole view', () => {
+    const a = { room: { phase: 'lobby', timeS: 0 }, list: [{ id: 'x', n: 1 }, { id: 'y', n: 2 }], opt: 'here', deep: { a: { b: [1, 2, 3] } } };
+    const b = { room: { phase: 'running', timeS: 5 }, list: [{ id: 'x', n: 1 }, { id: 'y', n: 3 }, { id: 'z', n: 4 }], deep: { a: { b: [1, 2] } } };
+    const d = diff(a, b)!;
+    expect(d).toEqual({ room: { phase: 'running', timeS: 5 }, list: { 1: { n: 3 }, 2: { '=': { id: 'z', n: 4 } }, '~': 3 }, deep: { a: { b: { '~': 2 } } }, '-': ['opt'] });
+    expect(applyView(a, d)).toEqual(b);
+    expect(applyView(null, d)).toBeNull();
+    expect(diff(b, structuredClone(b))).toBeUndefined();
+    expect(applyView(null, whole(b))).toEqual(b);
+  });
+
+  it('round-trips any JSON value through diff and applyView without touching the old one', () => {
+    // Views never have a field named "=", "~" or "-" (the format's own keys).
+    const json = fc
+      .jsonValue({ maxDepth: 4 })
+      .map((v) => JSON.parse(JSON.stringify(v)) as unknown)
+      .filter((v) => !/"[=~-]":/.test(JSON.stringify(v)));
+    fc.assert(
+      fc.property(json, json, (prev, next) => {
+        const frozen = JSON.stringify(prev);
+        const d = diff(prev, next);
+        const got = d === undefined ? prev : applyDelta(prev, d);
+        expect(got).toEqual(next);
+        expect(JSON.stringify(prev)).toBe(frozen);
+        // What goes on the wire survives JSON.
+        if (d !== undefined) expect(applyDelta(prev, JSON.parse(JSON.stringify(d)))).toEqual(next);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -7,6 +7,7 @@ import { buildReport, runScenario } from '../../shared/engine/index.ts';
 import { simActionOf } from '../../shared/replay/log.ts';
 import { InMemoryRoomStore } from '../../server/storage/store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { BROADCAST_TIMING } from '../../server/rooms/broadcaster.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
 import { InlineReferenceRunner } from '../../server/references/index.ts';
 
@@ -221,14 +222,14 @@ describe('room: views', () => {
     expect(view.concepts.find((c) => c.concept === 'shared-kernel')).toEqual({ concept: 'shared-kernel', rejections: 1, incidents: 0 });
   });
 
-  it('shows the teacher a refused placement’s concept at once, with nothing else happening', async () => {
+  it('shows the teacher a refused placement’s concept within a quarter of a second, with nothing else happening', async () => {
     const { room, clock, join, teacher, teacherView } = await makeRoom();
     await teacher();
     expectOk(await join('s1', 'Ada'));
     await clock.advance(50);
     expect(teacherView().concepts).toEqual([]);
     await room.act('s1', { type: 'deploy', appId: 'reports', runtime: 'container', target: 'linux-1' });
-    await clock.advance(50);
+    await clock.advance(BROADCAST_TIMING.hostChangedMs);
     expect(teacherView().concepts).toEqual([{ concept: 'shared-kernel', rejections: 1, incidents: 0 }]);
   });
 
@@ -241,7 +242,8 @@ describe('room: views', () => {
     expectOk(await room.command('teacher', { type: 'end' }));
     const played = room.simulation.timeS;
     expect(played).toBe(100);
-    await clock.advance(200);
+    // The references reach each student with their next own update, within a second.
+    await clock.advance(BROADCAST_TIMING.ambientMs);
     const scenario = getScenario('tutorial')!;
     const short = { ...scenario, durationS: played, events: scenario.events.filter((e) => e.atS < played) };
     const expected = (['all-vm', 'all-container', 'greedy'] as const).map((policy) => {
@@ -271,14 +273,14 @@ describe('room: reconnection, kicks and locks', () => {
     const first = expectOk(await join('tab-1', 'Ada'));
     expectOk(await room.act('tab-1', { type: 'deploy', id: 'mine', appId: 'web', runtime: 'container', target: 'linux-1' }));
     room.disconnect('tab-1');
-    await clock.advance(50);
+    await clock.advance(BROADCAST_TIMING.hostChangedMs);
     expect(teacherView().roster[0]!.status).toBe('reconnecting');
     await clock.advance(ROOM_LIMITS.reconnectGraceMs);
     expect(teacherView().roster[0]!.status).toBe('offline');
     const again = expectOk(await join('tab-2', 'whatever', { resumeToken: first.resumeToken }));
     expect(again.playerId).toBe(first.playerId);
     expect(again.nickname).toBe('Ada');
-    await clock.advance(50);
+    await clock.advance(BROADCAST_TIMING.hostChangedMs);
     expect(student('tab-2').cluster.instances.map((i) => i.id)).toEqual(['mine']);
     expect(teacherView().roster[0]!.status).toBe('online');
     expect(room.playerCount).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyView, roomStatic, standings, studentView } from '../../shared/views/index.ts';
+import { SHARED_STUDENT_FIELDS, StudentMirror, applyView, diff, roomStatic, sharedStudentView, standings, studentView, whole } from '../../shared/views/index.ts';
 import type { RoomHeader, StudentView } from '../../shared/views/index.ts';
 import { createSimulation, reduce } from '../../shared/engine/index.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
@@ -9,12 +9,26 @@ const room = (seq: number): RoomHeader => ({ code: 'ABCDEF', phase: 'running', t
 describe('views: whole first, then changes', () => {
   it('takes a whole view as it is, merges later changes into it, and ignores changes before any whole view', () => {
     type V = { room: RoomHeader; a: number; b: string };
-    expect(applyView<V>(null, { room: room(1), a: 2 })).toBeNull();
-    const whole = applyView<V>(null, { room: room(1), a: 1, b: 'x', whole: true });
-    expect(whole).toEqual({ room: room(1), a: 1, b: 'x' });
-    expect(applyView<V>(whole, { room: room(2), a: 5 })).toEqual({ room: room(2), a: 5, b: 'x' });
+    expect(applyView<V>(null, { room: { timeS: 2 }, a: 2 })).toBeNull();
+    const first = applyView<V>(null, whole({ room: room(1), a: 1, b: 'x' }));
+    expect(first).toEqual({ room: room(1), a: 1, b: 'x' });
+    expect(applyView<V>(first, diff(first, { room: room(2), a: 5, b: 'x' })!)).toEqual({ room: room(2), a: 5, b: 'x' });
     // A whole view after a reconnect replaces everything, fields that vanished included.
-    expect(applyView<V>({ room: room(2), a: 5, b: 'x' }, { room: room(3), a: 7, b: 'y', whole: true })).toEqual({ room: room(3), a: 7, b: 'y' });
+    expect(applyView<{ room: RoomHeader; a: number; b?: string }>({ room: room(2), a: 5, b: 'x' }, whole({ room: room(3), a: 7 }))).toEqual({ room: room(3), a: 7 });
+  });
+
+  it('splits a student view into the part the room shares and the part that is theirs, which the mirror merges back', () => {
+    let state = createSimulation(getScenario('tutorial')!, 3);
+    for (const id of ['a', 'b']) state = reduce(state, { type: 'addCluster', clusterId: id, name: id.toUpperCase() }).state;
+    const board = standings(state);
+    const view = studentView(state, { code: 'ABCDEF', seq: 4, standings: board, you: { playerId: 'a', nickname: 'A', clusterId: 'a', teamName: null }, references: null });
+    const shared = sharedStudentView(state, 'ABCDEF', 4, board);
+    expect(Object.keys(shared).sort()).toEqual([...SHARED_STUDENT_FIELDS].sort());
+    const mirror = new StudentMirror();
+    expect(mirror.apply('view:room', whole(shared))).toBe(false);
+    const own = Object.fromEntries(Object.entries(view).filter(([k]) => !(SHARED_STUDENT_FIELDS as readonly string[]).includes(k)));
+    expect(mirror.apply('view:student', whole(own))).toBe(true);
+    expect(mirror.view).toEqual(view);
   });
 
   it('builds a student view from the simulation alone: own cluster, not anyone else’s', () => {

@@ -42,7 +42,7 @@ export class ProjectorPage extends LitElement {
   @state() private _view: ProjectorView | null = null;
   @state() private _error: { title: string; message: string | TemplateResult } | null = null;
 
-  private _live = new LiveView<ProjectorView>();
+  private _live = new LiveView<ProjectorView>('host', (view) => (this._view = view));
   private _key: string | null = null;
 
   private _socket = new SocketController(this, {
@@ -62,6 +62,11 @@ export class ProjectorPage extends LitElement {
     document.title = `Room ${this.code} · ClusterClass`;
   }
 
+  override disconnectedCallback(): void {
+    this._live.dispose();
+    super.disconnectedCallback();
+  }
+
   override render() {
     if (this._error)
       return html`<main class="notice panel" data-testid="projector-error">
@@ -72,8 +77,8 @@ export class ProjectorPage extends LitElement {
   }
 
   private _listen(socket: ClassSocket) {
-    socket.on('view:projector', (patch) => {
-      this._view = this._live.apply(patch);
+    socket.on('view:projector', (delta) => {
+      this._view = this._live.apply(delta);
     });
     socket.on('room:left', (notice) => {
       this._socket.stop();

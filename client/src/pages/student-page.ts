@@ -52,7 +52,7 @@ export class StudentPage extends LitElement {
   /** Why this page stopped: kicked, room closed, join refused. */
   @state() private _stopped: { title: string; message: string; rejoin: boolean } | null = null;
 
-  private _live = new LiveView<StudentView>();
+  private _live = new LiveView<StudentView>('student', (view) => (this._view = view));
 
   private _client: ClassSocket | null = null;
 
@@ -86,6 +86,7 @@ export class StudentPage extends LitElement {
     this.removeEventListener('cc-act', this._onAct);
     this.removeEventListener('cc-dismiss-refusal', this._onDismiss);
     this.removeEventListener('cc-refusal', this._onRefusal);
+    this._live.dispose();
     super.disconnectedCallback();
   }
 
@@ -118,8 +119,12 @@ export class StudentPage extends LitElement {
 
   private _listen(socket: ClassSocket) {
     this._client = socket;
-    socket.on('view:student', (patch) => {
-      this._view = this._live.apply(patch);
+    // The room's shared part (clock, top of the class, events) and the student's own part.
+    socket.on('view:room', (delta) => {
+      this._view = this._live.apply(delta, 'view:room');
+    });
+    socket.on('view:student', (delta) => {
+      this._view = this._live.apply(delta, 'view:student');
     });
     socket.on('server:notice', (notice) => {
       this._notice = notice.message;

@@ -26,7 +26,7 @@ export class TeacherPage extends LitElement {
   @state() private _replayId: string | null = null;
   @state() private _projectorToken: string | null = null;
 
-  private _live = new LiveView<TeacherView>();
+  private _live = new LiveView<TeacherView>('host', (view) => (this._view = view));
 
   private _socket = new SocketController(this, {
     listen: (socket) => this._listen(socket),
@@ -45,6 +45,7 @@ export class TeacherPage extends LitElement {
     this.removeEventListener('cc-host-command', this._onCommand);
     this.removeEventListener('cc-watch', this._onWatch);
     this.removeEventListener('cc-dismiss-error', this._onDismiss);
+    this._live.dispose();
     super.disconnectedCallback();
   }
 
@@ -69,8 +70,8 @@ export class TeacherPage extends LitElement {
   }
 
   private _listen(socket: ClassSocket) {
-    socket.on('view:teacher', (patch) => {
-      this._view = this._live.apply(patch);
+    socket.on('view:teacher', (delta) => {
+      this._view = this._live.apply(delta);
     });
     socket.on('view:cluster', (detail) => {
       if (detail.cluster.id === this._watching) this._watched = detail;

@@ -1,0 +1,39 @@
+/**
+ * A client's copy of its student view, rebuilt from the two streams the server sends: the room's
+ * shared part (`view:room`, one broadcast for the whole room) and the student's own part
+ * (`view:student`). Used by the browser, the tests and the load benchmark alike.
+ */
+import { applyView, type ViewDelta } from './patch.ts';
+import type { OwnStudentView, SharedStudentView, StudentView } from './types.ts';
+
+export class StudentMirror {
+  private shared: SharedStudentView | null = null;
+  private own: OwnStudentView | null = null;
+  private merged: StudentView | null = null;
+
+  /** A new join: both parts arrive whole again; deltas meanwhile are for another base and dropped. */
+  restart(): void {
+    this.shared = null;
+    this.own = null;
+  }
+
+  /** Takes one message; true when the view changed. */
+  apply(event: string, payload: unknown): boolean {
+    if (event === 'view:room') {
+      const next = applyView(this.shared, payload as ViewDelta<SharedStudentView>);
+      if (next === this.shared) return false;
+      this.shared = next;
+    } else if (event === 'view:student') {
+      const next = applyView(this.own, payload as ViewDelta<OwnStudentView>);
+      if (next === this.own) return false;
+      this.own = next;
+    } else return false;
+    if (this.shared && this.own) this.merged = { ...this.shared, ...this.own };
+    return this.shared !== null && this.own !== null;
+  }
+
+  /** The latest whole view, or the last one from before a rejoin until both parts are back. */
+  get view(): StudentView | null {
+    return this.merged;
+  }
+}
