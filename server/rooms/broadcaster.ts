@@ -2,7 +2,7 @@ import type { ClusterState, SimState } from '../../shared/engine/types.ts';
 import { computeScore } from '../../shared/engine/score.ts';
 import { clusterOf } from '../../shared/engine/state.ts';
 import type { ClusterDetail, EventBanner, Mode, OwnStudentView, ProjectorView, RoomHeader, SharedStudentView, SpikeHits, Standings, StudentView, TeacherView } from '../../shared/views/index.ts';
-import { bannersWithImpact, clusterDetail, diff, ownStudentView, projectorView, roomHeader, sharedStudentView, standings, teacherView, whole } from '../../shared/views/index.ts';
+import { bannersWithImpact, classTop, clusterDetail, diff, ownStudentView, projectorView, roomHeader, sharedStudentView, standings, teacherView, whole } from '../../shared/views/index.ts';
 import type { ServerToClientEvents } from '../../shared/protocol/index.ts';
 import type { Roster } from './roster.ts';
 
@@ -27,6 +27,8 @@ export interface BroadcastInput {
   readonly countdown?: number;
   /** What the room saw of each traffic spike, for the banners' impact. */
   readonly spikes?: SpikeHits;
+  /** The clock is running: the room flushes every period anyway, so nothing needs a later flush. */
+  readonly ticking?: boolean;
 }
 
 /** How often views move when only the clock, the scores and the load did (real ms). */
@@ -43,17 +45,22 @@ export const BROADCAST_TIMING = {
 
 /** What was last sent to one student connection, and the inputs it was built from. */
 interface OwnSent {
-  view: OwnStudentView | null;
+  /** Its own part as last sent (the top of the class apart, in `top`). */
+  view: Omit<OwnStudentView, 'of' | 'top'> | null;
   /** Its place in each second (ms): its ambient updates go out then, so the class's spread evenly. */
   readonly slotMs: number;
   dueAt: number;
   cluster: ClusterState | null;
-  timeS: number;
+  /** The simulated second its own part was built at, and the clock it holds (moved by broadcasts too). */
+  builtAtS: number;
+  clockS: number;
   demand: readonly number[] | null;
   effects: SimState['effects'] | null;
   references: StudentView['references'] | undefined;
   rank: number;
   teamName: string | null;
+  /** The top of the class it holds (the room's value object, so unchanged is one comparison). */
+  top: Pick<StudentView, 'of' | 'top'> | null;
 }
 
 interface HostSent {
@@ -63,6 +70,10 @@ interface HostSent {
   state: SimState | null;
   /** Someone joined, left or moved since. */
   changed: boolean;
+  /** The standings it was built with (recomputed apart from the simulation, at most twice a second). */
+  board: Standings | null;
+  /** The debrief's references it was built with (they arrive with no change to the simulation). */
+  references: StudentView['references'] | undefined;
   /** The watched cluster's detail as last sent, as JSON. */
   cluster: string;
 }
@@ -85,8 +96,11 @@ export class Broadcaster {
   private readonly dirty = new Set<string>();
   /** The shared part as last broadcast: the base of the next delta, and a newcomer's first. */
   private shared: SharedStudentView | null = null;
-  private sharedAt = -Infinity;
   private seq = 0;
+  /** The top of the class as last computed, the standings it came from, and the deltas to it from older tops. */
+  private top: Pick<StudentView, 'of' | 'top'> | null = null;
+  private topBoard: Standings | null = null;
+  private readonly topDeltas = new Map<object, Record<string, unknown>>();
   private board: Standings | null = null;
   private rosterMoved = false;
   private boardState: SimState | null = null;
@@ -153,7 +167,7 @@ export class Broadcaster {
     const board = this.standings(state, roster, now, commanded);
     const countdown = input.countdown ?? 0;
     const header = roomHeader(state, this.code, this.seq, countdown);
-    this.flushShared(state, board, header, now);
+    this.flushShared(state, header);
     this.flushOwn(input, board, now);
     this.flushHosts(input, board, header);
     // The standings themselves may be behind the state: they are what the rest is built from.
@@ -179,58 +193,95 @@ export class Broadcaster {
     return this.board;
   }
 
-  /** The students' shared part: one broadcast when it changed (at once, or once a second for the clock and standings). */
-  private flushShared(state: SimState, board: Standings, header: RoomHeader, now: number): void {
-    const next = sharedStudentView(state, this.code, this.seq, board, header.countdown);
+  /** The students' shared part (header and events): one broadcast to the room as soon as it changed, not for the clock alone. */
+  private flushShared(state: SimState, header: RoomHeader): void {
+    const next = sharedStudentView(state, this.code, this.seq, header.countdown);
     const prev = this.shared;
-    if (prev) {
-      const urgent = !sameHeader(prev.room, header) || diff(prev.effects, next.effects) !== undefined || diff(prev.banners, next.banners) !== undefined;
-      const ambient = !urgent && now - this.sharedAt >= BROADCAST_TIMING.ambientMs && (prev.room.timeS !== header.timeS || prev.of !== next.of || diff(prev.top, next.top) !== undefined);
-      if (!urgent && !ambient) {
-        if (prev.room.timeS !== header.timeS || prev.of !== next.of || diff(prev.top, next.top) !== undefined) this.wait(this.sharedAt + BROADCAST_TIMING.ambientMs);
-        return;
-      }
-    }
+    if (prev && sameHeader(prev.room, header) && diff(prev.effects, next.effects) === undefined && diff(prev.banners, next.banners) === undefined) return;
     const sent: SharedStudentView = { ...next, room: { ...header, seq: ++this.seq } };
-    const delta = prev ? diff(prev, sent) : undefined;
+    const delta = prev ? (diff(prev, sent) as Record<string, unknown> | undefined) : undefined;
+    // The clock always comes with it: whatever a student's own updates last said, this is it now.
+    if (delta) delta.room = { ...(delta.room as object), timeS: header.timeS };
     this.shared = sent;
-    this.sharedAt = now;
+    // Every student now holds this header, clock included (their own updates may have moved it on since the last broadcast).
+    for (const own of this.own.values()) own.clockS = header.timeS;
     if (delta !== undefined) this.transport.broadcast(this.channel, 'view:room', delta);
   }
 
-  private flushOwn({ state, roster, references }: BroadcastInput, board: Standings, now: number): void {
+  /** The top of the class as students get it with their own updates: a new value only when it changed. */
+  private classTop(board: Standings): Pick<StudentView, 'of' | 'top'> {
+    if (this.topBoard === board && this.top) return this.top;
+    this.topBoard = board;
+    const next = classTop(board);
+    if (!this.top || diff(this.top, next) !== undefined) {
+      this.top = next;
+      this.topDeltas.clear();
+    }
+    return this.top;
+  }
+
+  /** The change from a top of the class a student holds to the current one: the same for everyone holding it, so computed once. */
+  private topDelta(held: Pick<StudentView, 'of' | 'top'>, current: Pick<StudentView, 'of' | 'top'>): Record<string, unknown> | undefined {
+    if (held === current) return undefined;
+    let delta = this.topDeltas.get(held);
+    if (delta === undefined) this.topDeltas.set(held, (delta = (diff(held, current) as Record<string, unknown> | undefined) ?? {}));
+    return Object.keys(delta).length ? delta : undefined;
+  }
+
+  private flushOwn({ state, roster, references, ticking }: BroadcastInput, board: Standings, now: number): void {
+    const top = this.classTop(board);
     for (const conn of roster.connections()) {
       if (conn.role !== 'student') continue;
+      let sent = this.own.get(conn.id);
+      const forced = !sent || sent.view === null || this.dirty.has(conn.id);
+      // Not its turn: a running clock flushes again within a period, so nothing more to do here.
+      if (!forced && ticking && now < sent!.dueAt) continue;
       const player = conn.playerId ? roster.player(conn.playerId) : undefined;
       const clusterId = player ? roster.clusterOf(player) : null;
       const cluster = clusterId ? clusterOf(state, clusterId) : undefined;
       if (!player || !clusterId || !cluster) continue;
-      let sent = this.own.get(conn.id);
       if (!sent) {
         // A newcomer: the room's shared part whole first, then the room's broadcasts.
         const slotMs = (this.slot++ * 97) % BROADCAST_TIMING.ambientMs;
-        sent = { view: null, slotMs, dueAt: 0, cluster: null, timeS: -1, demand: null, effects: null, references: undefined, rank: 0, teamName: null };
+        sent = { view: null, slotMs, dueAt: 0, cluster: null, builtAtS: -1, clockS: this.shared!.room.timeS, demand: null, effects: null, references: undefined, rank: 0, teamName: null, top: null };
         this.own.set(conn.id, sent);
         this.transport.send(conn.id, 'view:room', whole(this.shared));
         this.transport.join(conn.id, this.channel);
       }
-      const forced = sent.view === null || this.dirty.has(conn.id);
+      const rank = board.rankOf.get(cluster.id) ?? board.rows.length + 1;
+      const moved = cluster !== sent.cluster || state.timeS !== sent.builtAtS || references !== sent.references || rank !== sent.rank || top !== sent.top || state.timeS !== sent.clockS;
       if (!forced && now < sent.dueAt) {
-        if (cluster !== sent.cluster || state.timeS !== sent.timeS || references !== sent.references || (board.rankOf.get(cluster.id) ?? board.rows.length + 1) !== sent.rank) this.wait(sent.dueAt);
+        // A standing clock: come back at its turn if anything it shows moved.
+        if (moved) this.wait(sent.dueAt);
         continue;
       }
       // The next of its slots: an update out of turn (its own action) does not move its place in the second.
       const period = BROADCAST_TIMING.ambientMs;
       sent.dueAt = sent.slotMs + period * (Math.floor((now - sent.slotMs) / period) + 1);
-      const rank = board.rankOf.get(cluster.id) ?? board.rows.length + 1;
       const teamName = (player.teamId && roster.team(player.teamId)?.name) || null;
       // Nothing it is built from moved: nothing to build.
-      if (!forced && cluster === sent.cluster && state.timeS === sent.timeS && state.demand === sent.demand && state.effects === sent.effects && references === sent.references && rank === sent.rank && teamName === sent.teamName) continue;
-      const score = this.boardState === state ? (board.scores.get(cluster.id) ?? computeScore(state, cluster)) : computeScore(state, cluster);
-      const view = ownStudentView(state, cluster, score, { playerId: player.id, nickname: player.nickname, clusterId, teamName }, rank, references);
-      const delta = sent.view === null ? whole(view) : diff(sent.view, view);
-      Object.assign(sent, { view, cluster, timeS: state.timeS, demand: state.demand, effects: state.effects, references, rank, teamName });
-      if (delta !== undefined) this.transport.send(conn.id, 'view:student', delta);
+      if (!forced && !moved && state.demand === sent.demand && state.effects === sent.effects && teamName === sent.teamName) continue;
+      let message: Record<string, unknown> | undefined;
+      if (sent.view === null || cluster !== sent.cluster || state.timeS !== sent.builtAtS || state.demand !== sent.demand || state.effects !== sent.effects || references !== sent.references || rank !== sent.rank || teamName !== sent.teamName) {
+        const score = this.boardState === state ? (board.scores.get(cluster.id) ?? computeScore(state, cluster)) : computeScore(state, cluster);
+        const view = ownStudentView(state, cluster, score, { playerId: player.id, nickname: player.nickname, clusterId, teamName }, rank, references);
+        if (sent.view === null) {
+          message = { '=': { ...view, ...top } };
+          sent.top = top;
+        } else message = diff(sent.view, view) as Record<string, unknown> | undefined;
+        Object.assign(sent, { view, cluster, builtAtS: state.timeS, demand: state.demand, effects: state.effects, references, rank, teamName });
+      }
+      if (sent.top !== top) {
+        const change = this.topDelta(sent.top!, top);
+        if (change) message = { ...message, ...change };
+        sent.top = top;
+      }
+      if (sent.clockS !== state.timeS) {
+        // The clock rides along (applied to the room's part): a client advances it between updates, this corrects it.
+        message = { ...message, room: { timeS: state.timeS } };
+        sent.clockS = state.timeS;
+      }
+      if (message) this.transport.send(conn.id, 'view:student', message);
     }
   }
 
@@ -243,10 +294,10 @@ export class Broadcaster {
     for (const conn of roster.connections()) {
       if (conn.role === 'student') continue;
       let sent = this.hosts.get(conn.id);
-      if (!sent) this.hosts.set(conn.id, (sent = { view: null, at: -Infinity, state: null, changed: true, cluster: '' }));
+      if (!sent) this.hosts.set(conn.id, (sent = { view: null, at: -Infinity, state: null, changed: true, board: null, references: undefined, cluster: '' }));
       const urgent = sent.view === null || !sameHeader(sent.view.room, header) || this.dirty.has(conn.id);
       const dueAt = sent.at + (sent.changed ? BROADCAST_TIMING.hostChangedMs : BROADCAST_TIMING.hostMs);
-      const pending = sent.changed || sent.state !== state;
+      const pending = sent.changed || sent.state !== state || sent.board !== board || sent.references !== references;
       if (!urgent && !(pending && now >= dueAt)) {
         if (pending) this.wait(dueAt);
         continue;
@@ -284,7 +335,7 @@ export class Broadcaster {
       }
       view = { ...view, room } as typeof view;
       const delta = sent.view === null ? whole(view) : diff(sent.view, view);
-      Object.assign(sent, { view, at: now, state, changed: false });
+      Object.assign(sent, { view, at: now, state, board, references, changed: false });
       if (delta !== undefined) (this.transport.send as (id: string, e: string, d: unknown) => void)(conn.id, conn.role === 'teacher' ? 'view:teacher' : 'view:projector', delta);
       if (conn.role === 'teacher' && conn.watching) {
         const detail: ClusterDetail | null = clusterDetail(state, conn.watching);

@@ -623,7 +623,7 @@ export class Room {
   /** Sends every connection its own view, skipping those that have not changed. */
   flush(): void {
     if (this.disposed) return;
-    const waiting = this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen });
+    const waiting = this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen, ticking: this.ticker.running });
     // A running clock flushes every period anyway; a standing one comes back for what is held back.
     if (waiting !== null && !this.ticker.running) this.ticker.scheduleFlush(waiting);
   }

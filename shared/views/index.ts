@@ -242,7 +242,7 @@ export function clusterView(state: SimState, cluster: ClusterState, load: Cluste
   };
 }
 
-export function scoreView(state: SimState, cluster: ClusterState, score = computeScore(state, cluster), load: ClusterLoad = clusterLoad(state, cluster, state.timeS)): ScoreView {
+export function scoreView(state: SimState, cluster: ClusterState, score = computeScore(state, cluster)): ScoreView {
   return {
     total: round1(score.total),
     availability: round1(score.availability),
@@ -250,13 +250,10 @@ export function scoreView(state: SimState, cluster: ClusterState, score = comput
     security: round1(score.security),
     spend: Math.round(score.spend * 100) / 100,
     budget: Math.round(score.budget * 100) / 100,
-    apps: score.apps.map((a, i) => ({
-      appId: a.appId,
-      demand: Math.round(state.demand[i]!),
-      capacity: Math.round(load.capacity[i]!),
-      availability: Math.round(a.availability * 1000) / 1000,
-      points: round1(a.points),
-    })),
+    // What a board shows of each app: the share served, as a whole per cent. (Its demand and
+    // capacity move with every second's traffic and are shown nowhere: sending them would make
+    // every student's update carry them.)
+    apps: score.apps.map((a) => ({ appId: a.appId, availability: round2(a.availability) })),
   };
 }
 
@@ -308,22 +305,27 @@ export function studentView(state: SimState, ctx: StudentContext): StudentView {
   if (!cluster) throw new Error(`no cluster ${ctx.you.clusterId} for a student view`);
   const score = ctx.standings.scores.get(cluster.id) ?? computeScore(state, cluster);
   const rank = ctx.standings.rankOf.get(cluster.id) ?? ctx.standings.rows.length + 1;
-  return { ...sharedStudentView(state, ctx.code, ctx.seq, ctx.standings, ctx.countdown), ...ownStudentView(state, cluster, score, ctx.you, rank, ctx.references) };
+  return { ...sharedStudentView(state, ctx.code, ctx.seq, ctx.countdown), ...classTop(ctx.standings), ...ownStudentView(state, cluster, score, ctx.you, rank, ctx.references) };
 }
 
 /** The part of a student view every student of the room shares (see SharedStudentView). */
-export function sharedStudentView(state: SimState, code: string, seq: number, board: Standings, countdown = 0): SharedStudentView {
-  return { room: roomHeader(state, code, seq, countdown), of: board.rows.length, top: board.rows.slice(0, TOP), effects: effects(state), banners: banners(state) };
+export function sharedStudentView(state: SimState, code: string, seq: number, countdown = 0): SharedStudentView {
+  return { room: roomHeader(state, code, seq, countdown), effects: effects(state), banners: banners(state) };
 }
 
-/** A student's own part of the view: their cluster, score, rank and incidents (see OwnStudentView). */
-export function ownStudentView(state: SimState, cluster: ClusterState, score: Score, you: StudentView['you'], rank: number, references: StudentView['references']): OwnStudentView {
+/** The top of the class as every student sees it: how many are ranked and the first five. */
+export function classTop(board: Standings): Pick<StudentView, 'of' | 'top'> {
+  return { of: board.rows.length, top: board.rows.slice(0, TOP) };
+}
+
+/** A student's own part of the view: their cluster, score, rank and incidents (see OwnStudentView, which adds the class's top). */
+export function ownStudentView(state: SimState, cluster: ClusterState, score: Score, you: StudentView['you'], rank: number, references: StudentView['references']): Omit<OwnStudentView, 'of' | 'top'> {
   // One CPU-sharing pass serves both the board and the score: this runs per student per round.
   const load = clusterLoad(state, cluster, state.timeS);
   return {
     you,
     cluster: clusterView(state, cluster, load),
-    score: scoreView(state, cluster, score, load),
+    score: scoreView(state, cluster, score),
     rank,
     incidents: incidentViews(state, cluster, score),
     references: state.phase === 'debrief' || state.phase === 'ended' ? references : null,
@@ -439,5 +441,5 @@ export function clusterDetail(state: SimState, clusterId: string): ClusterDetail
   if (!cluster) return null;
   const score = computeScore(state, cluster);
   const load = clusterLoad(state, cluster, state.timeS);
-  return { cluster: clusterView(state, cluster, load), score: scoreView(state, cluster, score, load), incidents: incidentViews(state, cluster, score, 50) };
+  return { cluster: clusterView(state, cluster, load), score: scoreView(state, cluster, score), incidents: incidentViews(state, cluster, score, 50) };
 }

@@ -1,9 +1,10 @@
 /**
  * A client's copy of its student view, rebuilt from the two streams the server sends: the room's
- * shared part (`view:room`, one broadcast for the whole room) and the student's own part
- * (`view:student`). Used by the browser, the tests and the load benchmark alike.
+ * shared part (`view:room`, one broadcast for the whole room: header and events) and the rest
+ * (`view:student`: the student's own part and the top of the class, with the clock as `room`).
+ * Used by the browser, the tests and the load benchmark alike.
  */
-import { applyView, type ViewDelta } from './patch.ts';
+import { applyDelta, applyView, type ViewDelta } from './patch.ts';
 import type { OwnStudentView, SharedStudentView, StudentView } from './types.ts';
 
 export class StudentMirror {
@@ -24,8 +25,11 @@ export class StudentMirror {
       if (next === this.shared) return false;
       this.shared = next;
     } else if (event === 'view:student') {
-      const next = applyView(this.own, payload as ViewDelta<OwnStudentView>);
-      if (next === this.own) return false;
+      // The clock rides with the student's own updates: it belongs to the room's part.
+      const { room, ...rest } = (payload ?? {}) as { room?: unknown };
+      if (room !== undefined && this.shared) this.shared = { ...this.shared, room: applyDelta(this.shared.room, room) as SharedStudentView['room'] };
+      const next = applyView(this.own, rest as ViewDelta<OwnStudentView>);
+      if (next === this.own && room === undefined) return false;
       this.own = next;
     } else return false;
     if (this.shared && this.own) this.merged = { ...this.shared, ...this.own };

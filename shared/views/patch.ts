@@ -5,7 +5,8 @@
  * A delta is one of:
  * - a primitive (number, string, boolean, null): the new value;
  * - `{ "=": value }`: the value whole (the first view after joining is `{ "=": view }`);
- * - `{ "~": length, "3": delta, … }`: an array of that length, changed at those indexes;
+ * - `{ "3": delta, …, "~": length }`: an array changed at those indexes (to that length, when it
+ *   changed: a delta for an array is known from the value it applies to);
  * - `{ key: delta, …, "-": [keys] }`: an object with those keys changed (and those removed).
  *
  * No view has a field named `=`, `~` or `-`. Views are plain JSON data (no undefined inside
@@ -28,15 +29,15 @@ export function diff(prev: unknown, next: unknown): Delta | undefined {
   if (Array.isArray(next)) {
     if (!Array.isArray(prev)) return { '=': next };
     const out: Record<string, unknown> = {};
-    let changed = prev.length !== next.length;
+    let changed = false;
     for (let i = 0; i < next.length; i++) {
       const d = i < prev.length ? diff(prev[i], next[i]) : whole(next[i]);
       if (d === undefined) continue;
       out[i] = d;
       changed = true;
     }
-    if (!changed) return undefined;
-    out['~'] = next.length;
+    if (prev.length !== next.length) out['~'] = next.length;
+    else if (!changed) return undefined;
     return out;
   }
   if (!isPlain(prev)) return { '=': next };
@@ -70,9 +71,9 @@ export function isWhole(delta: unknown): boolean {
 export function applyDelta(prev: unknown, delta: unknown): unknown {
   if (!isPlain(delta)) return delta;
   if (Object.hasOwn(delta, '=')) return delta['='];
-  if (Object.hasOwn(delta, '~')) {
-    const length = delta['~'] as number;
+  if (Array.isArray(prev) || Object.hasOwn(delta, '~')) {
     const base: unknown[] = Array.isArray(prev) ? prev : [];
+    const length = Object.hasOwn(delta, '~') ? (delta['~'] as number) : base.length;
     const out = base.slice(0, length);
     for (const key in delta) {
       if (key === '~') continue;

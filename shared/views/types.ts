@@ -167,11 +167,8 @@ export interface ClusterView {
 
 export interface AppStatus {
   readonly appId: string;
-  readonly demand: number;
-  readonly capacity: number;
-  /** Share of demand served so far, 0..1. */
+  /** Share of demand served so far, 0..1, to the whole per cent a screen shows. */
   readonly availability: number;
-  readonly points: number;
 }
 
 export interface ScoreView {
@@ -290,16 +287,20 @@ export interface ProjectorView {
 }
 
 /**
- * The part of a student's view every student of a room shares (the header, the top of the class,
- * the events): computed and encoded once per change for the whole room and sent as one broadcast
- * (`view:room`), at most about once a second for the clock and the standings, at once for the rest.
+ * The part of a student's view every student of a room shares and that must reach them together:
+ * the header (phase, pace, lock, countdown) and the events. It goes out as one broadcast to the
+ * room (`view:room`), encoded once whatever the class's size, whenever it changes.
  */
-export type SharedStudentView = Pick<StudentView, 'room' | 'of' | 'top' | 'effects' | 'banners'>;
+export type SharedStudentView = Pick<StudentView, 'room' | 'effects' | 'banners'>;
 
-/** The part of a student's view that is theirs alone (`view:student`): sent only when it changed. */
+/**
+ * The rest of a student's view (`view:student`): their own cluster, score, rank and incidents, and
+ * the top of the class. Sent after their own action, else at most once a second; its `room` key,
+ * when present, only moves the clock (applied to the shared part).
+ */
 export type OwnStudentView = Omit<StudentView, keyof SharedStudentView>;
 
-export const SHARED_STUDENT_FIELDS = ['room', 'of', 'top', 'effects', 'banners'] as const satisfies readonly (keyof SharedStudentView)[];
+export const SHARED_STUDENT_FIELDS = ['room', 'effects', 'banners'] as const satisfies readonly (keyof SharedStudentView)[];
 
 /** A cluster as the teacher inspects it. */
 export interface ClusterDetail {

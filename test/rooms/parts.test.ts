@@ -223,7 +223,7 @@ describe('broadcaster and the delta format', () => {
     expect(transport.broadcasts).toHaveLength(0);
   });
 
-  it('sends the room part to the whole room as one broadcast, at once for a phase change and once a second for the clock', () => {
+  it('sends the header and events to the whole room as one broadcast, at once; the clock and the top five come with each student’s own update', () => {
     const { transport, roster, broadcaster, ...rest } = setup(3);
     let { state } = rest;
     broadcaster.flush({ state, roster, references: null, now: 0 });
@@ -235,12 +235,25 @@ describe('broadcaster and the delta format', () => {
       state = reduce(state, { type: 'tick' }).state;
       broadcaster.flush({ state, roster, references: null, now: t });
     }
-    // 20 ticks in 2 s: the clock went out twice more, not 20 times.
-    expect(transport.broadcasts).toHaveLength(3);
-    // Every student holds the clock of the last broadcast: at most a second (10 ticks) behind the room.
-    const sentClock = transport.last('c1', 'view:student')!.room.timeS;
-    expect(state.timeS - sentClock).toBeLessThanOrEqual(10);
-    for (const i of [2, 3]) expect(transport.last(`c${i}`, 'view:student')!.room.timeS).toBe(sentClock);
+    // 20 ticks: no broadcast for the clock alone.
+    expect(transport.broadcasts).toHaveLength(1);
+    // Every student holds a clock at most a second (10 ticks) behind the room, from their own updates.
+    for (const i of [1, 2, 3]) {
+      const view = transport.last(`c${i}`, 'view:student')!;
+      expect(state.timeS - view.room.timeS).toBeLessThanOrEqual(10);
+      expect(view.room.phase).toBe('running');
+      expect(view.top.map((r) => r.clusterId).sort()).toEqual(['p1', 'p2', 'p3']);
+    }
+    // An event reaches everyone at once, in one broadcast, the clock with it.
+    state = reduce(state, { type: 'injectEvent', event: { type: 'trafficSpike', appId: 'web', factor: 2, durationS: 30 } }).state;
+    state = reduce(state, { type: 'tick' }).state;
+    broadcaster.flush({ state, roster, references: null, now: 2_150 });
+    expect(transport.broadcasts).toHaveLength(2);
+    for (const i of [1, 2, 3]) {
+      const view = transport.last(`c${i}`, 'view:student')!;
+      expect(view.banners.at(-1)!.type).toBe('trafficSpike');
+      expect(view.room.timeS).toBe(state.timeS);
+    }
   });
 
   it("sends each student's own part at most once a second while the clock runs, spread over the second, and nothing when nothing moved", () => {
@@ -264,6 +277,25 @@ describe('broadcaster and the delta format', () => {
     expect(own() - 10).toBeGreaterThanOrEqual(18);
     expect(own() - 10).toBeLessThanOrEqual(22);
     expect(Math.max(...perRound)).toBeLessThanOrEqual(3);
+  });
+
+  it('brings the debrief’s references to students and the projector when they arrive, with nothing else changing', () => {
+    const { transport, roster, broadcaster, ...rest } = setup(2);
+    roster.attach('wall', 'projector', null, 0);
+    let { state } = rest;
+    state = reduce(reduce(state, { type: 'start' }).state, { type: 'tick' }).state;
+    state = reduce(state, { type: 'end' }).state;
+    broadcaster.flush({ state, roster, references: null, now: 0 });
+    expect(transport.last('wall', 'view:projector')!.references).toBeNull();
+    const references = [{ policy: 'all-vm', total: 1, availability: 1, cost: 0, security: 0 }];
+    let waiting = broadcaster.flush({ state, roster, references, now: 100 });
+    // Not everyone's turn yet: the room is told when to flush again, and by then all have them.
+    for (let now = 100; waiting !== null && now < 3_000; ) {
+      now += waiting;
+      waiting = broadcaster.flush({ state, roster, references, now });
+    }
+    expect(transport.last('wall', 'view:projector')!.references).toEqual(references);
+    for (const c of ['c1', 'c2']) expect(transport.last(c, 'view:student')!.references).toEqual(references);
   });
 
   it('decodes deltas of nested objects and arrays back into the value, and nothing before a whole view', () => {

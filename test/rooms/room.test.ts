@@ -222,6 +222,21 @@ describe('room: views', () => {
     expect(view.concepts.find((c) => c.concept === 'shared-kernel')).toEqual({ concept: 'shared-kernel', rejections: 1, incidents: 0 });
   });
 
+  it('ranks a class that joined all at once on the teacher’s board within a second and a half, with no other change to bring it', async () => {
+    const { clock, join, teacher, teacherView } = await makeRoom();
+    await teacher();
+    for (const name of ['Ada', 'Bob']) expectOk(await join(`s-${name}`, name));
+    // The first views go out; two more join just after, while the standings are still the old ones.
+    await clock.advance(20);
+    for (const name of ['Cy', 'Di']) expectOk(await join(`s-${name}`, name));
+    await clock.advance(BROADCAST_TIMING.hostChangedMs);
+    expect(teacherView().roster).toHaveLength(4);
+    // The standings follow within half a second, and the teacher's board with its next update.
+    await clock.advance(BROADCAST_TIMING.standingsMs + BROADCAST_TIMING.hostMs);
+    expect(teacherView().roster).toHaveLength(4);
+    expect(teacherView().leaderboard).toHaveLength(4);
+  });
+
   it('shows the teacher a refused placement’s concept within a quarter of a second, with nothing else happening', async () => {
     const { room, clock, join, teacher, teacherView } = await makeRoom();
     await teacher();

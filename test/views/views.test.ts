@@ -22,11 +22,12 @@ describe('views: whole first, then changes', () => {
     for (const id of ['a', 'b']) state = reduce(state, { type: 'addCluster', clusterId: id, name: id.toUpperCase() }).state;
     const board = standings(state);
     const view = studentView(state, { code: 'ABCDEF', seq: 4, standings: board, you: { playerId: 'a', nickname: 'A', clusterId: 'a', teamName: null }, references: null });
-    const shared = sharedStudentView(state, 'ABCDEF', 4, board);
+    const shared = sharedStudentView(state, 'ABCDEF', 4);
     expect(Object.keys(shared).sort()).toEqual([...SHARED_STUDENT_FIELDS].sort());
     const mirror = new StudentMirror();
     expect(mirror.apply('view:room', whole(shared))).toBe(false);
     const own = Object.fromEntries(Object.entries(view).filter(([k]) => !(SHARED_STUDENT_FIELDS as readonly string[]).includes(k)));
+    expect(Object.keys(own)).toEqual(expect.arrayContaining(['of', 'top', 'cluster', 'score']));
     expect(mirror.apply('view:student', whole(own))).toBe(true);
     expect(mirror.view).toEqual(view);
   });
