@@ -21,6 +21,8 @@ export interface TickerHooks {
 }
 
 const REFERENCE_RETRIES = 12;
+/** Real time one loop makes up at most, however long the event loop was away. */
+const MAX_CATCH_UP_MS = 5_000;
 const REFERENCE_RETRY_MS = 5_000;
 
 export interface TickerOptions {
@@ -43,6 +45,8 @@ export class Ticker {
   private busy = false;
   private flushTimer: TimerHandle | null = null;
   private flushAt = 0;
+  /** When the loop last ran: the simulated seconds due grow with the real time since. */
+  private lastLoopAt = 0;
   private readonly timers = new Set<TimerHandle>();
   /** The run length the references are (being) computed for. */
   private referencesFor: number | null = null;
@@ -120,6 +124,7 @@ export class Ticker {
   private startLoop(): void {
     if (this.loop) return;
     this.due = 0;
+    this.lastLoopAt = this.clock.now();
     this.loop = this.clock.setInterval(() => this.onLoop(), this.options.tickMs);
   }
 
@@ -129,9 +134,15 @@ export class Ticker {
     this.loop = null;
   }
 
-  /** Each period: the speed's worth of simulated seconds; if the last round is still busy, they accumulate rather than queue. */
+  /** Each period: the speed's worth of simulated seconds for the real time passed; if the last round is still busy, they accumulate rather than queue. */
   private onLoop(): void {
-    this.due += this.speed();
+    // Due by the real time that passed, not by the timer's count: a period the event loop was late
+    // for is made up, so a busy server's clock does not fall behind the class's real time.
+    // (A wall clock set back counts nothing; one jumping ahead, or a stall, makes up at most MAX_CATCH_UP_MS.)
+    const now = this.clock.now();
+    const elapsed = Math.min(Math.max(0, now - this.lastLoopAt), MAX_CATCH_UP_MS);
+    this.due += (this.speed() * elapsed) / this.options.tickMs;
+    this.lastLoopAt = now;
     if (this.busy) return;
     // No simulated second is due yet (a slow pace): views still go out each period, so a class's
     // updates stay spread over every second instead of bunching on the ticks.

@@ -9,7 +9,7 @@ import { getScenario } from '../../shared/scenario/library/index.ts';
 import fc from 'fast-check';
 import { applyDelta, applyView, diff, isWhole, standings, studentView, whole } from '../../shared/views/index.ts';
 import type { SimState } from '../../shared/engine/types.ts';
-import { FakeClock } from '../support/fake-clock.ts';
+import { FakeClock, settle } from '../support/fake-clock.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
 
 const seat = (playerId: string, nickname = playerId) => ({ type: 'room:seat' as const, playerId, nickname, key: nickname.toLowerCase(), resumeToken: `token-${playerId}-0000000000`, deviceId: `device-${playerId}` });
@@ -157,6 +157,24 @@ describe('ticker: a room’s time, all through the clock', () => {
     ticker.after(1_000, () => {});
     ticker.dispose();
     expect(clock.pending).toBe(0);
+  });
+
+  it('makes up the periods a busy event loop fired late for: the clock keeps to real time', async () => {
+    // A clock whose one interval the test fires by hand, as late as a busy server would.
+    let now = 0;
+    let loop: (() => void) | null = null;
+    const clock = { now: () => now, setTimeout: () => ({ id: 0 }), setInterval: (fn: () => void) => ((loop = fn), { id: 1 }), clear: () => {} };
+    const advanced: number[] = [];
+    const ticker = new Ticker(clock, { tickMs: 100, flushMs: 10 }, { advance: async (n) => (advanced.push(n), true), flush: () => {}, references: () => {}, error: () => {} }, () => 1);
+    ticker.setRunning(true);
+    for (const at of [100, 200, 750, 800]) {
+      now = at;
+      loop!();
+      await settle();
+    }
+    // 800 ms of real time at 10 simulated seconds a second: 8 seconds, the 5.5 periods missed included.
+    expect(advanced).toEqual([1, 1, 5, 1]);
+    ticker.dispose();
   });
 
   it('reports a failing round instead of rejecting, and goes on', async () => {
