@@ -2,7 +2,7 @@ export * from './concepts.ts';
 export * from './physics.ts';
 export * from './prng.ts';
 export * from './types.ts';
-export { reduce } from './reducer.ts';
+export { playerStep, reduce, withClusters, type PlayerStep } from './reducer.ts';
 export { LIMITS } from './limits.ts';
 export { clusterOf, createSimulation } from './state.ts';
 export { computeScore, type Score, type AppScore, type IncidentScore } from './score.ts';
