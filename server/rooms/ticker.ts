@@ -21,8 +21,12 @@ export interface TickerHooks {
 }
 
 const REFERENCE_RETRIES = 12;
-/** Real time one loop makes up at most, however long the event loop was away. */
-const MAX_CATCH_UP_MS = 5_000;
+/**
+ * Real time one loop makes up at most, however long the event loop was away: a server that is
+ * overloaded for a while falls behind by the rest rather than stalling every room at once on a
+ * burst of catch-up ticks (which would stall it longer still).
+ */
+const MAX_CATCH_UP_MS = 1_000;
 const REFERENCE_RETRY_MS = 5_000;
 
 export interface TickerOptions {
@@ -138,7 +142,7 @@ export class Ticker {
   private onLoop(): void {
     // Due by the real time that passed, not by the timer's count: a period the event loop was late
     // for is made up, so a busy server's clock does not fall behind the class's real time.
-    // (A wall clock set back counts nothing; one jumping ahead, or a stall, makes up at most MAX_CATCH_UP_MS.)
+    // (A wall clock set back counts nothing; one jumping ahead, or a long stall, makes up at most MAX_CATCH_UP_MS.)
     const now = this.clock.now();
     const elapsed = Math.min(Math.max(0, now - this.lastLoopAt), MAX_CATCH_UP_MS);
     this.due += (this.speed() * elapsed) / this.options.tickMs;

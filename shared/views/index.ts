@@ -47,6 +47,8 @@ const PROJECTOR_NAMES = 120;
 /** Rows of the projector's standings: the rest of the class is a count, so any class fits the screen. */
 const PROJECTOR_TOP = 10;
 const PROJECTOR_BANNERS = 3;
+/** Rows of the teacher's leaderboard: the top of a keynote's 2,000, not all of them every second. */
+const TEACHER_TOP = 50;
 
 export function roomStatic(code: string, mode: Mode, state: SimState): RoomStatic {
   const { scenario, physics } = state;
@@ -366,7 +368,7 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
   const { scenario } = state;
   const members = new Map<string, string[]>();
   for (const p of ctx.roster) members.set(p.clusterId, [...(members.get(p.clusterId) ?? []), p.nickname]);
-  const leaderboard = ctx.standings.rows.map((row) => {
+  const leaderboard = ctx.standings.rows.slice(0, TEACHER_TOP).map((row) => {
     const s = ctx.standings.scores.get(row.clusterId)!;
     const c = clusterOf(state, row.clusterId)!;
     return { ...row, availability: round1(s.availability), cost: round1(s.cost), security: round1(s.security), members: members.get(row.clusterId) ?? [], ready: c.ready };
@@ -390,6 +392,8 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
     // and the replay list only teams with members.
     teams: ctx.teams.map((t) => ({ id: t.id, name: t.name })),
     leaderboard,
+    ranked: ctx.standings.rows.length,
+    readyCount: ctx.standings.rows.reduce((n, r) => n + (clusterOf(state, r.clusterId)!.ready ? 1 : 0), 0),
     placements,
     concepts: classConcepts(state, ctx.standings.rows, ctx.rejections),
     effects: effects(state),

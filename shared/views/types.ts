@@ -256,7 +256,11 @@ export interface TeacherView {
   readonly roster: readonly RosterEntry[];
   /** Team mode: the teams someone is on (empty ones are kept for newcomers, never listed). */
   readonly teams: readonly { readonly id: string; readonly name: string }[];
+  /** The first rows of the standings (at most 50: a class of 2,000 is not read row by row); `ranked` counts them all. */
   readonly leaderboard: readonly TeacherRow[];
+  readonly ranked: number;
+  /** Clusters marked ready (the lobby's "who is ready", whatever the class's size). */
+  readonly readyCount: number;
   /** How the class placed each app: instance counts per runtime. */
   readonly placements: readonly { readonly appId: string; readonly container: number; readonly vm: number; readonly microvm: number; readonly unplaced: number }[];
   /** The concepts behind the class's refusals and incidents, most frequent first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHARED_STUDENT_FIELDS, StudentMirror, applyView, diff, roomStatic, sharedStudentView, standings, studentView, whole } from '../../shared/views/index.ts';
+import { SHARED_STUDENT_FIELDS, StudentMirror, applyView, diff, roomStatic, sharedStudentView, standings, studentView, teacherView, whole } from '../../shared/views/index.ts';
 import type { RoomHeader, StudentView } from '../../shared/views/index.ts';
 import { createSimulation, reduce } from '../../shared/engine/index.ts';
 import { getScenario } from '../../shared/scenario/library/index.ts';
@@ -41,5 +41,19 @@ describe('views: whole first, then changes', () => {
     expect(view.cluster.instances).toEqual([]);
     expect(view.top.map((r) => r.clusterId).sort()).toEqual(['a', 'b']);
     expect(roomStatic('ABCDEF', 'solo', state).scenario.apps.map((a) => a.id)).toEqual(['web', 'api', 'reports']);
+  });
+});
+
+describe('views: a big class', () => {
+  it('gives the teacher the top 50 of the standings, with how many are ranked and ready, whatever the class’s size', () => {
+    let state = createSimulation(getScenario('tutorial')!, 3);
+    for (let i = 0; i < 60; i++) state = reduce(state, { type: 'addCluster', clusterId: `c${i}`, name: `C ${i}` }).state;
+    for (const id of ['c3', 'c7']) state = reduce(state, { type: 'ready', clusterId: id }).state;
+    const board = standings(state);
+    const view = teacherView(state, { code: 'ABCDEF', seq: 1, mode: 'solo', standings: board, roster: [], teams: [], rejections: {}, banned: 0 });
+    expect(view.leaderboard).toHaveLength(50);
+    expect(view.leaderboard.map((r) => r.clusterId)).toEqual(board.rows.slice(0, 50).map((r) => r.clusterId));
+    expect(view.ranked).toBe(60);
+    expect(view.readyCount).toBe(2);
   });
 });

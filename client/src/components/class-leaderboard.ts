@@ -23,13 +23,22 @@ export class ClassLeaderboard extends LitElement {
         font-size: 0.8rem;
         color: var(--cc-muted);
       }
-      .empty {
+      .empty,
+      .more {
         color: var(--cc-muted);
+      }
+      .more {
+        margin: 0.5rem 0 0;
+        font-size: 0.9rem;
       }
     `,
   ];
 
   @property({ attribute: false }) rows: readonly TeacherRow[] = [];
+  /** How many clusters are ranked: more than the rows shown in a big class. */
+  @property({ type: Number }) ranked = 0;
+  /** In the lobby: how many are ready, of `ranked`. */
+  @property({ type: Number }) readyCount = 0;
   /** Before the start: who is ready matters then, and only then. */
   @property({ type: Boolean }) lobby = false;
 
@@ -64,6 +73,9 @@ export class ClassLeaderboard extends LitElement {
           )}
         </tbody>
       </table>
+      ${this.ranked > this.rows.length
+        ? html`<p class="more" data-testid="leaderboard-more">The top ${this.rows.length} of ${this.ranked.toLocaleString('en')} clusters${this.lobby ? html` · ${this.readyCount.toLocaleString('en')} ready` : ''}.</p>`
+        : ''}
     </div>`;
   }
 }

@@ -240,7 +240,7 @@ export class TeacherScreen extends LitElement {
         </section>
         <section class="panel" aria-labelledby="leaders-title">
           <h2 id="leaders-title">Leaderboard</h2>
-          <cc-class-leaderboard .rows=${view.leaderboard} ?lobby=${view.room.phase === 'lobby'}></cc-class-leaderboard>
+          <cc-class-leaderboard .rows=${view.leaderboard} .ranked=${view.ranked} .readyCount=${view.readyCount} ?lobby=${view.room.phase === 'lobby'}></cc-class-leaderboard>
         </section>
         <section class="panel" aria-labelledby="placements-title">
           <h2 id="placements-title">How the class placed each app</h2>
