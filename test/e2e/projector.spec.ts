@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { expect, expectAccessible, hostRoom, person, screenshot, test } from './fixtures.ts';
+import { expect, expectAccessible, hostRoom, person, screenshot, teacherContext, test } from './fixtures.ts';
 import { P, act, addStudents, apiRoom, closeAll, expectInsideViewport, expectNoScrollbar, projectorSocket, teacherSocket, type ApiRoom } from './show-helpers.ts';
 
 const BIG = { width: 1920, height: 1080 } as const;
@@ -134,6 +134,13 @@ test('with 60 students the projector fits 1920×1080 and 1280×720 without a scr
   const shown = await w.getByTestId('projector-row').count();
   await expect(w.getByTestId('projector-more')).toHaveText(`and ${60 - shown} more clusters`);
   await expect(w.getByTestId('projector-left')).toContainText(/\d+:\d\d/);
+  // The teacher's console lists the top 50 and says how many there are (a class of 2,000 is not read row by row).
+  const console_ = await teacherContext(browser, baseURL!, room);
+  await console_.page.goto(`/teach/${room.code}`);
+  await expect(console_.page.getByTestId('class-leader-row')).toHaveCount(50);
+  await expect(console_.page.getByTestId('leaderboard-more')).toHaveText('The top 50 of 60 clusters.');
+  await screenshot(console_.page, 'teacher-60-students-1366x768');
+  await console_.context.close();
   // The points count up to each new score rather than jump (at this pace they change every tenth of a second).
   await expect.poll(() => counting(w), { timeout: 15_000, intervals: [50] }).toBe(true);
   await fitsBothSizes(w, 'running');

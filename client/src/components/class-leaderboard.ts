@@ -28,7 +28,7 @@ export class ClassLeaderboard extends LitElement {
         color: var(--cc-muted);
       }
       .more {
-        margin: 0.5rem 0 0;
+        margin: 0 0 0.5rem;
         font-size: 0.9rem;
       }
     `,
@@ -44,7 +44,12 @@ export class ClassLeaderboard extends LitElement {
 
   override render() {
     if (this.rows.length === 0) return html`<p class="empty">No clusters yet.</p>`;
-    return html`<div class="wrap" tabindex="0" role="region" aria-label="Leaderboard table">
+    // Above the scroll box, so a big class's teacher reads it without scrolling the table.
+    const more =
+      this.ranked > this.rows.length
+        ? html`<p class="more" data-testid="leaderboard-more">The top ${this.rows.length} of ${this.ranked.toLocaleString('en')} clusters${this.lobby ? html` · ${this.readyCount.toLocaleString('en')} ready` : ''}.</p>`
+        : '';
+    return html`${more}<div class="wrap" tabindex="0" role="region" aria-label="Leaderboard table">
       <table data-testid="class-leaderboard">
         <caption class="visually-hidden">Leaderboard with score breakdown</caption>
         <thead>
@@ -73,9 +78,6 @@ export class ClassLeaderboard extends LitElement {
           )}
         </tbody>
       </table>
-      ${this.ranked > this.rows.length
-        ? html`<p class="more" data-testid="leaderboard-more">The top ${this.rows.length} of ${this.ranked.toLocaleString('en')} clusters${this.lobby ? html` · ${this.readyCount.toLocaleString('en')} ready` : ''}.</p>`
-        : ''}
     </div>`;
   }
 }
