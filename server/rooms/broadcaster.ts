@@ -33,8 +33,11 @@ export interface BroadcastInput {
 
 /** How often views move when only the clock, the scores and the load did (real ms). */
 export const BROADCAST_TIMING = {
-  /** A student's own part, and the room's clock and standings: a screen is never more than a second behind. */
-  ambientMs: 1_000,
+  /**
+   * A student's own update (score, cluster, top five, clock): a little under a second, so with the
+   * 100 ms rounds and some delay a screen is still never more than a second behind.
+   */
+  ambientMs: 900,
   /** The teacher's and the projector's screens. */
   hostMs: 1_000,
   /** …and after someone joined, left or was moved, at most this often. */
@@ -80,13 +83,12 @@ interface HostSent {
 
 /**
  * Sends each connection of a room its view, as deltas against the last one it got, so a
- * student's cost is independent of the class's size:
- * - the part every student shares (header, top five, events) is built once per change and sent
- *   as one broadcast: at once when the phase, the pace or the events change, otherwise (the clock,
- *   the standings) at most once a second; clients advance the clock themselves in between;
- * - a student's own part goes out right after their own action, else at most once a second, the
- *   class spread evenly over that second; a student whose cluster, clock and rank did not move
- *   costs nothing;
+ * student's cost is independent of the class's size (docs/PERFORMANCE.md):
+ * - the part every student must get together (header, events) is one broadcast to the room, at
+ *   once when it changes, never for the clock alone (clients advance the clock themselves);
+ * - the rest of a student's view (their cluster and score, the top five, the clock) goes out right
+ *   after their own action, else at most once a second at their own moment of the second, so the
+ *   class is spread evenly; a student whose view did not move costs nothing;
  * - the teacher's and the projector's screens follow once a second (sooner after a join).
  */
 export class Broadcaster {

@@ -15,12 +15,12 @@
 import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
+import { freePort } from '../support/server-process.ts';
 import { applyView } from '../../shared/views/patch.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -111,16 +111,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => console.log(`[bench:client ${new Date().toISOString().slice(11, 19)}] ${line}`);

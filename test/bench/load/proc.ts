@@ -4,7 +4,6 @@
  * reply, and is killed by its pid when the coordinator exits, fails or is interrupted.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -37,16 +36,7 @@ function guardChildren(): void {
 }
 
 /** A port nothing listens on right now, on loopback (main.ts cannot listen on port 0 and tell us). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../support/server-process.ts';
 
 export interface Child {
   readonly process: ChildProcess;
