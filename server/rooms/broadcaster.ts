@@ -34,10 +34,11 @@ export interface BroadcastInput {
 /** How often views move when only the clock, the scores and the load did (real ms). */
 export const BROADCAST_TIMING = {
   /**
-   * A student's own update (score, cluster, top five, clock): a little under a second, so with the
-   * 100 ms rounds and some delay a screen is still never more than a second behind.
+   * A student's own update (score, cluster, top five, clock), once a second. (900 ms brought the
+   * longest gap a student saw from 1.15 s to 1.11 s for 6 % more CPU, which a saturated server
+   * cannot spare: docs/PERFORMANCE.md.)
    */
-  ambientMs: 900,
+  ambientMs: 1_000,
   /** The teacher's and the projector's screens. */
   hostMs: 1_000,
   /** …and after someone joined, left or was moved, at most this often. */

@@ -305,14 +305,14 @@ describe('broadcaster and the delta format', () => {
         lastAt.set(k, t);
       });
     }
-    // 2 s of 10 Hz rounds: each of the 10 students once per period (a little under a second), never the whole class in one round.
+    // 2 s of 10 Hz rounds: each of the 10 students once per period, never the whole class in one round.
     const each = 2_000 / BROADCAST_TIMING.ambientMs;
     expect(own() - 10).toBeGreaterThanOrEqual(Math.floor(10 * each) - 2);
     expect(own() - 10).toBeLessThanOrEqual(Math.ceil(10 * each) + 2);
     expect(Math.max(...perRound)).toBeLessThanOrEqual(3);
-    // No student waits a second or more between two updates while the clock runs.
+    // No student waits longer than the period between two updates while the clock runs.
     expect(gaps.length).toBeGreaterThan(0);
-    expect(Math.max(...gaps)).toBeLessThan(1_000);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(BROADCAST_TIMING.ambientMs);
   });
 
   it('brings the debrief’s references to students and the projector when they arrive, with nothing else changing', () => {
