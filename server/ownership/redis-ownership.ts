@@ -1,7 +1,10 @@
-import type { createClient } from 'redis';
 import { LEASE_TIMING, type Lease, type RoomOwnership } from './ownership.ts';
 
-type Client = ReturnType<typeof createClient>;
+/** What the leases need of a node-redis client (any of its RESP versions). */
+export interface LeaseClient {
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  hGetAll(key: string): Promise<unknown>;
+}
 
 /*
  * Keys (the braces are a Redis Cluster hash tag: with the room's store keys in one slot, so the
@@ -43,7 +46,7 @@ export class RedisOwnership implements RoomOwnership {
   private readonly keys: ReturnType<typeof leaseKeys>;
 
   constructor(
-    private readonly client: Client,
+    private readonly client: LeaseClient,
     readonly self: string,
     options: { prefix?: string; ttlMs?: number } = {},
   ) {
@@ -68,7 +71,7 @@ export class RedisOwnership implements RoomOwnership {
   }
 
   async holder(code: string): Promise<{ owner: string; epoch: number } | null> {
-    const held = await this.client.hGetAll(this.keys.lease(code));
+    const held = (await this.client.hGetAll(this.keys.lease(code))) as Record<string, string | undefined>;
     return held.owner && held.epoch ? { owner: held.owner, epoch: Number(held.epoch) } : null;
   }
 }

@@ -34,7 +34,7 @@ afterAll(async () => {
 
 ownershipContract('RedisOwnership', async () => {
   const prefix = `cc-lease-${++fixtures}:`;
-  const clients: ReturnType<typeof createClient>[] = [];
+  const clients: { close(): Promise<unknown> }[] = [];
   const client = async () => {
     const c = createClient({ url: redis.url });
     await c.connect();
