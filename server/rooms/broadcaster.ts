@@ -58,8 +58,6 @@ interface OwnSent {
   /** The simulated second its own part was built at, and the clock it holds (moved by broadcasts too). */
   builtAtS: number;
   clockS: number;
-  demand: readonly number[] | null;
-  effects: SimState['effects'] | null;
   references: StudentView['references'] | undefined;
   rank: number;
   teamName: string | null;
@@ -110,6 +108,10 @@ export class Broadcaster {
   private boardAt = -Infinity;
   /** Hands out ambient slots in join order, so the class's updates spread over each second. */
   private slot = 0;
+  /** When the earliest held-back update falls due (this flush). */
+  private pendingAt = Infinity;
+  /** The events and effects the shared part was last built from: unchanged, nothing to build (a flush follows every action). */
+  private sharedFrom: { fired: SimState['fired']; effects: SimState['effects'] } | null = null;
 
   constructor(
     private readonly code: string,
@@ -178,9 +180,6 @@ export class Broadcaster {
     return this.pendingAt === Infinity ? null : Math.max(1, this.pendingAt - now);
   }
 
-  /** When the earliest held-back update falls due (this flush). */
-  private pendingAt = Infinity;
-
   private wait(at: number): void {
     if (at < this.pendingAt) this.pendingAt = at;
   }
@@ -198,8 +197,10 @@ export class Broadcaster {
 
   /** The students' shared part (header and events): one broadcast to the room as soon as it changed, not for the clock alone. */
   private flushShared(state: SimState, header: RoomHeader): void {
-    const next = sharedStudentView(state, this.code, this.seq, header.countdown);
     const prev = this.shared;
+    if (prev && sameHeader(prev.room, header) && this.sharedFrom?.fired === state.fired && this.sharedFrom.effects === state.effects) return;
+    this.sharedFrom = { fired: state.fired, effects: state.effects };
+    const next = sharedStudentView(state, this.code, this.seq, header.countdown);
     if (prev && sameHeader(prev.room, header) && diff(prev.effects, next.effects) === undefined && diff(prev.banners, next.banners) === undefined) return;
     const sent: SharedStudentView = { ...next, room: { ...header, seq: ++this.seq } };
     const delta = prev ? (diff(prev, sent) as Record<string, unknown> | undefined) : undefined;
@@ -246,13 +247,16 @@ export class Broadcaster {
       if (!sent) {
         // A newcomer: the room's shared part whole first, then the room's broadcasts.
         const slotMs = (this.slot++ * 97) % BROADCAST_TIMING.ambientMs;
-        sent = { view: null, slotMs, dueAt: 0, cluster: null, builtAtS: -1, clockS: this.shared!.room.timeS, demand: null, effects: null, references: undefined, rank: 0, teamName: null, top: null };
+        sent = { view: null, slotMs, dueAt: 0, cluster: null, builtAtS: -1, clockS: this.shared!.room.timeS, references: undefined, rank: 0, teamName: null, top: null };
         this.own.set(conn.id, sent);
         this.transport.send(conn.id, 'view:room', whole(this.shared));
         this.transport.join(conn.id, this.channel);
       }
       const rank = board.rankOf.get(cluster.id) ?? board.rows.length + 1;
-      const moved = cluster !== sent.cluster || state.timeS !== sent.builtAtS || references !== sent.references || rank !== sent.rank || top !== sent.top || state.timeS !== sent.clockS;
+      const teamName = (player.teamId && roster.team(player.teamId)?.name) || null;
+      // What its own part is built from (the demand and effects move only with a tick, so with the clock).
+      const ownMoved = sent.view === null || cluster !== sent.cluster || state.timeS !== sent.builtAtS || references !== sent.references || rank !== sent.rank || teamName !== sent.teamName;
+      const moved = ownMoved || top !== sent.top || state.timeS !== sent.clockS;
       if (!forced && now < sent.dueAt) {
         // A standing clock: come back at its turn if anything it shows moved.
         if (moved) this.wait(sent.dueAt);
@@ -261,18 +265,17 @@ export class Broadcaster {
       // The next of its slots: an update out of turn (its own action) does not move its place in the second.
       const period = BROADCAST_TIMING.ambientMs;
       sent.dueAt = sent.slotMs + period * (Math.floor((now - sent.slotMs) / period) + 1);
-      const teamName = (player.teamId && roster.team(player.teamId)?.name) || null;
       // Nothing it is built from moved: nothing to build.
-      if (!forced && !moved && state.demand === sent.demand && state.effects === sent.effects && teamName === sent.teamName) continue;
+      if (!forced && !moved) continue;
       let message: Record<string, unknown> | undefined;
-      if (sent.view === null || cluster !== sent.cluster || state.timeS !== sent.builtAtS || state.demand !== sent.demand || state.effects !== sent.effects || references !== sent.references || rank !== sent.rank || teamName !== sent.teamName) {
+      if (ownMoved || forced) {
         const score = this.boardState === state ? (board.scores.get(cluster.id) ?? computeScore(state, cluster)) : computeScore(state, cluster);
         const view = ownStudentView(state, cluster, score, { playerId: player.id, nickname: player.nickname, clusterId, teamName }, rank, references);
         if (sent.view === null) {
           message = { '=': { ...view, ...top } };
           sent.top = top;
         } else message = diff(sent.view, view) as Record<string, unknown> | undefined;
-        Object.assign(sent, { view, cluster, builtAtS: state.timeS, demand: state.demand, effects: state.effects, references, rank, teamName });
+        Object.assign(sent, { view, cluster, builtAtS: state.timeS, references, rank, teamName });
       }
       if (sent.top !== top) {
         const change = this.topDelta(sent.top!, top);

@@ -19,6 +19,12 @@ type Plain = Record<string, unknown>;
 
 const isPlain = (x: unknown): x is Plain => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+/** Sets a field; a key named __proto__ (JSON.parse makes it an own one) stays a field, never the prototype. */
+function put(target: Plain, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** The delta that turns `prev` into `next`, or undefined when they are equal. */
 export function diff(prev: unknown, next: unknown): Delta | undefined {
   if (prev === next) return undefined;
@@ -47,7 +53,7 @@ export function diff(prev: unknown, next: unknown): Delta | undefined {
     if (value === undefined) continue;
     const d = Object.hasOwn(prev, key) ? diff(prev[key], value) : whole(value);
     if (d === undefined) continue;
-    (out ??= {})[key] = d;
+    put((out ??= {}), key, d);
   }
   let removed: string[] | null = null;
   for (const key in prev) {
@@ -86,10 +92,7 @@ export function applyDelta(prev: unknown, delta: unknown): unknown {
   const out: Plain = isPlain(prev) ? { ...prev } : {};
   for (const key in delta) {
     if (key === '-') continue;
-    const value = applyDelta(Object.hasOwn(out, key) ? out[key] : undefined, delta[key]);
-    // A key named __proto__ (JSON.parse makes it an own one) stays a plain field, never the prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
+    put(out, key, applyDelta(Object.hasOwn(out, key) ? out[key] : undefined, delta[key]));
   }
   const removed = delta['-'];
   if (Array.isArray(removed)) for (const key of removed) delete out[key as string];

@@ -345,6 +345,17 @@ describe('broadcaster and the delta format', () => {
     expect(applyView(null, whole(b))).toEqual(b);
   });
 
+  it('keeps a field named __proto__ a field, in the delta and in the value it decodes to', () => {
+    const next = JSON.parse('{"__proto__":[],"a":{"__proto__":{"x":1}}}') as Record<string, unknown>;
+    const d = diff({}, next)!;
+    expect(Object.getPrototypeOf(d)).toBe(Object.prototype);
+    expect(Object.keys(d)).toEqual(['__proto__', 'a']);
+    const got = applyDelta({}, JSON.parse(JSON.stringify(d))) as Record<string, unknown>;
+    expect(got).toEqual(next);
+    expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+    expect(Object.hasOwn(got, '__proto__')).toBe(true);
+  });
+
   it('round-trips any JSON value through diff and applyView without touching the old one', () => {
     // Views never have a field named "=", "~" or "-" (the format's own keys).
     const json = fc

@@ -1,5 +1,5 @@
 import { StudentMirror, applyView, type ViewDelta } from '../../../shared/views/index.ts';
-import { clockAt } from '../../../shared/views/pace.ts';
+import { clockAt, simPerRealSecond } from '../../../shared/views/pace.ts';
 import type { RoomHeader } from '../../../shared/views/types.ts';
 
 /** How often a running clock is redrawn between the server's updates (real ms). */
@@ -55,8 +55,9 @@ export class LiveView<V extends { room: RoomHeader }> {
     this.received = next;
     this.receivedAt = performance.now();
     // A header a little behind the clock shown (it was built before the last redraw) holds the clock still, never back.
-    const shown = sameRun && this.value!.room.timeS > next!.room.timeS && this.value!.room.timeS - next!.room.timeS <= 2 * next!.room.speed * 10 ? this.value!.room.timeS : null;
-    this.value = shown === null ? next : ({ ...next, room: { ...next!.room, timeS: shown } } as V);
+    const ahead = sameRun ? this.value!.room.timeS - next!.room.timeS : 0;
+    const hold = ahead > 0 && ahead <= 2 * simPerRealSecond(next!.room.speed);
+    this.value = hold ? ({ ...next, room: { ...next!.room, timeS: this.value!.room.timeS } } as V) : next;
     this.arm();
     return this.value;
   }
