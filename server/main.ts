@@ -8,6 +8,7 @@ import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';
 import { guardProcess } from './process/guards.ts';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
+import { connectCluster } from './cluster/connect.ts';
 
 const log = pino({ name: 'clusterclass', level: process.env.LOG_LEVEL ?? 'info' });
 guardProcess(process, log);
@@ -66,10 +67,18 @@ if (process.env.SKIP_CLIENT_BUILD !== '1') {
   if (built === 'failed') log.warn('the browser client did not build; serving the API only');
 }
 // With REDIS_URL, sessions survive restarts: rooms are restored on start and drained on SIGTERM.
+// Several processes may share it: each room runs in the one holding its lease (docs/SCALING.md).
 const redisUrl = process.env.REDIS_URL || undefined;
+const cluster = redisUrl
+  ? await connectCluster({ url: redisUrl, clock: systemClock, onError: (error) => log.warn({ err: error }, 'redis connection problem (cluster link)') }).catch((error: unknown) => {
+      log.fatal({ err: error }, 'cannot reach Redis at REDIS_URL');
+      process.exit(1);
+    })
+  : undefined;
 const store = redisUrl
   ? new BufferedStore(
-      await RedisRoomStore.connect({ url: redisUrl, onError: (error) => log.warn({ err: error }, 'redis connection problem') }).catch((error: unknown) => {
+      // Every write carries this process's lease epoch on its room, checked by Redis as it writes.
+      await RedisRoomStore.connect({ url: redisUrl, fence: (code) => cluster!.keeper.epochOf(code), onError: (error) => log.warn({ err: error }, 'redis connection problem') }).catch((error: unknown) => {
         log.fatal({ err: error }, 'cannot reach Redis at REDIS_URL');
         process.exit(1);
       }),
@@ -99,11 +108,12 @@ const running = await startServer({
   durable: Boolean(redisUrl),
   teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
   trustProxy,
+  cluster,
 }).catch((error: NodeJS.ErrnoException) => {
   log.fatal({ err: error }, `cannot listen on ${host}:${port}`);
   process.exit(1);
 });
-log.info({ host: running.host, port: running.port, version: readVersion() }, 'listening');
+log.info({ host: running.host, port: running.port, version: readVersion(), ...(cluster ? { process: cluster.self } : {}) }, 'listening');
 console.log(`ClusterClass ${readVersion()} is up. Open one of these (students join from their devices with the room code):`);
 for (const url of urlsFor(host, running.port)) console.log(`  ${url}`);
 
@@ -120,6 +130,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     running
       .close()
       .then(() => store?.close())
+      .then(() => cluster?.close())
       .then(
         () => log.info('closed'),
         (error: unknown) => {

@@ -3,6 +3,7 @@ import type { Action } from '../shared/engine/types.ts';
 import { TEACHER_ACTION_TYPES } from '../shared/engine/types.ts';
 import type { RoomRegistry } from './rooms/registry.ts';
 import type { BufferedStore } from './storage/buffered-store.ts';
+import type { ClusterBus } from './cluster/bus.ts';
 
 /** Prometheus metrics for one server process, on a registry of its own. */
 export function createMetrics() {
@@ -28,8 +29,26 @@ export function createMetrics() {
     },
   });
   void actionsPerSecond;
+  // Several processes (docs/SCALING.md): what this one does to keep its rooms and reach the others'.
+  const cluster = {
+    renewals: new Counter({ name: 'clusterclass_lease_renewals_total', help: 'Room leases renewed by this process', registers: [registry] }),
+    takeovers: new Counter({ name: 'clusterclass_takeovers_total', help: 'Rooms this process claimed and restored after another process had them (or at its start)', registers: [registry] }),
+    lost: new Counter({ name: 'clusterclass_leases_lost_total', help: 'Room leases this process found taken by another process, and gave the room up', registers: [registry] }),
+    fenced: new Counter({ name: 'clusterclass_fenced_writes_total', help: 'Writes the store refused because another process owns the room now', registers: [registry] }),
+  };
   return {
     registry,
+    cluster,
+    /** Gauges of the rooms this process owns and the requests it forwarded to other processes. */
+    watchCluster(rooms: RoomRegistry, bus: ClusterBus) {
+      new Gauge({ name: 'clusterclass_rooms_owned', help: 'Rooms whose lease this process holds (it runs their simulation)', registers: [registry], collect() {
+        this.set(rooms.all().length);
+      } });
+      new Counter({ name: 'clusterclass_forwarded_messages_total', help: 'Requests this process forwarded to the owner of a room', registers: [registry], collect() {
+        this.reset();
+        this.inc(bus.forwarded);
+      } });
+    },
     onAction(action: Action, ms: number, rejected: boolean) {
       const kind = action.type === 'tick' ? 'tick' : (TEACHER_ACTION_TYPES as readonly string[]).includes(action.type) ? 'teacher' : action.type === 'addCluster' ? 'join' : 'player';
       actions.inc({ kind, outcome: rejected ? 'rejected' : 'accepted' });

@@ -1,7 +1,6 @@
 import { Router, json } from 'express';
 import type { Request, Response, NextFunction } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { randomInt } from 'node:crypto';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { LIMITS } from '../../shared/engine/limits.ts';
 import { DEFAULT_SPEED } from '../../shared/views/pace.ts';
@@ -14,12 +13,18 @@ import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
 import { readSnapshot } from '../rooms/journal.ts';
 import { publicReplay, publicSnapshot } from '../replays/public-replay.ts';
 import { RoomLimitError } from '../rooms/registry.ts';
-import { takePoint } from '../common/limits.ts';
+import { memoryLimiters, takePoint, type LimiterFactory } from '../common/limits.ts';
+import { RouteError, type RoomRouter } from '../cluster/router.ts';
+import type { RoomOp } from '../cluster/room-ops.ts';
 import { sameSecret } from '../common/secrets.ts';
 import { clientAddressResolver, type TrustProxy } from './client-address.ts';
 
 export interface ApiOptions {
   readonly registry: RoomRegistry;
+  /** Reads of a live room go to the process that runs it. */
+  readonly rooms: RoomRouter;
+  /** The counters shared by every process (Redis), or this process's own. */
+  readonly limiters?: LimiterFactory;
   readonly store: RoomStore;
   /** When set, creating a room requires it (TEACHER_PASSCODE). */
   readonly teacherPasscode?: string;
@@ -57,9 +62,6 @@ const createRoomSchema = z.strictObject({
   teams: z.number().int().min(2).max(12).default(4),
 });
 
-/** A uniform draw in [0, 1) from the system's CSPRNG: nicknames no one can predict in bulk. */
-const secureRandom = (): number => randomInt(0, 2 ** 32) / 2 ** 32;
-
 /** Every `error.code` the REST API answers with (docs/PROTOCOL.md, REST). */
 export const API_ERROR_CODES = [
   'bad-request',
@@ -73,6 +75,8 @@ export const API_ERROR_CODES = [
   'token-in-url',
   'not-found',
   'room-not-found',
+  'unavailable',
+  'room-moved',
   'replay-not-found',
   'snapshot-not-found',
   'payload-too-large',
@@ -92,16 +96,31 @@ const apiError = (res: Response, status: number, code: ApiErrorCode, message: st
 /** A rate limit's verdict: null when allowed, else the whole seconds to wait (for Retry-After). */
 const seatSchema = z.strictObject({ resumeToken: z.string().min(10).max(100) });
 
-async function waitFor(limiter: RateLimiterMemory, key: string): Promise<number | null> {
+async function waitFor(limiter: RateLimiterAbstract, key: string): Promise<number | null> {
   const ms = await takePoint(limiter, key);
   return ms === null ? null : Math.max(1, Math.ceil(ms / 1000));
 }
 
-export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute, roomsPerAddress }: ApiOptions): Router {
+export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute, roomsPerAddress }: ApiOptions): Router {
   const router = Router();
-  const creates = new RateLimiterMemory({ points: roomsPerAddress ?? API_LIMITS.createsPerAddress, duration: API_LIMITS.createWindowS });
-  const allCreates = new RateLimiterMemory({ points: maxRoomCreatesPerMinute ?? API_LIMITS.createsPerMinute, duration: 60 });
-  const lookups = new RateLimiterMemory({ points: API_LIMITS.lookupsPerMinute, duration: 60 });
+  const creates = limiters('room-creates', roomsPerAddress ?? API_LIMITS.createsPerAddress, API_LIMITS.createWindowS);
+  const allCreates = limiters('room-creates-all', maxRoomCreatesPerMinute ?? API_LIMITS.createsPerMinute, 60);
+  const lookups = limiters('lookups', API_LIMITS.lookupsPerMinute, 60);
+  /**
+   * Asks the live room (here, or on the process that runs it): undefined when there is none, and
+   * a 503 already answered when it is moving between processes.
+   */
+  const ask = async (res: Response, code: string, op: RoomOp): Promise<{ value: unknown } | undefined | null> => {
+    try {
+      const routed = await rooms.run(code, op);
+      return routed.found ? { value: routed.value } : undefined;
+    } catch (error) {
+      if (!(error instanceof RouteError)) throw error;
+      res.setHeader('Retry-After', '2');
+      apiError(res, 503, error.code, error.message);
+      return null;
+    }
+  };
   const address = clientAddressResolver(trustProxy ?? null);
   /** Counts a lookup against the caller's address; answers 429 (and returns false) past the limit. */
   const lookupAllowed = async (req: Request, res: Response): Promise<boolean> => {
@@ -160,18 +179,20 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoo
 
   router.get('/rooms/:code', async (req, res) => {
     if (!(await lookupAllowed(req, res))) return;
-    const room = registry.get(String(req.params.code ?? ''));
-    if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
-    res.json(room.lobbyInfo());
+    const lobby = await ask(res, String(req.params.code ?? ''), { kind: 'lobby' });
+    if (lobby === null) return;
+    if (!lobby) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
+    res.json(lobby.value);
   });
 
   // A classroom-safe nickname nobody in the room has yet, for the join form's "Suggest".
   router.get('/rooms/:code/nickname', async (req, res) => {
     if (!(await lookupAllowed(req, res))) return;
-    const room = registry.get(String(req.params.code ?? ''));
-    if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
+    const nickname = await ask(res, String(req.params.code ?? ''), { kind: 'nickname' });
+    if (nickname === null) return;
+    if (!nickname) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ nickname: room.suggestNickname(secureRandom) });
+    res.json({ nickname: nickname.value });
   });
 
   // The teacher's report, as JSON or CSV, at any time. The host token comes only as a bearer
@@ -181,10 +202,13 @@ export function apiRouter({ registry, store, teacherPasscode, trustProxy, maxRoo
     if (format !== 'json' && format !== 'csv') return apiError(res, 404, 'not-found', 'Reports come as report.json or report.csv.');
     if (!(await lookupAllowed(req, res))) return;
     if (req.query.token !== undefined) return apiError(res, 400, 'token-in-url', 'Send the host token in the Authorization header (Bearer), not in the URL: a URL ends up in logs and browser history.');
-    const room = registry.get(String(req.params.code ?? ''));
+    const code = String(req.params.code ?? '').toUpperCase();
     const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
-    if (!room) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
-    if (!token || !room.isHostToken(token)) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can download its report.');
+    const isHost = await ask(res, code, { kind: 'is-host', token });
+    if (isHost === null) return;
+    if (!isHost) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
+    if (!token || isHost.value !== true) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can download its report.');
+    const room = { code };
     const meta = await store.getRoom(room.code);
     if (!meta) return apiError(res, 404, 'room-not-found', 'This session is no longer kept.');
     const log = await store.readLog(room.code);

@@ -15,7 +15,12 @@ import { RoomRegistry } from '../rooms/registry.ts';
 import { PooledReferenceRunner } from '../references/index.ts';
 import { InMemoryRoomStore, type RoomStore } from '../storage/store.ts';
 import { systemClock, type Clock } from '../rooms/clock.ts';
-import { attachRealtime, socketTransport } from '../realtime/socket-server.ts';
+import { attachRealtime, socketTransport, type Realtime } from '../realtime/socket-server.ts';
+import { RoomRouter } from '../cluster/router.ts';
+import { ClusterBus } from '../cluster/bus.ts';
+import type { ClusterLink } from '../cluster/connect.ts';
+import { memoryLimiters, takePoint, type LimiterFactory } from '../common/limits.ts';
+import { SOCKET_LIMITS } from '../realtime/socket-server.ts';
 import { BufferedStore } from '../storage/buffered-store.ts';
 import { clientAddressResolver, trustFunction, type TrustProxy } from './client-address.ts';
 import { buildHealth } from './health.ts';
@@ -29,6 +34,8 @@ const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', 
 
 export interface AppOptions {
   readonly registry: RoomRegistry;
+  readonly rooms: RoomRouter;
+  readonly limiters?: LimiterFactory;
   readonly store: RoomStore;
   readonly storeName?: 'memory' | 'redis';
   readonly metrics: Metrics;
@@ -70,7 +77,7 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/api', apiRouter({ registry, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute, roomsPerAddress: options.roomsPerAddress }));
+  app.use('/api', apiRouter({ registry, rooms: options.rooms, limiters: options.limiters, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute, roomsPerAddress: options.roomsPerAddress }));
 
   // CC_CLIENT_DIR may come with or without its trailing slash.
   const index = join(clientDir, 'index.html');
@@ -114,6 +121,12 @@ export interface ServerOptions {
   readonly durable?: boolean;
   /** Real seconds of "3, 2, 1" between a teacher's start and the first tick (default 3; tests may set 0). */
   readonly countdownS?: number;
+  /**
+   * Several processes on one Redis (REDIS_URL): this process's link to the others (leases,
+   * forwarding, the socket.io adapter, shared limits). Its store must be fenced with the link's
+   * leases (see main.ts). Without it, this process owns every room.
+   */
+  readonly cluster?: ClusterLink;
 }
 
 export interface RunningServer {
@@ -132,7 +145,19 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? pino({ level: 'silent' });
   const metrics = createMetrics();
-  let io: ReturnType<typeof attachRealtime> | null = null;
+  const { cluster } = options;
+  const clock = options.clock ?? systemClock;
+  let realtime: Realtime | null = null;
+  const io = () => realtime?.io ?? null;
+  /**
+   * A room this process now runs after another had it: the sockets of this process in it, and
+   * (through the adapter) those of every other process, join it here again.
+   */
+  const announce = (code: string) => {
+    metrics.cluster.takeovers.inc();
+    realtime?.rejoin(code);
+    realtime?.io.serverSideEmit('cc:claimed', code);
+  };
   const store = options.store ?? new InMemoryRoomStore();
   // The debrief's reference policies run on worker threads: no room waits for another's.
   const references = new PooledReferenceRunner({ onError: (error) => log.error({ err: error }, 'reference pool failed') });
@@ -144,8 +169,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     countdownS: options.countdownS,
     maxPlayers: options.maxPlayers,
     onArchiveError: (code, error) => log.error({ err: error, code }, 'could not keep the session as a replay'),
-    clock: options.clock ?? systemClock,
-    transport: socketTransport(() => io),
+    clock,
+    transport: socketTransport(io),
+    keeper: cluster?.keeper,
+    onClaimed: announce,
     onError: (error, what) => log.error({ err: error }, what),
     hooks: {
       onAction: (action, ms, rejected) => metrics.onAction(action, ms, rejected),
@@ -157,13 +184,50 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   });
   metrics.watchRooms(registry);
+  const limiters = cluster?.limiters ?? memoryLimiters;
+  // Taken at the room's owner, from the shared count: a bot farm spread over processes meets one limit.
+  const newSeats = limiters('new-seats', options.seatsPerAddressPerMinute ?? SOCKET_LIMITS.newSeatsPerMinute, 60);
+  let bus: ClusterBus | null = null;
+  const router = new RoomRouter(registry, { admitNewSeat: async (address) => (await takePoint(newSeats, address)) === null }, clock, undefined);
+  if (cluster) {
+    bus = await ClusterBus.start(cluster.self, cluster.publisher, cluster.subscriber, clock, {
+      onRequest: (code, epoch, op) => router.serve(code, epoch, op),
+      onError: (error, what) => log.warn({ err: error }, what),
+    });
+    router.attach({ ownership: cluster.keeper.ownership, bus });
+    cluster.keeper.listen({
+      onLost: (code) => {
+        log.warn({ room: code }, 'lost the lease on this room (another process runs it now): it stops here');
+        metrics.cluster.lost.inc();
+        registry.relinquish(code);
+      },
+      onRenewed: (n) => metrics.cluster.renewals.inc(n),
+      onError: (error) => log.warn({ err: error }, 'could not renew room leases'),
+    });
+    metrics.watchCluster(registry, bus);
+  }
+  // Another process owns the room now (the store refused a write): it stops here at once.
+  if (store instanceof BufferedStore)
+    store.onFenced((code) => {
+      log.warn({ room: code }, 'a write to this room was fenced (another process owns it now): it stops here');
+      metrics.cluster.fenced.inc();
+      registry.relinquish(code);
+    });
   // A room the store lost while its writes waited in the queue writes its keys again itself.
   if (store instanceof BufferedStore) store.onRoomLost((code) => registry.get(code)?.storeLost());
   if (store instanceof BufferedStore) metrics.watchStore(store);
+  const server = createServer(createApp({ ...options, registry, rooms: router, limiters, metrics, store }));
+  realtime = attachRealtime(server, {
+    router,
+    limiters,
+    log,
+    clientAddress: clientAddressResolver(options.trustProxy ?? null),
+    ...(cluster ? { adapter: cluster.adapter, onClaimed: (code: string) => realtime?.rejoin(code) } : {}),
+  });
+  // After the socket layer: a room claimed here is announced to the processes whose sockets are in it.
   const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
   if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
-  const server = createServer(createApp({ ...options, registry, metrics, store }));
-  io = attachRealtime(server, { registry, log, clientAddress: clientAddressResolver(options.trustProxy ?? null), seatsPerAddressPerMinute: options.seatsPerAddressPerMinute });
+  cluster?.keeper.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port, host: options.host }, () => {
@@ -182,12 +246,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (options.durable) {
         // Draining: nothing ends. Rooms stop and hand everything to the store; the connections
         // are closed under the clients, which reconnect to their seats once a server is back.
-        io!.emit('server:notice', { kind: 'restarting', message: 'The server is restarting; you will be reconnected in a moment.' });
+        // This process's sockets only: with several processes, the others go on.
+        realtime!.io.local.emit('server:notice', { kind: 'restarting', message: 'The server is restarting; you will be reconnected in a moment.' });
         await registry.suspendAll();
+        // Everything the rooms kept is in the store before another process may take them over.
+        if (store instanceof BufferedStore) await store.flush();
+        await cluster?.keeper.releaseAll();
       } else {
         registry.close();
+        await cluster?.keeper.releaseAll();
       }
-      await new Promise<void>((resolve) => io!.close(() => resolve()));
+      await bus?.close();
+      await new Promise<void>((resolve) => realtime!.io.close(() => resolve()));
       await references.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));

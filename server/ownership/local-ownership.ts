@@ -44,6 +44,10 @@ export class LocalOwnership implements RoomOwnership {
 
   async renew(lease: Lease): Promise<boolean> {
     const held = this.live(lease.code);
+    if (!held && this.leases.epochs.get(lease.code) === lease.epoch) {
+      this.leases.held.set(lease.code, { owner: lease.owner, epoch: lease.epoch, expiresAtMs: this.clock.now() + this.ttlMs });
+      return true;
+    }
     if (!held || held.owner !== lease.owner || held.epoch !== lease.epoch) return false;
     held.expiresAtMs = this.clock.now() + this.ttlMs;
     return true;
@@ -52,6 +56,10 @@ export class LocalOwnership implements RoomOwnership {
   async release(lease: Lease): Promise<void> {
     const held = this.live(lease.code);
     if (held && held.owner === lease.owner && held.epoch === lease.epoch) this.leases.held.delete(lease.code);
+  }
+
+  async free(codes: readonly string[]): Promise<string[]> {
+    return codes.filter((code) => !this.live(code));
   }
 
   async holder(code: string): Promise<{ owner: string; epoch: number } | null> {

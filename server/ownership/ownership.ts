@@ -22,10 +22,15 @@ export interface RoomOwnership {
   readonly self: string;
   /** Takes the room if nobody holds it (or the holder's lease ran out): the new lease, or null. */
   acquire(code: string): Promise<Lease | null>;
-  /** Extends a lease this process holds; false when it is gone (expired and taken, or released). */
+  /**
+   * Extends a lease this process holds; false when it is gone (taken by another, or released). A
+   * lease that ran out with nobody taking the room since is taken back, with the same epoch.
+   */
   renew(lease: Lease): Promise<boolean>;
   /** Gives the room up (draining); a lease this process no longer holds is left alone. */
   release(lease: Lease): Promise<void>;
+  /** Of these rooms, the ones nobody holds now. */
+  free(codes: readonly string[]): Promise<string[]>;
   /** Who holds the room now, or null when nobody does. */
   holder(code: string): Promise<{ readonly owner: string; readonly epoch: number } | null>;
 }

@@ -1,15 +1,17 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Socket } from 'socket.io';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { ServerOptions, Socket } from 'socket.io';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { takePoint } from '../common/limits.ts';
 import type { Logger } from 'pino';
 import type { Ack, ClientToServerEvents, Inbound, InboundEvent, ServerToClientEvents } from '../../shared/protocol/index.ts';
 import { INBOUND_EVENTS, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, errorReply, inboundSchemas } from '../../shared/protocol/index.ts';
 import { formatIssues } from '../../shared/scenario/errors.ts';
-import type { Room, RoomTransport } from '../rooms/room.ts';
-import type { RoomRegistry } from '../rooms/registry.ts';
+import type { RoomTransport } from '../rooms/room.ts';
 import { clientAddressResolver } from '../http/client-address.ts';
+import { RouteError, type RoomRouter } from '../cluster/router.ts';
+import type { RoomOp } from '../cluster/room-ops.ts';
+import { memoryLimiters, type LimiterFactory } from '../common/limits.ts';
 
 interface SocketData {
   /** The room this socket is in, once a join or host attach was accepted. */
@@ -17,9 +19,18 @@ interface SocketData {
   /** Rooms with a join or attach of this socket in flight: a disconnect must reach them too. */
   entering: Set<string>;
   address: string;
+  /**
+   * How this socket entered its room (the event and payload, a student's with their resume
+   * token): when the room moves to another process, the socket is joined to it there again.
+   */
+  entry?: { readonly event: 'room:join' | 'room:host' | 'room:project'; readonly payload: unknown };
 }
-type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between server processes (through the adapter): a room now runs on the sender. */
+interface ServerSideEvents {
+  'cc:claimed': (code: string) => void;
+}
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 export const SOCKET_LIMITS = {
   /** Inbound frames per socket per second, any event (known or not); a burst up to this passes. */
@@ -40,44 +51,61 @@ export const SOCKET_LIMITS = {
 } as const;
 
 /**
- * A room transport over socket.io: a connection id is a socket id, so `io.to(id)` reaches it
- * (and, with an adapter, reaches it on another process too).
+ * A room transport over socket.io: a connection id is a socket id. A socket of this process is
+ * written to directly; one on another process is reached through the adapter (`io.to(id)`).
  */
 export function socketTransport(getIo: () => IoServer | null): RoomTransport {
+  const local = (connId: string) => getIo()?.sockets.sockets.get(connId);
   return {
     send(connId, event, ...args) {
-      getIo()?.to(connId).emit(event, ...args);
+      const socket = local(connId);
+      if (socket) socket.emit(event, ...args);
+      else getIo()?.to(connId).emit(event, ...args);
     },
     broadcast(channel, event, ...args) {
       // socket.io encodes a broadcast once for all its recipients (perMessageDeflate is off).
       getIo()?.to(channel).emit(event, ...args);
     },
     join(connId, channel) {
-      getIo()?.in(connId).socketsJoin(channel);
+      const socket = local(connId);
+      if (socket) void socket.join(channel);
+      else getIo()?.in(connId).socketsJoin(channel);
     },
     leave(connId, channel) {
-      getIo()?.in(connId).socketsLeave(channel);
+      const socket = local(connId);
+      if (socket) void socket.leave(channel);
+      else getIo()?.in(connId).socketsLeave(channel);
     },
     drop(connId, notice) {
-      const socket = getIo()?.sockets.sockets.get(connId);
-      if (!socket) return;
-      socket.data.code = undefined;
-      socket.emit('room:left', notice);
+      const io = getIo();
+      if (!io) return;
+      const socket = local(connId);
+      if (socket) {
+        socket.data.code = undefined;
+        socket.data.entry = undefined;
+        socket.emit('room:left', notice);
+      } else {
+        io.to(connId).emit('room:left', notice);
+      }
       // Disconnecting from the server side stops the client's automatic reconnection; the
       // short wait lets the notice go out first.
-      setTimeout(() => socket.disconnect(true), 50).unref();
+      setTimeout(() => (socket ? socket.disconnect(true) : io.in(connId).disconnectSockets(true)), 50).unref();
     },
   };
 }
 
 export interface RealtimeOptions {
-  readonly registry: RoomRegistry;
+  readonly router: RoomRouter;
+  /** The counters shared by every process (Redis), or this process's own; see common/limits.ts. */
+  readonly limiters?: LimiterFactory;
   readonly log: Logger;
   /** The client's address from its handshake request: the same rule as the HTTP routes (see client-address.ts). */
   readonly clientAddress?: (req: IncomingMessage) => string;
   readonly onIo?: (io: IoServer) => void;
-  /** New seats one address may take per minute (SEATS_PER_ADDRESS_PER_MINUTE); SOCKET_LIMITS.newSeatsPerMinute unless set. */
-  readonly seatsPerAddressPerMinute?: number;
+  /** Several processes: the socket.io adapter that reaches sockets on the others (server/cluster/connect.ts). */
+  readonly adapter?: ServerOptions['adapter'];
+  /** Several processes: another process announced that it runs this room now. */
+  readonly onClaimed?: (code: string) => void;
 }
 
 type Reply = Ack<object>;
@@ -85,8 +113,16 @@ type Handler<E extends InboundEvent> = (socket: IoSocket, payload: Inbound<E>) =
 
 const notJoined = () => errorReply('not-joined', 'Join a room first.');
 
-export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoServer {
-  const { registry, log } = options;
+/** The socket layer's handle on its rooms: what a room that moved here needs of it. */
+export interface Realtime {
+  readonly io: IoServer;
+  /** A room now runs on another process, or here after another: its sockets of this process join it again where it is. */
+  rejoin(code: string): void;
+}
+
+export function attachRealtime(http: HttpServer, options: RealtimeOptions): Realtime {
+  const { router, log } = options;
+  const limiters = options.limiters ?? memoryLimiters;
   const clientAddress = options.clientAddress ?? clientAddressResolver(null);
   const io: IoServer = new Server(http, {
     // Off so socket.io can encode a broadcast once for all recipients (see STACK.md).
@@ -98,18 +134,30 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
     // the seat over at once anyway (Room.join); one ping each 5 s per socket costs next to nothing.
     pingInterval: SOCKET_LIMITS.pingIntervalMs,
     pingTimeout: SOCKET_LIMITS.pingTimeoutMs,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
   options.onIo?.(io);
+  if (options.onClaimed) io.on('cc:claimed', options.onClaimed);
   const perSocket = new RateLimiterMemory({ points: SOCKET_LIMITS.eventsPerSecond, duration: 1 });
   const refused = new RateLimiterMemory({ points: SOCKET_LIMITS.refusedBeforeDisconnect, duration: SOCKET_LIMITS.refusedWindowS });
-  const failedJoins = new RateLimiterMemory({ points: SOCKET_LIMITS.failedJoinsPerWindow, duration: SOCKET_LIMITS.failedJoinWindowS });
-  const newSeats = new RateLimiterMemory({ points: options.seatsPerAddressPerMinute ?? SOCKET_LIMITS.newSeatsPerMinute, duration: 60 });
+  // Shared by every process (a guesser or a bot farm spreading over them still meets one limit).
+  const failedJoins: RateLimiterAbstract = limiters('failed-joins', SOCKET_LIMITS.failedJoinsPerWindow, SOCKET_LIMITS.failedJoinWindowS);
 
-  const roomOf = (socket: IoSocket): Room | undefined => (socket.data.code ? registry.get(socket.data.code) : undefined);
-  const inRoom = async (socket: IoSocket, fn: (room: Room) => Promise<Reply>): Promise<Reply> => {
-    const room = roomOf(socket);
-    if (!room || !room.hasConnection(socket.id)) return notJoined();
-    return fn(room);
+  /** Runs an op on the room, wherever it runs; a room gone or moving is answered, never thrown. */
+  const route = async (code: string, op: RoomOp): Promise<Reply | null> => {
+    try {
+      const routed = await router.run(code, op);
+      return routed.found ? (routed.value as Reply) : null;
+    } catch (error) {
+      if (error instanceof RouteError) return errorReply(error.code, error.message);
+      throw error;
+    }
+  };
+  /** An op of a socket in a room (an action, a command): a socket in none is told to join first. */
+  const inRoom = async (socket: IoSocket, op: RoomOp): Promise<Reply> => {
+    const code = socket.data.code;
+    if (!code) return notJoined();
+    return (await route(code, op)) ?? notJoined();
   };
   const tooMany = (waitMs: number) => errorReply('too-many-attempts', `Too many wrong codes from this network. Try again in ${Math.max(1, Math.ceil(waitMs / 60_000))} min.`);
 
@@ -118,56 +166,57 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
    * answer is decided by taking its point, so a burst of guesses cannot all slip under the limit
    * together; attempts that do not fail take nothing, so a class joining at once is never held up.
    */
-  const enter = async (socket: IoSocket, code: string, fn: (room: Room) => Promise<Reply>): Promise<Reply> => {
+  const enter = async (socket: IoSocket, given: string, op: RoomOp, entry: SocketData['entry'] & object): Promise<Reply> => {
     const { address } = socket.data;
+    const code = given.toUpperCase();
     const standing = await failedJoins.get(address);
     if (standing && standing.remainingPoints <= 0) return tooMany(standing.msBeforeNext);
-    const room = registry.get(code);
-    if (!room) {
+    socket.data.entering.add(code);
+    let result: Reply | null;
+    try {
+      result = await route(code, op);
+    } finally {
+      socket.data.entering.delete(code);
+    }
+    if (result === null) {
       const wait = await takePoint(failedJoins, address);
       return wait === null ? errorReply('room-not-found', `There is no session with the code ${code}. Check the code on the board.`) : tooMany(wait);
-    }
-    socket.data.entering.add(room.code);
-    let result: Reply;
-    try {
-      result = await fn(room);
-    } finally {
-      socket.data.entering.delete(room.code);
     }
     // A wrong host token counts as a guess too (its answer stays "forbidden").
     if (!result.ok && result.error.code === 'forbidden') await takePoint(failedJoins, address);
     if (result.ok) {
-      const previous = roomOf(socket);
-      if (previous && previous !== room) previous.disconnect(socket.id).catch((error: unknown) => log.error({ err: error }, 'leaving the previous room failed'));
-      socket.data.code = room.code;
+      const previous = socket.data.code;
+      if (previous && previous !== code) route(previous, { kind: 'disconnect', connId: socket.id }).catch((error: unknown) => log.error({ err: error }, 'leaving the previous room failed'));
+      socket.data.code = code;
+      // A student comes back by their resume token, not by their nickname (which may be taken by then).
+      const token = (result as { resumeToken?: unknown }).resumeToken;
+      socket.data.entry = entry.event === 'room:join' && typeof token === 'string' ? { event: entry.event, payload: { ...(entry.payload as object), resumeToken: token } } : entry;
     }
     return result;
   };
 
   const handlers: { [E in InboundEvent]: Handler<E> } = {
-    'room:join': (s, p) =>
-      enter(s, p.code, (room) =>
-        room.join(s.id, p, {
-          // Taken only when a new seat is about to be made: players coming back are never refused.
-          admitNewSeat: async () => (await takePoint(newSeats, s.data.address)) === null,
-        }),
-      ),
-    'room:host': (s, p) => enter(s, p.code, (room) => room.attachHost(s.id, 'teacher', p.hostToken)),
-    'room:project': (s, p) => enter(s, p.code, (room) => ('projectorToken' in p ? room.attachHost(s.id, 'projector', p.projectorToken, 'projector') : room.attachHost(s.id, 'projector', p.hostToken))),
-    'room:leave': (s) =>
-      inRoom(s, async (room) => {
+    'room:join': (s, p) => enter(s, p.code, { kind: 'join', connId: s.id, req: { nickname: p.nickname, resumeToken: p.resumeToken, deviceId: p.deviceId }, address: s.data.address }, { event: 'room:join', payload: p }),
+    'room:host': (s, p) => enter(s, p.code, { kind: 'host', connId: s.id, role: 'teacher', secret: p.hostToken, secretKind: 'host' }, { event: 'room:host', payload: p }),
+    'room:project': (s, p) =>
+      enter(s, p.code, 'projectorToken' in p ? { kind: 'host', connId: s.id, role: 'projector', secret: p.projectorToken, secretKind: 'projector' } : { kind: 'host', connId: s.id, role: 'projector', secret: p.hostToken, secretKind: 'host' }, { event: 'room:project', payload: p }),
+    'room:leave': async (s) => {
+      const reply = await inRoom(s, { kind: 'leave', connId: s.id });
+      if (reply.ok) {
         s.data.code = undefined;
-        return room.leave(s.id);
-      }),
-    'player:act': (s, p) => inRoom(s, (room) => room.act(s.id, p.action)),
-    'host:control': (s, p) => inRoom(s, (room) => room.command(s.id, { type: p.command })),
-    'host:speed': (s, p) => inRoom(s, (room) => room.command(s.id, { type: 'setSpeed', speed: p.speed })),
-    'host:inject': (s, p) => inRoom(s, (room) => room.command(s.id, { type: 'injectEvent', event: p.event })),
-    'host:kick': (s, p) => inRoom(s, (room) => room.kick(s.id, p.playerId)),
-    'host:lock': (s, p) => inRoom(s, (room) => room.command(s.id, { type: 'lock', locked: p.locked })),
-    'host:watch': (s, p) => inRoom(s, (room) => room.watch(s.id, p.clusterId)),
-    'host:team': (s, p) => inRoom(s, (room) => room.assignTeam(s.id, p.playerId, p.teamId)),
-    'host:balance': (s, p) => inRoom(s, (room) => room.balanceTeams(s.id, p.teams)),
+        s.data.entry = undefined;
+      }
+      return reply;
+    },
+    'player:act': (s, p) => inRoom(s, { kind: 'act', connId: s.id, action: p.action }),
+    'host:control': (s, p) => inRoom(s, { kind: 'command', connId: s.id, command: { type: p.command } }),
+    'host:speed': (s, p) => inRoom(s, { kind: 'command', connId: s.id, command: { type: 'setSpeed', speed: p.speed } }),
+    'host:inject': (s, p) => inRoom(s, { kind: 'command', connId: s.id, command: { type: 'injectEvent', event: p.event } }),
+    'host:kick': (s, p) => inRoom(s, { kind: 'kick', connId: s.id, playerId: p.playerId }),
+    'host:lock': (s, p) => inRoom(s, { kind: 'command', connId: s.id, command: { type: 'lock', locked: p.locked } }),
+    'host:watch': (s, p) => inRoom(s, { kind: 'watch', connId: s.id, clusterId: p.clusterId }),
+    'host:team': (s, p) => inRoom(s, { kind: 'team', connId: s.id, playerId: p.playerId, teamId: p.teamId }),
+    'host:balance': (s, p) => inRoom(s, { kind: 'balance', connId: s.id, teams: p.teams }),
   };
 
   /** Validates a payload against its event's schema, then runs the handler with the parsed value. */
@@ -236,16 +285,32 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): IoSe
       // behind the entry there, so no seat is left online for a socket that is gone.
       const codes = new Set([...(socket.data.code ? [socket.data.code] : []), ...socket.data.entering]);
       for (const code of codes) {
-        registry
-          .get(code)
-          ?.disconnect(socket.id)
-          .catch((error: unknown) => log.error({ err: error, code }, 'disconnect failed'));
+        route(code, { kind: 'disconnect', connId: socket.id }).catch((error: unknown) => log.error({ err: error, code }, 'disconnect failed'));
       }
       void perSocket.delete(socket.id).catch(() => undefined);
       void refused.delete(socket.id).catch(() => undefined);
     });
   });
-  return io;
+
+  /**
+   * The room moved (its new owner announced it): each socket of this process in it leaves the
+   * room's broadcasts (they come from the new owner now, against views this socket never had) and
+   * enters again, as it first did; the new owner sends it whole views. Its client notices nothing.
+   */
+  const rejoin = (code: string): void => {
+    for (const socket of io.sockets.sockets.values()) {
+      const { entry } = socket.data;
+      if (socket.data.code !== code || !entry) continue;
+      for (const channel of socket.rooms) if (channel !== socket.id) void socket.leave(channel);
+      dispatch(entry.event, socket, entry.payload).then(
+        (reply) => {
+          if (!reply.ok) log.warn({ room: code, socket: socket.id, error: reply.error.code }, 'could not join a moved room again');
+        },
+        (error: unknown) => log.error({ err: error, room: code }, 'joining a moved room again failed'),
+      );
+    }
+  };
+  return { io, rejoin };
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

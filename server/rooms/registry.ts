@@ -8,6 +8,7 @@ import { DEFAULT_REPLAY_TTL_DAYS, StoreError } from '../storage/store.ts';
 import type { JournalIncident } from './journal.ts';
 import type { ReferenceSource, RoomDeps, RoomHooks, RoomTransport } from './room.ts';
 import { EngineVersionError, Room } from './room.ts';
+import type { LeaseKeeper } from '../ownership/keeper.ts';
 
 /** No 0/O, 1/I/L: a code read off a projector must not be misread. */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -45,7 +46,21 @@ export interface RegistryOptions {
   readonly countdownS?: number;
   /** Seats per room (MAX_PLAYERS); ROOM_LIMITS.players unless set. */
   readonly maxPlayers?: number;
+  /**
+   * With several processes on one Redis: this process's room leases. The registry then holds only
+   * the rooms it has a lease on (creating one takes its lease first; restoring one claims it), and
+   * claims rooms nobody holds (their owner died or drained) every `claimEveryMs`. Without it, this
+   * process owns every room in its store, as one process does.
+   */
+  readonly keeper?: LeaseKeeper;
+  /** How often rooms nobody holds are looked for and claimed (with a keeper). */
+  readonly claimEveryMs?: number;
+  /** A room this process now runs after another had it (a takeover, or a claim on demand): clients of it elsewhere must join it here. */
+  readonly onClaimed?: (code: string) => void;
 }
+
+/** Rooms one claiming round takes at most: the survivors of a dead process share its rooms. */
+export const CLAIM_BATCH = 4;
 
 /** How a new room is set up: its seed (random unless given), pace and, in team mode, number of teams. */
 export interface CreateOptions {
@@ -58,7 +73,14 @@ export class RoomLimitError extends Error {
   readonly code = 'too-many-rooms';
 }
 
-type Resolved = Required<Omit<RegistryOptions, 'hooks' | 'countdownS' | 'maxPlayers'>> & { hooks?: RoomHooks; countdownS?: number; maxPlayers?: number };
+type Resolved = Required<Omit<RegistryOptions, 'hooks' | 'countdownS' | 'maxPlayers' | 'keeper' | 'claimEveryMs' | 'onClaimed'>> & {
+  hooks?: RoomHooks;
+  countdownS?: number;
+  maxPlayers?: number;
+  keeper?: LeaseKeeper;
+  claimEveryMs?: number;
+  onClaimed?: (code: string) => void;
+};
 
 /** All live rooms of this process, by code; it creates them and lets them expire. */
 export class RoomRegistry {
@@ -69,6 +91,11 @@ export class RoomRegistry {
   private readonly incidents: JournalIncident[] = [];
   private sweeping: Promise<void> | null = null;
   private readonly undeleted = new Set<string>();
+  /** Rooms being claimed and restored here: whoever asks for one meanwhile waits for it. */
+  private readonly claiming = new Map<string, Promise<Room | null>>();
+  private claimer: TimerHandle | null = null;
+  private claimingRound: Promise<void> | null = null;
+  private closed = false;
 
   constructor(options: RegistryOptions) {
     // Options left undefined keep their defaults (a plain spread would let undefined win).
@@ -88,15 +115,22 @@ export class RoomRegistry {
     const hostToken = nanoid(32);
     const projectorToken = nanoid(32);
     // A code another room holds (here, or in the store from another process) is drawn again.
+    const { keeper } = this.options;
     for (let attempt = 0; ; attempt++) {
       const code = newCode();
       if (this.rooms.has(code)) continue;
+      // With several processes the room's lease comes first: a code another process holds is drawn again.
+      if (keeper && !(await keeper.acquire(code))) {
+        if (attempt < 20) continue;
+        throw new Error('no free room code after 20 draws');
+      }
       try {
         const meta = { code, hostToken, projectorToken, mode, ...(mode === 'teams' && teams !== undefined ? { teams } : {}), seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) };
         const room = await Room.open(meta, this.roomDeps(), { speed });
         this.rooms.set(code, room);
         return { code, hostToken, projectorToken, room };
       } catch (error) {
+        await keeper?.release(code).catch(() => undefined);
         if (error instanceof StoreError && error.code === 'room-exists' && attempt < 20) continue;
         throw error;
       }
@@ -120,7 +154,17 @@ export class RoomRegistry {
         this.options.hooks?.onStoreIncident?.(incident);
       },
     };
-    return { clock: this.options.clock, transport: this.options.transport, store: this.options.store, references: this.options.references, hooks, countdownS: this.options.countdownS, maxPlayers: this.options.maxPlayers };
+    const { keeper } = this.options;
+    return {
+      clock: this.options.clock,
+      transport: this.options.transport,
+      store: this.options.store,
+      references: this.options.references,
+      hooks,
+      countdownS: this.options.countdownS,
+      maxPlayers: this.options.maxPlayers,
+      ...(keeper ? { mayRun: (code: string) => keeper.valid(code) } : {}),
+    };
   }
 
   /** What went wrong keeping rooms lately (most recent last), for /health. */
@@ -130,24 +174,23 @@ export class RoomRegistry {
 
   /**
    * Brings back every room the store holds (after a restart): each is rebuilt from its log and
-   * its clock goes on from where the log ends. Returns the codes restored, and those that could
-   * not be (their logs are left in the store, untouched).
+   * its clock goes on from where the log ends. With several processes, only rooms nobody holds are
+   * claimed, and then rooms whose owner goes away are claimed every `claimEveryMs`. Returns the
+   * codes restored, and those that could not be (their logs are left in the store, untouched).
    */
   async restoreAll(onError: (code: string, error: unknown) => void = () => {}): Promise<{ restored: string[]; failed: string[] }> {
     const restored: string[] = [];
     const failed: string[] = [];
-    for (const code of await this.options.store.listRooms()) {
-      if (this.rooms.has(code)) continue;
+    const { keeper } = this.options;
+    let codes = (await this.options.store.listRooms()).filter((code) => !this.rooms.has(code));
+    if (keeper) {
+      codes = shuffle(await keeper.ownership.free(codes)).slice(0, Math.max(0, this.options.maxRooms - this.rooms.size));
+      this.startClaiming(onError);
+    }
+    for (const code of codes) {
       try {
-        const meta = await this.options.store.getRoom(code);
-        if (!meta) continue;
-        const snapshot = await this.options.store.latestSnapshot(code);
-        const log = await this.options.store.readLog(code, snapshot ? snapshot.seq + 1 : 0);
-        // A snapshot of an unknown format is skipped: the whole log is read instead.
-        const room = await restoreRoom(meta, log, snapshot, this.roomDeps(), () => this.options.store.readLog(code, 0));
-        this.rooms.set(code, room);
-        if (room.phase === 'ended') this.endedAt.set(code, this.options.clock.now());
-        restored.push(code);
+        const room = await this.claim(code);
+        if (room) restored.push(code);
       } catch (error) {
         failed.push(code);
         onError(code, error);
@@ -156,9 +199,118 @@ export class RoomRegistry {
     return { restored, failed };
   }
 
+  /**
+   * The room, here: live already, or claimed and restored now if nobody holds it. Null when no
+   * such room is kept, or another process holds it (then ask that one). Several callers asking at
+   * once share one claim.
+   */
+  async ensure(code: string): Promise<Room | null> {
+    const live = this.rooms.get(code);
+    if (live) return live;
+    const pending = this.claiming.get(code);
+    if (pending) return pending;
+    if (!this.options.keeper || this.closed) return null;
+    return this.claim(code).catch((error: unknown) => {
+      this.options.onError(error, `claiming room ${code}`);
+      return null;
+    });
+  }
+
+  /** Whether the store keeps a room of this code (live here or elsewhere, or waiting for an owner). */
+  async known(code: string): Promise<boolean> {
+    return this.rooms.has(code) || (await this.options.store.getRoom(code)) !== null;
+  }
+
+  /** A room whose claim is under way here, once restored (or null if it failed). */
+  restoring(code: string): Promise<Room | null> | undefined {
+    return this.claiming.get(code);
+  }
+
+  /** Takes a room's lease (with several processes) and rebuilds it from the store. */
+  private claim(code: string): Promise<Room | null> {
+    const existing = this.claiming.get(code);
+    if (existing) return existing;
+    const claiming = (async () => {
+      const { keeper, store } = this.options;
+      const meta = await store.getRoom(code);
+      if (!meta || this.rooms.has(code)) return this.rooms.get(code) ?? null;
+      if (keeper && !(await keeper.acquire(code))) return null;
+      try {
+        const snapshot = await store.latestSnapshot(code);
+        const log = await store.readLog(code, snapshot ? snapshot.seq + 1 : 0);
+        // A snapshot of an unknown format is skipped: the whole log is read instead.
+        const room = await restoreRoom(meta, log, snapshot, this.roomDeps(), () => store.readLog(code, 0));
+        if (this.closed) {
+          room.abandon();
+          await keeper?.release(code);
+          return null;
+        }
+        this.rooms.set(code, room);
+        if (room.phase === 'ended') this.endedAt.set(code, this.options.clock.now());
+        if (keeper) this.options.onClaimed?.(code);
+        return room;
+      } catch (error) {
+        // Left in the store as it is, for another try (here or elsewhere).
+        await keeper?.release(code).catch(() => undefined);
+        throw error;
+      }
+    })().finally(() => this.claiming.delete(code));
+    this.claiming.set(code, claiming);
+    return claiming;
+  }
+
+  /** Claims rooms nobody holds, a few at a time, on a timer with jitter (several processes). */
+  private startClaiming(onError: (code: string, error: unknown) => void): void {
+    if (this.claimer || !this.options.keeper) return;
+    const every = this.options.claimEveryMs ?? 1_000;
+    this.claimer = this.options.clock.setInterval(() => {
+      this.claimingRound ??= this.claimRound(onError).finally(() => {
+        this.claimingRound = null;
+      });
+    }, every);
+    (this.claimer as { unref?: () => void }).unref?.();
+  }
+
+  private async claimRound(onError: (code: string, error: unknown) => void): Promise<void> {
+    const { keeper, store } = this.options;
+    if (!keeper || this.closed) return;
+    try {
+      const room = this.options.maxRooms - this.rooms.size;
+      if (room <= 0) return;
+      const codes = (await store.listRooms()).filter((code) => !this.rooms.has(code) && !this.claiming.has(code));
+      if (codes.length === 0) return;
+      const free = shuffle(await keeper.ownership.free(codes)).slice(0, Math.min(room, CLAIM_BATCH));
+      for (const code of free) await this.claim(code).catch((error: unknown) => onError(code, error));
+    } catch (error) {
+      this.options.onError(error, 'claiming free rooms');
+    }
+  }
+
+  /**
+   * Stops a room here at once, writing nothing: another process owns it now (its lease was lost, or
+   * a write was fenced). Its clients are joined to the new owner when it announces the room.
+   */
+  relinquish(code: string): void {
+    const room = this.rooms.get(code);
+    this.options.keeper?.forget(code);
+    if (!room) return;
+    room.abandon();
+    this.rooms.delete(code);
+    this.endedAt.delete(code);
+  }
+
+  /** The epoch this process's writes to a room are fenced with (several processes), or null. */
+  epochOf(code: string): number | null {
+    return this.options.keeper?.epochOf(code) ?? null;
+  }
+
   /** Stops every room for a restart (nothing ends; the store keeps it all) and stops sweeping. */
   async suspendAll(): Promise<void> {
+    this.closed = true;
     this.options.clock.clear(this.sweeper);
+    if (this.claimer) this.options.clock.clear(this.claimer);
+    await this.claimingRound;
+    await Promise.all([...this.claiming.values()].map((c) => c.catch(() => null)));
     await Promise.all([...this.rooms.values()].map((room) => room.suspend()));
     this.rooms.clear();
   }
@@ -233,10 +385,14 @@ export class RoomRegistry {
     this.rooms.delete(code);
     this.endedAt.delete(code);
     await this.options.store.deleteRoom(code);
+    // Its lease last: until the store's copy is gone, no other process may claim it back.
+    await this.options.keeper?.release(code);
   }
 
   close(): void {
+    this.closed = true;
     this.options.clock.clear(this.sweeper);
+    if (this.claimer) this.options.clock.clear(this.claimer);
     for (const room of this.rooms.values()) room.dispose('The server is shutting down.');
     this.rooms.clear();
   }
@@ -250,4 +406,13 @@ async function restoreRoom(meta: Parameters<typeof Room.restore>[0], tail: Param
     if (!snapshot || error instanceof EngineVersionError) throw error;
     return Room.restore(meta, await wholeLog(), deps, null);
   }
+}
+
+/** A random order (Fisher–Yates): processes claiming at once start on different rooms. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(0, i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
 }

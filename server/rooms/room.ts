@@ -44,6 +44,11 @@ export interface RoomDeps {
   readonly countdownS?: number;
   /** Seats a room holds (ROOM_LIMITS.players unless set: MAX_PLAYERS). */
   readonly maxPlayers?: number;
+  /**
+   * With several processes: whether this process's lease on the room is valid now. While it is
+   * not (a long pause, until the lease is renewed or lost), the clock stands and no view goes out.
+   */
+  readonly mayRun?: (code: string) => boolean;
 }
 
 /** What a new room is created with besides its meta. */
@@ -614,7 +619,10 @@ export class Room {
    * simulated seconds once the batch is kept. False if the store refused it (the seconds stay due).
    */
   private async advance(n: number): Promise<boolean> {
-    if (this.disposed || this.state.phase !== 'running') return true;
+    if (this.disposed) return true;
+    // The seconds stay due: if the lease is renewed they are played, if it is lost the room goes.
+    if (this.deps.mayRun && !this.deps.mayRun(this.code)) return false;
+    if (this.state.phase !== 'running') return true;
     const change = this.begin();
     const snapshots: { seq: number; body: SnapshotBody }[] = [];
     for (let i = 0; i < n && change.state.phase === 'running'; i++) {
@@ -650,7 +658,7 @@ export class Room {
 
   /** Sends every connection its own view, skipping those that have not changed. */
   flush(): void {
-    if (this.disposed) return;
+    if (this.disposed || (this.deps.mayRun && !this.deps.mayRun(this.code))) return;
     const waiting = this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen, ticking: this.ticker.running });
     // A running clock flushes every period anyway; a standing one comes back for what is held back.
     if (waiting !== null && !this.ticker.running) this.ticker.scheduleFlush(waiting);
@@ -684,6 +692,16 @@ export class Room {
     this.disposed = true;
     this.ticker.dispose();
     await this.queue;
+  }
+
+  /**
+   * Stops the room here at once, writing nothing and telling nobody: another process owns it now
+   * (its lease was lost, or a write was fenced), and that process's copy is the room.
+   */
+  abandon(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.ticker.dispose();
   }
 
   /** Closes the room: every connection is told, every timer dies with it. */

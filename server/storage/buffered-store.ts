@@ -56,6 +56,7 @@ export class BufferedStore implements RoomStore {
   private readonly retryMs: number;
   private readonly ackWithinMs: number;
   private readonly lostListeners = new Set<(code: string) => void>();
+  private readonly fencedListeners = new Set<(code: string) => void>();
   dropped = 0;
 
   constructor(
@@ -71,6 +72,28 @@ export class BufferedStore implements RoomStore {
   onRoomLost(listener: (code: string) => void): () => void {
     this.lostListeners.add(listener);
     return () => this.lostListeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with the code of every room whose write the store refused because another
+   * process owns it now (fencing): this process must give the room up, not retry.
+   */
+  onFenced(listener: (code: string) => void): () => void {
+    this.fencedListeners.add(listener);
+    return () => this.fencedListeners.delete(listener);
+  }
+
+  /** Tells the listeners when a write was fenced, and passes the outcome on as it was. */
+  private watch<T>(code: string, writing: Promise<T>): Promise<T> {
+    return writing.catch((error: unknown) => {
+      if (isFenced(error)) this.fenced(code);
+      throw error;
+    });
+  }
+
+  private fenced(code: string): void {
+    this.forget(code, false);
+    for (const listener of this.fencedListeners) listener(code);
   }
 
   /** For /health and /metrics: synchronous, from what the store and the queue already know. */
@@ -97,7 +120,8 @@ export class BufferedStore implements RoomStore {
       }
       if (answer.ok) return;
       const { error } = answer;
-      // A refusal on first try (bad-seq, no-room) is for the caller, not an outage to ride out.
+      // A refusal on first try (bad-seq, no-room, fenced) is for the caller, not an outage to ride out.
+      if (isFenced(error)) this.fenced(code);
       if (error instanceof StoreError && error.code !== 'store-unavailable') throw error;
       this.options.onEvent?.({ kind: 'degraded', error });
       this.enqueue(code, entries, true);
@@ -180,6 +204,11 @@ export class BufferedStore implements RoomStore {
           // A batch tried before may have been written with its reply lost: then it is kept.
           const kept = head.tried && error instanceof StoreError && error.code === 'bad-seq';
           if (!kept) {
+            if (isFenced(error)) {
+              // Another process owns the room now: what waits is not ours to write.
+              this.fenced(head.code);
+              continue;
+            }
             if (error instanceof StoreError && error.code === 'no-room') {
               // The store lost the room: what waits for it is in the room's memory, which writes
               // its keys again (meta and a snapshot of all of it) before its next entry.
@@ -211,7 +240,7 @@ export class BufferedStore implements RoomStore {
 
   // Everything else goes straight to the store: these are rare, and a failure is answered.
   async createRoom(meta: RoomMeta): Promise<void> {
-    await this.inner.createRoom(meta);
+    await this.watch(meta.code, this.inner.createRoom(meta));
     // A room written again from its own state is whole in the store again.
     this.unsaved.delete(meta.code);
   }
@@ -226,7 +255,7 @@ export class BufferedStore implements RoomStore {
     return [...kept, ...waiting.filter((e) => e.seq > last && e.seq >= (fromSeq ?? 0))];
   }
   saveSnapshot(code: string, snapshot: Snapshot): Promise<void> {
-    return this.inner.saveSnapshot(code, snapshot);
+    return this.watch(code, this.inner.saveSnapshot(code, snapshot));
   }
   latestSnapshot(code: string): Promise<Snapshot | null> {
     return this.inner.latestSnapshot(code);
@@ -240,13 +269,13 @@ export class BufferedStore implements RoomStore {
   deleteRoom(code: string): Promise<void> {
     this.forget(code, false);
     this.unsaved.delete(code);
-    return this.inner.deleteRoom(code);
+    return this.watch(code, this.inner.deleteRoom(code));
   }
   listRooms(): Promise<string[]> {
     return this.inner.listRooms();
   }
   archive(code: string, replayId: string, ttlS: number): Promise<void> {
-    return this.inner.archive(code, replayId, ttlS);
+    return this.watch(code, this.inner.archive(code, replayId, ttlS));
   }
   getReplay(replayId: string): Promise<Replay | null> {
     return this.inner.getReplay(replayId);
@@ -265,3 +294,5 @@ export class BufferedStore implements RoomStore {
     await this.inner.close();
   }
 }
+
+const isFenced = (error: unknown): boolean => error instanceof StoreError && error.code === 'fenced';

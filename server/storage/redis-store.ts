@@ -23,6 +23,8 @@ import {
  *   cc:log:{CODE}                 stream  entry id `${seq}-0`, fields seq, atMs, action (JSON)
  *   cc:snap:{CODE}                hash    seq -> Snapshot as JSON
  *   cc:snapidx:{CODE}             zset    score seq, member `${seq}:${atS}` (seek without states)
+ *   cc:lease:{CODE}               hash    owner, epoch; with the lease's expiry (server/ownership)
+ *   cc:epoch:{CODE}               string  the room's last owner's epoch: fenced writes check it
  *   cc:replay:{ID}                hash    code, archivedAtMs                      } all with the
  *   cc:archive:{ID}:meta|log|snap|snapidx  copies of the four room keys above     } replay's TTL
  */
@@ -34,6 +36,9 @@ export function redisKeys(prefix = 'cc:') {
     snap: (code: string) => `${prefix}snap:{${code}}`,
     snapIndex: (code: string) => `${prefix}snapidx:{${code}}`,
     replay: (id: string) => `${prefix}replay:{${id}}`,
+    /** The room's lease (hash owner, epoch, with its expiry) and its last epoch: server/ownership. */
+    lease: (code: string) => `${prefix}lease:{${code}}`,
+    epoch: (code: string) => `${prefix}epoch:{${code}}`,
     archive: (id: string) => ({
       meta: `${prefix}archive:{${id}}:meta`,
       log: `${prefix}archive:{${id}}:log`,
@@ -48,8 +53,29 @@ type Keys = ReturnType<typeof redisKeys>;
 // The scripts check and write in one step, so no other command sees half of it. Errors start
 // with a word that `translate` turns into a StoreError code.
 
+/**
+ * Fencing, at the head of every script that writes a room: KEYS[1] is the room's epoch key and
+ * ARGV[1] the epoch of the lease the writer holds ('' when rooms have no owners: one process).
+ * Both are taken off the front, so the script's own KEYS and ARGV read as documented. A writer
+ * whose epoch is no longer the room's last one lost the room to another process: it writes nothing.
+ * An epoch key that is gone altogether means Redis lost its data; the writer's epoch is put back.
+ */
+const FENCE = `
+local fenceKey = table.remove(KEYS, 1)
+local fence = table.remove(ARGV, 1)
+if fence ~= '' then
+  local current = redis.call('GET', fenceKey)
+  if current == false then
+    -- Redis lost the room's keys (FLUSHALL, an empty replica): nobody has taken it since, or the key would be back.
+    redis.call('SET', fenceKey, fence)
+  elseif current ~= fence then
+    return redis.error_reply('FENCED epoch ' .. fence .. ' no longer owns the room')
+  end
+end
+`;
+
 /** KEYS room, log, snap, snapidx, rooms; ARGV code, meta. A new room starts with nothing. */
-const CREATE = `
+const CREATE = FENCE + `
 if redis.call('SET', KEYS[1], ARGV[2], 'NX') == false then
   return redis.error_reply('EXISTS room ' .. ARGV[1] .. ' exists')
 end
@@ -61,7 +87,7 @@ return 1`;
  * KEYS room, log; ARGV code, then seq, atMs, action per entry (seqs already increasing).
  * Every seq is checked against the stream's last one before anything is added: all or nothing.
  */
-const APPEND = `
+const APPEND = FENCE + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM no room ' .. ARGV[1]) end
 local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 if #last > 0 then
@@ -76,7 +102,7 @@ end
 return (#ARGV - 1) / 3`;
 
 /** KEYS room, snap, snapidx; ARGV code, seq, atS, snapshot JSON. */
-const SAVE_SNAPSHOT = `
+const SAVE_SNAPSHOT = FENCE + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM no room ' .. ARGV[1]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], ARGV[2], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2] .. ':' .. ARGV[3])
@@ -87,7 +113,7 @@ return 1`;
  * KEYS room, log, snap, snapidx, replay, then the archive's meta, log, snap, snapidx;
  * ARGV code, replayId, ttlMs, archivedAtMs.
  */
-const ARCHIVE = `
+const ARCHIVE = FENCE + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM no room ' .. ARGV[1]) end
 local owner = redis.call('HGET', KEYS[5], 'code')
 if owner and owner ~= ARGV[1] then
@@ -101,7 +127,13 @@ redis.call('HSET', KEYS[5], 'code', ARGV[1], 'archivedAtMs', ARGV[4])
 for i = 5, 9 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
 return 1`;
 
-const SCRIPT_ERRORS = { EXISTS: 'room-exists', NOROOM: 'no-room', BADSEQ: 'bad-seq', TAKEN: 'replay-id-taken' } as const;
+/** KEYS room, log, snap, snapidx, rooms; ARGV code. */
+const DELETE = FENCE + `
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('SREM', KEYS[5], ARGV[1])
+return 1`;
+
+const SCRIPT_ERRORS = { EXISTS: 'room-exists', NOROOM: 'no-room', BADSEQ: 'bad-seq', TAKEN: 'replay-id-taken', FENCED: 'fenced' } as const;
 
 /** Entries per XRANGE round trip, so reading a long log never blocks Redis for long. */
 const PAGE = 2000;
@@ -124,6 +156,12 @@ export interface RedisRoomStoreOptions {
   readonly probeTimeoutMs?: number;
   /** The probe's and the operations' deadline timers (tests may pass a fake one). */
   readonly clock?: Clock;
+  /**
+   * With several processes: the epoch of this process's lease on a room, or null when it holds
+   * none (it must not write). Every write carries it and Redis checks it in the same script step.
+   * Unset: one process owns every room, and writes are not fenced.
+   */
+  readonly fence?: (code: string) => number | null;
 }
 
 function newClient(url: string, connectTimeoutMs: number) {
@@ -158,6 +196,7 @@ export class RedisRoomStore implements RoomStore {
   private readonly probeTimeoutMs: number;
   private readonly now: () => number;
   private readonly clock: Clock;
+  private readonly fence: ((code: string) => number | null) | undefined;
 
   private constructor(
     private readonly client: Client,
@@ -168,6 +207,7 @@ export class RedisRoomStore implements RoomStore {
     this.probeTimeoutMs = options.probeTimeoutMs ?? 1000;
     this.now = options.now ?? Date.now;
     this.clock = options.clock ?? systemClock;
+    this.fence = options.fence;
     this.checkedAtMs = this.now();
     // The connection's own events say at once when it drops and when it is back.
     client.on('ready', () => this.learn(true));
@@ -199,8 +239,19 @@ export class RedisRoomStore implements RoomStore {
     const k = this.keys;
     const code = meta.code;
     await this.op('createRoom', () =>
-      this.client.eval(CREATE, { keys: [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.rooms], arguments: [code, JSON.stringify(meta)] }),
+      this.client.eval(CREATE, this.fenced(code, [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.rooms], [code, JSON.stringify(meta)])),
     );
+  }
+
+  /** A write script's keys and arguments, behind the room's epoch key and the writer's epoch (FENCE). */
+  private fenced(code: string, keys: string[], args: string[]): { keys: string[]; arguments: string[] } {
+    let epoch = '';
+    if (this.fence) {
+      const held = this.fence(code);
+      if (held === null) throw new StoreError('fenced', `room ${code}: this process holds no lease on it`);
+      epoch = String(held);
+    }
+    return { keys: [this.keys.epoch(code), ...keys], arguments: [epoch, ...args] };
   }
 
   async getRoom(code: string): Promise<RoomMeta | null> {
@@ -216,7 +267,7 @@ export class RedisRoomStore implements RoomStore {
     for (const e of entries) args.push(String(e.seq), String(e.atMs), JSON.stringify(e.action));
     // One connection runs commands in the order they were sent, so concurrent appends for a
     // room are kept in call order; nothing is retried behind the caller's back to reorder them.
-    await this.op('append', () => this.client.eval(APPEND, { keys: [this.keys.room(code), this.keys.log(code)], arguments: args }));
+    await this.op('append', () => this.client.eval(APPEND, this.fenced(code, [this.keys.room(code), this.keys.log(code)], args)));
   }
 
   async readLog(code: string, fromSeq = 0): Promise<LogEntry[]> {
@@ -228,7 +279,7 @@ export class RedisRoomStore implements RoomStore {
     const k = this.keys;
     const json = JSON.stringify({ seq: snapshot.seq, atS: snapshot.atS, state: snapshot.state });
     await this.op('saveSnapshot', () =>
-      this.client.eval(SAVE_SNAPSHOT, { keys: [k.room(code), k.snap(code), k.snapIndex(code)], arguments: [code, String(snapshot.seq), String(snapshot.atS), json] }),
+      this.client.eval(SAVE_SNAPSHOT, this.fenced(code, [k.room(code), k.snap(code), k.snapIndex(code)], [code, String(snapshot.seq), String(snapshot.atS), json])),
     );
   }
 
@@ -255,7 +306,7 @@ export class RedisRoomStore implements RoomStore {
 
   async deleteRoom(code: string): Promise<void> {
     const k = this.keys;
-    await this.op('deleteRoom', () => this.client.multi().del([k.room(code), k.log(code), k.snap(code), k.snapIndex(code)]).sRem(k.rooms, code).exec());
+    await this.op('deleteRoom', () => this.client.eval(DELETE, this.fenced(code, [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.rooms], [code])));
   }
 
   async listRooms(): Promise<string[]> {
@@ -267,10 +318,10 @@ export class RedisRoomStore implements RoomStore {
     const k = this.keys;
     const a = k.archive(replayId);
     await this.op('archive', () =>
-      this.client.eval(ARCHIVE, {
-        keys: [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.replay(replayId), a.meta, a.log, a.snap, a.snapIndex],
-        arguments: [code, replayId, String(Math.max(1, Math.round(ttlS * 1000))), String(this.now())],
-      }),
+      this.client.eval(
+        ARCHIVE,
+        this.fenced(code, [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.replay(replayId), a.meta, a.log, a.snap, a.snapIndex], [code, replayId, String(Math.max(1, Math.round(ttlS * 1000))), String(this.now())]),
+      ),
     );
   }
 

@@ -57,7 +57,7 @@ export interface Replay {
 /** How long an archived session is kept unless REPLAY_TTL_DAYS says otherwise. */
 export const DEFAULT_REPLAY_TTL_DAYS = 30;
 
-export const STORE_ERROR_CODES = ['room-exists', 'no-room', 'bad-seq', 'replay-id-taken', 'invalid', 'store-unavailable'] as const;
+export const STORE_ERROR_CODES = ['room-exists', 'no-room', 'bad-seq', 'replay-id-taken', 'invalid', 'store-unavailable', 'fenced'] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
 /**

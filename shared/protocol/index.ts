@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'forbidden',
   'rejected',
   'not-saved',
+  'unavailable',
+  'room-moved',
   'internal',
 ] as const;
 /** Failures a client makes up itself, never sent by the server: no connection, no answer in time, a failed download. */

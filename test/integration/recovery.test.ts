@@ -86,8 +86,9 @@ describe('durable sessions on a real Redis, with real server processes', () => {
     expect(ada.notices).toContain('restarting');
     const second = await spawnServer(port, redis.url);
     children.push(second);
+    // Back in the seat on the next process (the old view showed it already: wait for the join first).
+    await eventually(() => expect(ada.joins).toBe(2), 15_000);
     await eventually(() => expect((ada.view as unknown as StudentView | null)?.cluster.instances.map((i) => i.id)).toEqual(['kept']), 15_000);
-    expect(ada.joins).toBe(2);
     ada.socket.close();
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);

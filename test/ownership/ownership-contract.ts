@@ -56,6 +56,29 @@ export function ownershipContract(name: string, make: () => Promise<OwnershipFix
       expect(await a.holder('ROOM01')).toEqual({ owner: b.self, epoch: 2 });
     });
 
+    it('lets a holder whose lease ran out take it back with the same epoch while nobody else took the room', async () => {
+      const { a, b } = await fresh();
+      const lease = (await a.acquire('ROOM01'))!;
+      await f!.lapse('ROOM01');
+      expect(await a.renew(lease)).toBe(true);
+      expect(await a.holder('ROOM01')).toEqual({ owner: a.self, epoch: 1 });
+      expect(await b.acquire('ROOM01')).toBeNull();
+      // Nor can another process take a lapsed lease back under an epoch it never held.
+      await f!.lapse('ROOM01');
+      expect(await b.renew({ ...lease, owner: b.self, epoch: 7 })).toBe(false);
+      expect(await b.holder('ROOM01')).toBeNull();
+    });
+
+    it('says which rooms nobody holds', async () => {
+      const { a, b } = await fresh();
+      await a.acquire('ROOM01');
+      await b.acquire('ROOM03');
+      expect(await b.free(['ROOM01', 'ROOM02', 'ROOM03', 'ROOM04'])).toEqual(['ROOM02', 'ROOM04']);
+      await f!.lapse('ROOM01');
+      expect(await a.free(['ROOM01', 'ROOM03'])).toEqual(['ROOM01']);
+      expect(await a.free([])).toEqual([]);
+    });
+
     it('never gives an epoch twice, even to the same process taking the room again', async () => {
       const { a } = await fresh();
       const epochs: number[] = [];
