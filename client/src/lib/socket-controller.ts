@@ -21,6 +21,10 @@ export interface SocketControllerOptions {
 
 const ACK_TIMEOUT_MS = 10_000;
 
+// Sent on every socket.io request: nginx hashes on it (server/deploy/nginx), so long-polling sticks
+// to one process. getRandomValues, not randomUUID: a classroom's plain-http page is no secure context.
+const LB_KEY = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => (byte % 36).toString(36)).join('');
+
 /**
  * Owns one socket.io connection for the lifetime of its host element: connects when the
  * element is attached, disconnects when it is removed, and tells the element how the
@@ -42,7 +46,7 @@ export class SocketController implements ReactiveController {
 
   hostConnected(): void {
     this.stopped = false;
-    const socket: ClassSocket = io({ autoConnect: false, reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+    const socket: ClassSocket = io({ autoConnect: false, reconnectionDelay: 500, reconnectionDelayMax: 4000, query: { lb: LB_KEY } });
     this.options.listen(socket);
     socket.on('connect', () => {
       this.set('online');
