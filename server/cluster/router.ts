@@ -59,7 +59,9 @@ export class RoomRouter {
     const { ownership, bus } = this.cluster;
     const deadline = this.clock.now() + ROUTE_TIMING.totalMs;
     while (this.clock.now() < deadline) {
-      const holder = await ownership.holder(code);
+      const holder = await ownership.holder(code).catch((error: unknown) => {
+        throw new RouteError('unavailable', `The server cannot reach the others just now (${error instanceof Error ? error.message : String(error)}); try again in a moment.`);
+      });
       if (holder === null || holder.owner === ownership.self) {
         // Nobody runs it (or it is being restored here): claim it, if it is kept at all.
         const room = this.registry.get(code) ?? (await this.registry.restoring(code)) ?? (await this.registry.ensure(code));

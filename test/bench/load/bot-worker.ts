@@ -7,7 +7,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { StudentMirror } from './mirror.ts';
-import { watchFrames } from './frames.ts';
+import { lbKey, watchFrames } from './frames.ts';
 import { serveParent, tellParent } from './proc.ts';
 import { Counts, Tally } from './stats.ts';
 
@@ -33,6 +33,8 @@ const DEBUG = Boolean(process.env.BENCH_DEBUG);
 const APPS = ['storefront', 'checkout'];
 
 let url = '';
+/** Behind nginx: each client gets a random `lb` key, as the browser client does, so clients spread over the processes. */
+let balanced = false;
 /** The protocol version the server under test speaks (its GET /api/config). */
 let protocol = 0;
 let recording = false;
@@ -135,7 +137,7 @@ class Student {
         settle(false);
       };
       const timer = setTimeout(giveUp, JOIN_TIMEOUT_MS);
-      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: JOIN_TIMEOUT_MS, localAddress: this.localAddress } as never);
+      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: JOIN_TIMEOUT_MS, localAddress: this.localAddress, ...(balanced ? { query: { lb: lbKey() } } : {}) } as never);
       this.socket = socket;
       watchFrames(socket, (bytes, kind, event) => this.onFrame(bytes, kind, event));
       socket.onAny((event: string, payload: unknown) => this.onEvent(event, payload));
@@ -389,6 +391,7 @@ serveParent({
   setup: (body) => {
     url = String(body.url);
     protocol = Number(body.protocol ?? 0);
+    balanced = body.balanced === true;
     return {};
   },
   join: async (body) => {

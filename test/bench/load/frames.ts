@@ -28,3 +28,8 @@ export function loopbackAddress(i: number, perAddress: number, second = 10): str
   const k = Math.floor(i / perAddress);
   return `127.${second}.${Math.floor(k / 250) % 250}.${(k % 250) + 1}`;
 }
+
+/** A client's key for nginx's `hash $arg_lb consistent`: random per client, as the browser client's (client/src/lib/socket-controller.ts). */
+export function lbKey(): string {
+  return Math.random().toString(36).slice(2, 12);
+}

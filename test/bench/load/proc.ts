@@ -21,8 +21,12 @@ function killAll(signal: NodeJS.Signals): void {
   }
 }
 let guarded = false;
-/** In the process that starts children only: they die with it, however it ends. */
-function guardChildren(): void {
+/**
+ * In the process that starts children only: they die with it, however it ends. Called by the
+ * first startChild, and by the coordinator at its start, so that a Ctrl-C before any child
+ * (while redis-server or nginx start) still ends in process.exit and its exit hooks.
+ */
+export function guardChildren(): void {
   if (guarded) return;
   guarded = true;
   process.on('exit', () => killAll('SIGKILL'));

@@ -4,7 +4,7 @@
  * counted apart from the students'.
  */
 import { io, type Socket } from 'socket.io-client';
-import { watchFrames } from './frames.ts';
+import { lbKey, watchFrames } from './frames.ts';
 import type { Tally } from './stats.ts';
 
 const ACK_TIMEOUT_MS = 15_000;
@@ -26,9 +26,10 @@ export class StaffClient {
     private readonly protocol: number,
   ) {}
 
-  attach(url: string, localAddress: string): Promise<boolean> {
+  /** `balanced`: behind nginx, with a random `lb` key of its own so staff spread over the processes too. */
+  attach(url: string, localAddress: string, balanced = false): Promise<boolean> {
     return new Promise((resolve) => {
-      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: ACK_TIMEOUT_MS, localAddress } as never);
+      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: ACK_TIMEOUT_MS, localAddress, ...(balanced ? { query: { lb: lbKey() } } : {}) } as never);
       this.socket = socket;
       watchFrames(socket, (bytes, kind) => {
         if (!this.recording) return;
