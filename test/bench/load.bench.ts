@@ -11,7 +11,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freePort, startChild, type Child } from './load/proc.ts';
+import { guardChildren, startChild, type Child } from './load/proc.ts';
+import { ServerSet, type ProcessFigures } from './load/servers.ts';
 import { loopbackAddress } from './load/frames.ts';
 import { StaffClient } from './load/staff.ts';
 import { Counts, Tally } from './load/stats.ts';
@@ -48,7 +49,9 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '5' },
     workers: { type: 'string', default: '3' },
     'server-root': { type: 'string', default: ROOT },
-    out: { type: 'string', default: join(ROOT, 'test/bench/results/load.json') },
+    processes: { type: 'string', default: '1' },
+    redis: { type: 'boolean', default: false },
+    out: { type: 'string' },
     'no-baseline': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -56,9 +59,18 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   console.log(`npm run bench:load -- [--only a|b|c[,…]] [--scale F] [--steady S] [--warmup S] [--workers N]
-                          [--server-root DIR] [--out FILE] [--no-baseline] [--cpu-prof DIR]
+                          [--processes N] [--redis] [--server-root DIR] [--out FILE] [--no-baseline] [--cpu-prof DIR]
   (a) 1 room × 2,000   (b) 100 rooms × 30   (c) 200 rooms × 50; --scale multiplies the students
-  (the number of rooms for (b) and (c), the class for (a)).`);
+  (the number of rooms for (b) and (c), the class for (a)).
+  --processes N  N server processes (default 1: one process, the in-memory store, clients direct).
+                 With N ≥ 2 the bench starts its own redis-server and nginx (the production config,
+                 hashing each client's random \`lb\` key) in front; clients and REST go through nginx.
+  --redis        with --processes 1: the one process on Redis behind nginx, to compare 1, 2 and 3
+                 processes on equal terms.
+  CPU and RSS are summed over the processes, with per-process figures, nginx's and redis-server's CPU
+  beside; the baseline stays one bare socket.io process, clients direct.
+  --out FILE     default test/bench/results/load.json, load-<N>proc.json, load-1proc-redis.json
+  --cpu-prof DIR one .cpuprofile per server process and workload.`);
   process.exit(0);
 }
 const only = (flags.only?.flatMap((s) => s.split(',')).map((s) => s.trim()) ?? ['a', 'b', 'c']) as WorkloadKey[];
@@ -68,7 +80,11 @@ const steadyS = Number(flags.steady);
 const warmupS = Number(flags.warmup);
 const workerCount = Math.max(1, Math.floor(Number(flags.workers)));
 const serverRoot = resolve(flags['server-root']);
-const outFile = resolve(flags.out);
+const processCount = Number(flags.processes);
+if (!(Number.isInteger(processCount) && processCount >= 1 && processCount <= 8)) throw new Error('--processes takes a whole number from 1 to 8');
+const onRedis = processCount > 1 || flags.redis;
+const defaultOut = processCount > 1 ? `load-${processCount}proc.json` : flags.redis ? 'load-1proc-redis.json' : 'load.json';
+const outFile = resolve(flags.out ?? join(ROOT, 'test/bench/results', defaultOut));
 const cpuProfDir = flags['cpu-prof'] ? resolve(flags['cpu-prof']) : null;
 if (!(scale > 0)) throw new Error('--scale must be a positive number');
 // The flash-sale run lasts 900 simulated s = 90 real s at speed 1: the window must fit in it.
@@ -76,6 +92,7 @@ if (!(steadyS > 0 && steadyS + warmupS + 12 < 900 / (SPEED * 10))) throw new Err
 if (!existsSync(join(serverRoot, 'server/main.ts'))) throw new Error(`no server/main.ts under --server-root ${serverRoot}`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 /** The checkout's commit from .git without running git (a worktree's .git is a file naming its gitdir). */
@@ -127,20 +144,6 @@ function createRoom(port: number, localAddress: string): Promise<{ code: string;
     req.on('error', reject);
     req.end(body);
   });
-}
-
-async function waitForHealth(port: number, child: Child, limitMs = 60_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (Date.now() < until) {
-    if (child.process.exitCode !== null) throw new Error(`the server exited: ${child.stderrTail()}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`the server did not answer /health within ${limitMs / 1000} s: ${child.stderrTail()}`);
 }
 
 /** "Bot 1", "Bot 2", …, skipping the few the profanity filter refuses ("Bot 455" reads as a word to it). */
@@ -199,6 +202,11 @@ interface WorkloadResult {
   figures: Figures;
   baseline: BaselineFigures | null;
   ratio: number | null;
+  /** Each server process's own figures (one entry with a single process). */
+  perProcess: ProcessFigures[];
+  /** nginx's (master + worker) and redis-server's CPU over the window, % of one core; null when not running. */
+  nginxCpuPct: number | null;
+  redisCpuPct: number | null;
 }
 
 async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
@@ -207,36 +215,42 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
   const perRoom = spec.rooms === 1 ? Math.max(1, Math.round(spec.perRoom * scale)) : spec.perRoom;
   const target = rooms * perRoom;
   const name = `(${key}) ${rooms} × ${perRoom}`;
-  log(`${name}: starting the server (${serverRoot})`);
+  log(
+    onRedis
+      ? `${name}: starting redis-server, ${processCount} server process${processCount > 1 ? 'es' : ''} and nginx (${serverRoot})`
+      : `${name}: starting the server (${serverRoot})`,
+  );
 
-  const port = await freePort();
-  const server = startChild('server-proc.ts', {
-    cwd: serverRoot,
-    nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `server-${key}-${Date.now()}.cpuprofile`] : [],
-    env: {
-      BENCH_SERVER_ROOT: serverRoot,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SKIP_CLIENT_BUILD: '1',
-      LOG_LEVEL: 'error',
-      MAX_ROOMS: '1000',
-      MAX_ROOM_CREATES_PER_MINUTE: '100000',
-      MAX_PLAYERS: '2000',
-      SEATS_PER_ADDRESS_PER_MINUTE: '100000',
-      ROOMS_PER_ADDRESS: '100000',
-      // The in-memory store, no passcode, no proxies, whatever the shell has set.
-      REDIS_URL: undefined,
-      TEACHER_PASSCODE: undefined,
-      TRUST_PROXY: undefined,
-    },
-  });
-  const workers = startWorkers(Math.min(workerCount, target));
+  let servers: ServerSet | null = null;
+  let workers: Child[] = [];
   const staffErrors = new Tally();
   const staff: StaffClient[] = [];
   try {
-    await waitForHealth(port, server);
-    const url = `http://127.0.0.1:${port}`;
-    const emptyRss = (await server.request<{ rss: number }>('rss')).rss;
+    servers = await ServerSet.start({
+      processes: processCount,
+      redis: onRedis,
+      serverRoot,
+      cpuProfDir,
+      workload: key,
+      clients: target + 2 * rooms,
+      env: {
+        SKIP_CLIENT_BUILD: '1',
+        LOG_LEVEL: 'error',
+        MAX_ROOMS: '1000',
+        MAX_ROOM_CREATES_PER_MINUTE: '100000',
+        MAX_PLAYERS: '2000',
+        SEATS_PER_ADDRESS_PER_MINUTE: '100000',
+        ROOMS_PER_ADDRESS: '100000',
+        // No passcode, whatever the shell has set; REDIS_URL and TRUST_PROXY are the set's.
+        TEACHER_PASSCODE: undefined,
+      },
+    });
+    workers = startWorkers(Math.min(workerCount, target));
+    const port = servers.port;
+    const balanced = servers.balanced;
+    const url = servers.url;
+    const emptyRssEach = await servers.rss();
+    const emptyRss = sum(emptyRssEach);
     // The protocol the server under test speaks: an older checkout may speak an older one.
     const protocol = Number(((await (await fetch(`${url}/api/config`)).json()) as { protocol?: number }).protocol ?? PROTOCOL_VERSION);
 
@@ -249,7 +263,7 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
     const teachers = created.map((r) => new StaffClient('teacher', r.code, r.hostToken, staffErrors, protocol));
     const projectors = created.filter((r) => r.projectorToken).map((r) => new StaffClient('projector', r.code, r.projectorToken!, staffErrors, protocol));
     staff.push(...teachers, ...projectors);
-    await pool(staff, 20, (s, i) => s.attach(url, loopbackAddress(i, ROOMS_PER_ADDRESS, 30)));
+    await pool(staff, 20, (s, i) => s.attach(url, loopbackAddress(i, ROOMS_PER_ADDRESS, 30), balanced));
 
     // Seats dealt round-robin over the workers: each worker gets a share of every room.
     const seats: Seat[][] = workers.map(() => []);
@@ -258,7 +272,7 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
     for (const room of created) {
       for (let j = 0; j < perRoom; j++, k++) seats[k % workers.length]!.push({ code: room.code, nickname: nicknames[j]!, localAddress: loopbackAddress(k, SEATS_PER_ADDRESS) });
     }
-    await Promise.all(workers.map((w) => w.request('setup', { url, protocol })));
+    await Promise.all(workers.map((w) => w.request('setup', { url, protocol, balanced })));
     const joinStarted = Date.now();
     const joined = await joinAll(
       workers,
@@ -270,7 +284,7 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
     log(`  ${joined.joined} of ${target} students joined${joined.failed ? ` (${joined.failed} refused or timed out: counted as errors)` : ''}`);
     const joinedAt = Date.now();
     await sleep(1000);
-    const joinedRss = (await server.request<{ rss: number }>('rss')).rss;
+    const joinedRss = sum(await servers.rss());
 
     // Start: bots begin acting (players may plan during the countdown), teachers press start.
     await Promise.all(workers.map((w) => w.request('act')));
@@ -290,7 +304,7 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
     await sleep((COUNTDOWN_S + warmupS) * 1000);
 
     // The steady window.
-    await server.request('reset');
+    await servers.reset();
     await Promise.all(workers.map((w) => w.request('record')));
     for (const s of staff) s.recording = true;
     const machineAtStart = machineCpu();
@@ -298,11 +312,14 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
     log(`  steady window: ${steadyS} s`);
     const windowStart = Date.now();
     const rssSamples: number[] = [];
+    const rssSamplesEach: number[][] = [];
     const injectMs = new Counts(0.1);
     let injected = false;
     while (Date.now() - windowStart < steadyS * 1000) {
       await sleep(Math.min(2000, steadyS * 1000 - (Date.now() - windowStart)));
-      rssSamples.push((await server.request<{ rss: number }>('rss')).rss);
+      const rssNow = await servers.rss();
+      rssSamplesEach.push(rssNow);
+      rssSamples.push(sum(rssNow));
       if (!injected && Date.now() - windowStart >= (steadyS * 1000) / 2) {
         injected = true;
         // Every teacher at once, as the event lands mid-run; acks are awaited in the background.
@@ -315,7 +332,8 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
         log(`  injected a traffic spike in every room`);
       }
     }
-    const [sample] = await Promise.all([server.request<MeterSample>('sample'), ...workers.map((w) => w.request('stop'))]);
+    const [setSample] = await Promise.all([servers.sample(), ...workers.map((w) => w.request('stop'))]);
+    const sample = setSample.combined;
     for (const s of staff) s.recording = false;
     const machineAtEnd = machineCpu();
     const coordinatorUs = process.cpuUsage(coordinatorAtStart);
@@ -349,16 +367,16 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
     if (machineAtStart && machineAtEnd) {
       const windowMs = sample.wallMs;
       const machinePct = ((machineAtEnd.busyMs - machineAtStart.busyMs) / windowMs) * 100;
-      const oursPct = ((sample.cpuUs + merged.workerCpuUs.reduce((a, b) => a + b, 0) + coordinatorUs.user + coordinatorUs.system) / 1000 / windowMs) * 100;
+      const oursPct = ((sample.cpuUs + setSample.helpersCpuUs + merged.workerCpuUs.reduce((a, b) => a + b, 0) + coordinatorUs.user + coordinatorUs.system) / 1000 / windowMs) * 100;
       result.machine = { cores: cpus().length, busyPctOfOneCore: Math.round(machinePct), benchPctOfOneCore: Math.round(oursPct), otherPctOfOneCore: Math.round(Math.max(0, machinePct - oursPct)) };
       if (result.machine.otherPctOfOneCore > 25) log(`  WARNING: other processes used ${result.machine.otherPctOfOneCore} % of a core during the window: the figures are skewed`);
     }
     for (const s of staff) s.close();
     staff.length = 0;
     await Promise.all(workers.map((w) => w.request('close')));
-    await server.request('exit').catch(() => undefined);
-    await server.stop();
-    log(`  ${merged.connectedAtStart} students (${merged.connected} at the end), ${result.updatesPerStudentPerS} updates/s each, own-view p99 ${result.ownViewMs.p99} ms, server CPU ${result.server.cpuPctOfOneCore} %, ${result.errorTotal} errors`);
+    const perProcess = servers.perProcess(setSample, emptyRssEach, rssSamplesEach);
+    await servers.exit();
+    log(`  ${merged.connectedAtStart} students (${merged.connected} at the end), ${result.updatesPerStudentPerS} updates/s each, own-view p99 ${result.ownViewMs.p99} ms, server CPU ${result.server.cpuPctOfOneCore} %${onRedis ? ` (${perProcess.map((p) => p.cpuPctOfOneCore).join(' + ')}), nginx ${setSample.nginxCpuPct ?? '–'} %, redis ${setSample.redisCpuPct ?? '–'} %` : ''}, ${result.errorTotal} errors`);
 
     let baseline: BaselineFigures | null = null;
     let ratio: number | null = null;
@@ -367,16 +385,16 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
       ratio = baseline.cpuUsPerDelivered && result.server.cpuUsPerStudentUpdate ? Math.round((result.server.cpuUsPerStudentUpdate / baseline.cpuUsPerDelivered) * 100) / 100 : null;
       log(`  baseline: ${baseline.cpuUsPerDelivered} µs per message; ratio ${ratio}×`);
     }
-    return { key, name, rooms, perRoom, figures: result, baseline, ratio };
+    return { key, name, rooms, perRoom, figures: result, baseline, ratio, perProcess, nginxCpuPct: setSample.nginxCpuPct, redisCpuPct: setSample.redisCpuPct };
   } finally {
     for (const s of staff) s.close();
-    await Promise.all([server, ...workers].map((c) => c.stop(2000)));
+    await Promise.all([servers?.stop(), ...workers.map((c) => c.stop(2000))]);
   }
 }
 
 /** The same clients, message rate and frame sizes against a bare socket.io server. */
 async function runBaseline(workers: Child[], clients: number, ratePerS: number, sizes: ReturnType<Counts['toJSON']>): Promise<BaselineFigures> {
-  log(`  baseline: bare socket.io, ${clients} clients, ${Math.round(ratePerS)} messages/s`);
+  log(`  baseline: bare socket.io, one process, clients direct (no nginx, no Redis), ${clients} clients, ${Math.round(ratePerS)} messages/s`);
   const bare = startChild('baseline-server.ts');
   try {
     const { port } = await bare.request<{ port: number }>('listen');
@@ -409,18 +427,23 @@ async function runBaseline(workers: Child[], clients: number, ratePerS: number, 
 
 const startedAt = Date.now();
 // However it goes, the bench ends: past its budget every child is killed (proc.ts's exit hook).
-const budgetS = only.reduce((n, k) => n + (WORKLOADS[k].rooms * WORKLOADS[k].perRoom * scale) / JOINS_PER_S + 2 * steadyS + 240, 0);
+const budgetS = only.reduce((n, k) => n + (WORKLOADS[k].rooms * WORKLOADS[k].perRoom * scale) / JOINS_PER_S + 2 * steadyS + 240 + (onRedis ? 30 + 10 * processCount : 0), 0);
 setTimeout(() => {
   console.error(`bench:load: still running after ${Math.round(budgetS)} s, its time budget: giving up`);
   process.exit(1);
 }, budgetS * 1000).unref();
-log(`bench:load: ${only.join(', ')} at scale ${scale}, steady ${steadyS} s, ${workerCount} bot workers, ${cpus().length} cores, Node ${process.version}`);
+// Before anything starts: a Ctrl-C while redis-server or nginx start must still end in their exit hooks.
+guardChildren();
+log(
+  `bench:load: ${only.join(', ')} at scale ${scale}, steady ${steadyS} s, ${workerCount} bot workers, ` +
+    `${onRedis ? `${processCount} server process${processCount > 1 ? 'es' : ''} on Redis behind nginx` : 'one server process, in-memory store'}, ${cpus().length} cores, Node ${process.version}`,
+);
 const results: WorkloadResult[] = [];
 const load0 = loadavg();
 for (const key of only) results.push(await runWorkload(key));
 
 console.log('');
-console.log(table(results));
+console.log(table(results, { processes: processCount, redis: onRedis }));
 const output = {
   date: new Date().toISOString(),
   node: process.version,
@@ -430,7 +453,22 @@ const output = {
   loadavgAfter: loadavg(),
   serverRoot,
   gitRev: gitRev(serverRoot),
-  settings: { scale, steadyS, warmupS, workers: workerCount, scenario: SCENARIO, speed: SPEED, joinsPerS: JOINS_PER_S, baseline: !flags['no-baseline'], cpuProfDir },
+  processes: processCount,
+  redis: onRedis,
+  settings: {
+    scale,
+    steadyS,
+    warmupS,
+    workers: workerCount,
+    scenario: SCENARIO,
+    speed: SPEED,
+    joinsPerS: JOINS_PER_S,
+    baseline: !flags['no-baseline'],
+    // The ratio's denominator is the same whatever --processes says.
+    baselineIs: 'one bare socket.io process, clients connected to it directly (no nginx, no Redis)',
+    balancer: onRedis ? 'nginx, server/deploy/nginx/clusterclass.conf.template (hash $arg_lb consistent), a random lb key per client' : null,
+    cpuProfDir,
+  },
   durationS: Math.round((Date.now() - startedAt) / 1000),
   workloads: results,
 };

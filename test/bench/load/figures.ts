@@ -176,9 +176,38 @@ export function baselineFigures(w: Merged, server: MeterSample, asked: { ratePer
 }
 export type BaselineFigures = ReturnType<typeof baselineFigures>;
 
-/** The table of figures, one column per workload. */
-export function table(results: { name: string; figures: Figures; baseline: BaselineFigures | null; ratio: number | null }[]): string {
+/** A server process's own figures, as servers.ts reports them (only what the table shows). */
+interface ProcessRow {
+  cpuPctOfOneCore: number | null;
+  rssSteadyMiB: number | null;
+  loopLagMs: { p99: number };
+  roomsOwned: number | null;
+  forwardedInWindow: number | null;
+}
+
+/**
+ * The table of figures, one column per workload. On Redis (several processes, or one behind
+ * nginx) CPU and RSS are the sums over the processes, lag the worst one's, and rows per process,
+ * nginx and redis-server follow.
+ */
+export function table(
+  results: { name: string; figures: Figures; baseline: BaselineFigures | null; ratio: number | null; perProcess: ProcessRow[]; nginxCpuPct: number | null; redisCpuPct: number | null }[],
+  setup: { processes: number; redis: boolean } = { processes: 1, redis: false },
+): string {
   const f = (x: number | null | undefined, unit = '') => (x === null || x === undefined ? '–' : `${x}${unit}`);
+  const each = (pick: (p: ProcessRow) => number | null) => (r: (typeof results)[number]) => r.perProcess.map((p) => f(pick(p))).join(' + ');
+  const summed = setup.redis ? ` (sum of ${setup.processes})` : '';
+  const clusterRows: [string, (r: (typeof results)[number]) => string][] = setup.redis
+    ? [
+        ['per process: CPU % of one core', each((p) => p.cpuPctOfOneCore)],
+        ['per process: RSS steady MiB', each((p) => p.rssSteadyMiB)],
+        ['per process: event-loop lag p99 ms', each((p) => p.loopLagMs.p99)],
+        ['per process: rooms owned', each((p) => p.roomsOwned)],
+        ['per process: forwarded in window', each((p) => p.forwardedInWindow)],
+        ['nginx CPU % (master + worker)', (r) => f(r.nginxCpuPct)],
+        ['redis-server CPU %', (r) => f(r.redisCpuPct)],
+      ]
+    : [];
   const rows: [string, (r: (typeof results)[number]) => string][] = [
     ['students at start / end of window (target)', (r) => `${r.figures.studentsAtWindowStart} / ${r.figures.studentsConnected} (${r.figures.studentsTarget})`],
     ['actions in window', (r) => f(r.figures.actionsInWindow)],
@@ -188,13 +217,14 @@ export function table(results: { name: string; figures: Figures; baseline: Basel
     ['per student per s: by event (mean B)', (r) => Object.entries(r.figures.byEvent).map(([name, e]) => `${name} ${e.perStudentPerS} (${e.meanBytes})`).join(', ')],
     ['bytes per update median/p99', (r) => `${f(r.figures.bytesPerUpdate.median)} / ${f(r.figures.bytesPerUpdate.p99)}`],
     ['student bytes per s', (r) => f(r.figures.studentBytesPerS)],
-    ['server CPU % of one core', (r) => f(r.figures.server.cpuPctOfOneCore)],
-    ['server CPU µs per student update', (r) => f(r.figures.server.cpuUsPerStudentUpdate)],
-    ['baseline CPU µs per message', (r) => f(r.baseline?.cpuUsPerDelivered)],
+    [`server CPU % of one core${summed}`, (r) => f(r.figures.server.cpuPctOfOneCore)],
+    [`server CPU µs per student update${summed}`, (r) => f(r.figures.server.cpuUsPerStudentUpdate)],
+    [setup.redis ? 'baseline CPU µs per message (1 bare process, direct)' : 'baseline CPU µs per message', (r) => f(r.baseline?.cpuUsPerDelivered)],
     ['CPU per update ÷ bare socket.io', (r) => (r.ratio === null ? '–' : `${r.ratio}×`)],
-    ['RSS empty/joined/steady MiB', (r) => `${f(r.figures.server.rssEmptyMiB)} / ${f(r.figures.server.rssJoinedMiB)} / ${f(r.figures.server.rssSteadyMiB)}`],
-    ['RSS per connected student KB', (r) => f(r.figures.server.rssPerStudentKB)],
-    ['event-loop lag p50/p99/max ms', (r) => `${f(r.figures.server.loopLagMs.p50)} / ${f(r.figures.server.loopLagMs.p99)} / ${f(r.figures.server.loopLagMs.max)}`],
+    [`RSS empty/joined/steady MiB${summed}`, (r) => `${f(r.figures.server.rssEmptyMiB)} / ${f(r.figures.server.rssJoinedMiB)} / ${f(r.figures.server.rssSteadyMiB)}`],
+    [`RSS per connected student KB${summed}`, (r) => f(r.figures.server.rssPerStudentKB)],
+    [setup.redis ? 'event-loop lag p50/p99/max ms (worst process)' : 'event-loop lag p50/p99/max ms', (r) => `${f(r.figures.server.loopLagMs.p50)} / ${f(r.figures.server.loopLagMs.p99)} / ${f(r.figures.server.loopLagMs.max)}`],
+    ...clusterRows,
     ['longest stall since start: server / bots ms', (r) => `${f(r.figures.server.loopLagMaxSinceStartMs)} / ${f(r.figures.bots.loopLagMaxSinceStartMs)}`],
     ['clock staleness p99/max s', (r) => `${f(r.figures.clockStalenessS.p99)} / ${f(r.figures.clockStalenessS.max)}`],
     ['longest score gap s (median student)', (r) => `${f(r.figures.scoreGapS.max)} (${f(r.figures.scoreGapS.medianOfStudents)})`],
