@@ -8,7 +8,7 @@ import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';
 import { guardProcess } from './process/guards.ts';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
-import { connectCluster } from './cluster/connect.ts';
+import { ADAPTERS, connectCluster } from './cluster/connect.ts';
 
 const log = pino({ name: 'clusterclass', level: process.env.LOG_LEVEL ?? 'info' });
 guardProcess(process, log);
@@ -69,8 +69,13 @@ if (process.env.SKIP_CLIENT_BUILD !== '1') {
 // With REDIS_URL, sessions survive restarts: rooms are restored on start and drained on SIGTERM.
 // Several processes may share it: each room runs in the one holding its lease (docs/SCALING.md).
 const redisUrl = process.env.REDIS_URL || undefined;
+const adapter = (process.env.REDIS_ADAPTER || 'sharded') as (typeof ADAPTERS)[number];
+if (!ADAPTERS.includes(adapter)) {
+  console.error(`clusterclass: REDIS_ADAPTER must be one of ${ADAPTERS.join(', ')}, not "${process.env.REDIS_ADAPTER}"`);
+  process.exit(2);
+}
 const cluster = redisUrl
-  ? await connectCluster({ url: redisUrl, clock: systemClock, onError: (error) => log.warn({ err: error }, 'redis connection problem (cluster link)') }).catch((error: unknown) => {
+  ? await connectCluster({ url: redisUrl, clock: systemClock, adapter, onError: (error) => log.warn({ err: error }, 'redis connection problem (cluster link)') }).catch((error: unknown) => {
       log.fatal({ err: error }, 'cannot reach Redis at REDIS_URL');
       process.exit(1);
     })

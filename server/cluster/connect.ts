@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { createClient } from 'redis';
 import { nanoid } from 'nanoid';
-import { createShardedAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Clock } from '../rooms/clock.ts';
 import { LeaseKeeper, type KeeperHooks } from '../ownership/keeper.ts';
 import { RedisOwnership } from '../ownership/redis-ownership.ts';
@@ -19,7 +19,7 @@ export interface ClusterLink {
   readonly keeper: LeaseKeeper;
   readonly limiters: LimiterFactory;
   /** For socket.io's `adapter` option. */
-  readonly adapter: ReturnType<typeof createShardedAdapter>;
+  readonly adapter: ReturnType<typeof createShardedAdapter> | ReturnType<typeof createAdapter>;
   readonly publisher: BusPublisher;
   readonly subscriber: BusSubscriber;
   close(): Promise<void>;
@@ -34,7 +34,15 @@ export interface ClusterLinkOptions {
   readonly keeperHooks?: KeeperHooks;
   /** The lease's life and renewal period (tests may shorten them). */
   readonly leaseTiming?: { ttlMs: number; renewEveryMs: number };
+  /**
+   * The socket.io adapter (REDIS_ADAPTER): 'sharded' (the default: Redis 7's sharded pub/sub, a
+   * channel per room and per socket) or 'pubsub' (classic PUBLISH, for Redis 6: every message
+   * reaches every process). docs/SCALING.md has why, and the measured difference.
+   */
+  readonly adapter?: 'sharded' | 'pubsub';
 }
+
+export const ADAPTERS = ['sharded', 'pubsub'] as const;
 
 function client(url: string, onError?: (error: Error) => void) {
   const c = createClient({
@@ -65,7 +73,11 @@ export async function connectCluster(options: ClusterLinkOptions): Promise<Clust
   const keeper = new LeaseKeeper(ownership, options.clock, options.keeperHooks, options.leaseTiming);
   // Sharded pub/sub, a channel per room and per socket ("dynamic-private"): a process receives only
   // the rooms its sockets are in and the messages for its own sockets (docs/SCALING.md, why this one).
-  const adapter = createShardedAdapter(command, adapterSub, { channelPrefix: `${options.prefix ?? 'cc:'}io`, subscriptionMode: 'dynamic-private' });
+  const channelPrefix = `${options.prefix ?? 'cc:'}io`;
+  const adapter =
+    options.adapter === 'pubsub'
+      ? createAdapter(command, adapterSub, { key: channelPrefix })
+      : createShardedAdapter(command, adapterSub, { channelPrefix, subscriptionMode: 'dynamic-private' });
   return {
     self,
     keeper,
