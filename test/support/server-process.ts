@@ -42,5 +42,6 @@ export async function spawnServerProcess(port: number, env: Record<string, strin
   throw new Error(`server did not come up: ${errors}`);
 }
 
+/** Resolves with the exit code (null when a signal ended it) once the process has exited, at once if it already has. */
 export const exited = (child: ChildProcess): Promise<number | null> =>
-  new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
