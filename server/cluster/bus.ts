@@ -28,8 +28,12 @@ interface Response {
   readonly outcome: { readonly kind: 'done'; readonly value: unknown } | { readonly kind: 'moved' } | { readonly kind: 'failed'; readonly message: string };
 }
 
-/** How the bus answered a request. */
-export type BusOutcome = Response['outcome'] | { readonly kind: 'lost' };
+/**
+ * How the bus answered a request. 'undelivered': nobody listens on the owner's channel (its
+ * process is gone), so the op did not reach it and may be sent again; 'lost': it went out and no
+ * answer came (the owner may have run it).
+ */
+export type BusOutcome = Response['outcome'] | { readonly kind: 'lost' } | { readonly kind: 'undelivered' };
 
 export const BUS_TIMING = {
   /** How long a request waits for its answer at most (a client's own ack timeout is 10 s). */
@@ -100,10 +104,14 @@ export class ClusterBus {
         );
       }, BUS_TIMING.checkEveryMs);
       const request: Request = { t: 'req', id, from: this.self, code, epoch, op };
-      this.pub.publish(this.channel(owner), JSON.stringify(request)).catch((error: unknown) => {
-        this.hooks.onError?.(error, 'forwarding a request');
-        done({ kind: 'lost' });
-      });
+      this.pub.publish(this.channel(owner), JSON.stringify(request)).then(
+        // PUBLISH answers how many subscribers got it: none means the owner's process is gone.
+        (receivers) => receivers === 0 && done({ kind: 'undelivered' }),
+        (error: unknown) => {
+          this.hooks.onError?.(error, 'forwarding a request');
+          done({ kind: 'undelivered' });
+        },
+      );
     });
   }
 

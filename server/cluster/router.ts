@@ -74,7 +74,8 @@ export class RoomRouter {
         });
         if (outcome.kind === 'done') return { found: true, value: outcome.value };
         if (outcome.kind === 'failed') throw new Error(`room ${code}, on its owner: ${outcome.message}`);
-        // The owner went away with the op unanswered: it may have applied it before it died.
+        // The owner went away with the op unanswered: it may have applied it before it died. One
+        // that never reached it ('undelivered') waits for the room's next owner, as 'moved' does.
         if (outcome.kind === 'lost' && !RETRY_SAFE.has(op.kind)) {
           throw new RouteError('room-moved', 'Your session moved to another server just now; check your board and try that again.');
         }
