@@ -44,6 +44,13 @@ export class RoomRouter {
     private cluster?: ClusterParts,
   ) {}
 
+  private closed = false;
+
+  /** Draining: an op still looking for its room stops now (the client reconnects elsewhere). */
+  close(): void {
+    this.closed = true;
+  }
+
   /** Joins the cluster (the bus that answers requests needs this router first). */
   attach(cluster: ClusterParts): void {
     this.cluster = cluster;
@@ -58,7 +65,7 @@ export class RoomRouter {
     if (!this.cluster) return { found: false };
     const { ownership, bus } = this.cluster;
     const deadline = this.clock.now() + ROUTE_TIMING.totalMs;
-    while (this.clock.now() < deadline) {
+    while (this.clock.now() < deadline && !this.closed) {
       const holder = await ownership.holder(code).catch((error: unknown) => {
         throw new RouteError('unavailable', `The server cannot reach the others just now (${error instanceof Error ? error.message : String(error)}); try again in a moment.`);
       });
@@ -82,7 +89,7 @@ export class RoomRouter {
       }
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, ROUTE_TIMING.retryMs));
     }
-    throw new RouteError('unavailable', 'The session is moving to another server; try again in a moment.');
+    throw new RouteError('unavailable', this.closed ? 'This server is restarting; you will be reconnected in a moment.' : 'The session is moving to another server; try again in a moment.');
   }
 
   /** A request from another process for a room it believes is here, under this lease's epoch. */

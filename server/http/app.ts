@@ -249,6 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // This process's sockets only: with several processes, the others go on.
         realtime!.io.local.emit('server:notice', { kind: 'restarting', message: 'The server is restarting; you will be reconnected in a moment.' });
         await registry.suspendAll();
+        router.close();
         // Everything the rooms kept is in the store before another process may take them over.
         if (store instanceof BufferedStore) await store.flush();
         await cluster?.keeper.releaseAll();

@@ -207,6 +207,8 @@ interface WorkloadResult {
   /** nginx's (master + worker) and redis-server's CPU over the window, % of one core; null when not running. */
   nginxCpuPct: number | null;
   redisCpuPct: number | null;
+  /** On Redis: the servers' CPU plus nginx's and redis-server's, per student update, ÷ the baseline's per message. */
+  ratioWithHelpers: number | null;
 }
 
 async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
@@ -380,12 +382,14 @@ async function runWorkload(key: WorkloadKey): Promise<WorkloadResult> {
 
     let baseline: BaselineFigures | null = null;
     let ratio: number | null = null;
+    let ratioWithHelpers: number | null = null;
     if (!flags['no-baseline'] && merged.connectedAtStart > 0 && merged.updates > 0) {
       baseline = await runBaseline(workers, merged.connectedAtStart, merged.updates / (merged.windowMs / 1000), merged.frames.toJSON());
       ratio = baseline.cpuUsPerDelivered && result.server.cpuUsPerStudentUpdate ? Math.round((result.server.cpuUsPerStudentUpdate / baseline.cpuUsPerDelivered) * 100) / 100 : null;
-      log(`  baseline: ${baseline.cpuUsPerDelivered} µs per message; ratio ${ratio}×`);
+      if (onRedis && baseline.cpuUsPerDelivered) ratioWithHelpers = Math.round(((sample.cpuUs + setSample.helpersCpuUs) / merged.updates / baseline.cpuUsPerDelivered) * 100) / 100;
+      log(`  baseline: ${baseline.cpuUsPerDelivered} µs per message; ratio ${ratio}×${ratioWithHelpers === null ? '' : `, ${ratioWithHelpers}× with nginx and redis-server`}`);
     }
-    return { key, name, rooms, perRoom, figures: result, baseline, ratio, perProcess, nginxCpuPct: setSample.nginxCpuPct, redisCpuPct: setSample.redisCpuPct };
+    return { key, name, rooms, perRoom, figures: result, baseline, ratio, perProcess, nginxCpuPct: setSample.nginxCpuPct, redisCpuPct: setSample.redisCpuPct, ratioWithHelpers };
   } finally {
     for (const s of staff) s.close();
     await Promise.all([servers?.stop(), ...workers.map((c) => c.stop(2000))]);

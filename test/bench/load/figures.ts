@@ -191,12 +191,12 @@ interface ProcessRow {
  * nginx and redis-server follow.
  */
 export function table(
-  results: { name: string; figures: Figures; baseline: BaselineFigures | null; ratio: number | null; perProcess: ProcessRow[]; nginxCpuPct: number | null; redisCpuPct: number | null }[],
+  results: { name: string; figures: Figures; baseline: BaselineFigures | null; ratio: number | null; ratioWithHelpers: number | null; perProcess: ProcessRow[]; nginxCpuPct: number | null; redisCpuPct: number | null }[],
   setup: { processes: number; redis: boolean } = { processes: 1, redis: false },
 ): string {
   const f = (x: number | null | undefined, unit = '') => (x === null || x === undefined ? '–' : `${x}${unit}`);
   const each = (pick: (p: ProcessRow) => number | null) => (r: (typeof results)[number]) => r.perProcess.map((p) => f(pick(p))).join(' + ');
-  const summed = setup.redis ? ` (sum of ${setup.processes})` : '';
+  const summed = setup.processes > 1 ? ` (sum of ${setup.processes})` : '';
   const clusterRows: [string, (r: (typeof results)[number]) => string][] = setup.redis
     ? [
         ['per process: CPU % of one core', each((p) => p.cpuPctOfOneCore)],
@@ -206,6 +206,7 @@ export function table(
         ['per process: forwarded in window', each((p) => p.forwardedInWindow)],
         ['nginx CPU % (master + worker)', (r) => f(r.nginxCpuPct)],
         ['redis-server CPU %', (r) => f(r.redisCpuPct)],
+        ['CPU per update ÷ bare, with nginx + redis', (r) => (r.ratioWithHelpers === null ? '–' : `${r.ratioWithHelpers}×`)],
       ]
     : [];
   const rows: [string, (r: (typeof results)[number]) => string][] = [
