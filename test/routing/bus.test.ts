@@ -7,7 +7,7 @@ import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
 
 // Requests between processes over a real Redis: two buses stand for two processes.
 let redis: TestRedis;
-const clients: ReturnType<typeof createClient>[] = [];
+const clients: { close(): Promise<unknown> }[] = [];
 let runs = 0;
 
 beforeAll(async () => {
@@ -30,16 +30,18 @@ async function bus(self: string, prefix: string, onRequest: (code: string, epoch
 }
 
 const act = (i: number): RoomOp => ({ kind: 'act', connId: 'socket-1', action: { type: 'deploy', id: `d${i}`, appId: 'web', runtime: 'container', target: 'linux-1' } });
+/** The deploy's id of an op made by act(). */
+const idOf = (op: RoomOp): string | null => (op.kind === 'act' && op.action.type === 'deploy' ? (op.action.id ?? null) : null);
 
 describe('ClusterBus: requests to a room\'s owner over Redis pub/sub', () => {
   it('delivers one process\'s requests in the order it sent them, and brings each answer back to its sender', async () => {
     const prefix = `cc-bus-${++runs}:`;
     const seen: string[] = [];
     const owner = await bus('owner', prefix, async (code, epoch, op) => {
-      seen.push(op.kind === 'act' ? op.action.id! : op.kind);
+      seen.push(idOf(op) ?? op.kind);
       // Answers come back out of order: each must still reach the request it belongs to.
       await new Promise((r) => setTimeout(r, Math.random() * 20));
-      return { kind: 'done', value: { code, epoch, id: op.kind === 'act' ? op.action.id : null } };
+      return { kind: 'done', value: { code, epoch, id: idOf(op) } };
     });
     const sender = await bus('sender', prefix, async () => ({ kind: 'moved' }));
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => sender.request('owner', 'ROOM01', 3, act(i), async () => true)));
