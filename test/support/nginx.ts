@@ -26,6 +26,11 @@ export interface TestNginx {
 export interface NginxOptions {
   /** Ports on 127.0.0.1 of the processes behind it. */
   readonly upstreams: readonly number[];
+  /**
+   * Connections its worker may hold (default 4,096). Every proxied WebSocket holds two (the
+   * client's and the upstream's), so a benchmark of thousands of students needs more.
+   */
+  readonly workerConnections?: number;
 }
 
 /**
@@ -75,7 +80,7 @@ interface Prefix {
   render(listenPort: number, upstreams: readonly number[]): void;
 }
 
-function makePrefix(): Prefix {
+function makePrefix(workerConnections = 4096): Prefix {
   const dir = mkdtempSync(join(tmpdir(), 'cc-nginx-'));
   const conf = join(dir, 'nginx.conf');
   const errorLog = join(dir, 'error.log');
@@ -95,7 +100,9 @@ function makePrefix(): Prefix {
       'worker_shutdown_timeout 3s;',
       `pid ${join(dir, 'nginx.pid')};`,
       `error_log ${errorLog} notice;`,
-      'events { worker_connections 4096; }',
+      // Each connection is a file: the worker's limit follows its connections.
+      `worker_rlimit_nofile ${workerConnections + 256};`,
+      `events { worker_connections ${workerConnections}; }`,
       'http {',
       '    access_log off;',
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${join(dir, `${kind}_temp`)};`),
@@ -132,15 +139,15 @@ export async function startNginx(options: NginxOptions): Promise<TestNginx> {
   // Another process can take the free port between our probe and nginx's bind: try again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(binary, await freePort(), options.upstreams);
+      return await startOn(binary, await freePort(), options.upstreams, options.workerConnections);
     } catch (error) {
       if (attempt === 3 || !/Address already in use/.test((error as Error).message)) throw error;
     }
   }
 }
 
-async function startOn(binary: string, port: number, upstreams: readonly number[]): Promise<TestNginx> {
-  const prefix = makePrefix();
+async function startOn(binary: string, port: number, upstreams: readonly number[], workerConnections?: number): Promise<TestNginx> {
+  const prefix = makePrefix(workerConnections);
   prefix.render(port, upstreams);
   // In a process group of its own, so that one kill of the group ends the master and its worker.
   const child = spawn(binary, nginxArgs(prefix), { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
