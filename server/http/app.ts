@@ -224,10 +224,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clientAddress: clientAddressResolver(options.trustProxy ?? null),
     ...(cluster ? { adapter: cluster.adapter, onClaimed: (code: string) => realtime?.rejoin(code) } : {}),
   });
+  // Renewing from now: a long restore must not let the first rooms' leases run out.
+  cluster?.keeper.start();
   // After the socket layer: a room claimed here is announced to the processes whose sockets are in it.
   const restored = options.durable ? (await registry.restoreAll((code, error) => log.error({ err: error, code }, 'could not restore room'))).restored : [];
   if (restored.length) log.info({ rooms: restored.length }, 'restored rooms');
-  cluster?.keeper.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port, host: options.host }, () => {
