@@ -183,6 +183,9 @@ interface ProcessRow {
   loopLagMs: { p99: number };
   roomsOwned: number | null;
   forwardedInWindow: number | null;
+  leasesLost: number | null;
+  fencedWrites: number | null;
+  takeovers: number | null;
 }
 
 /**
@@ -204,6 +207,7 @@ export function table(
         ['per process: event-loop lag p99 ms', each((p) => p.loopLagMs.p99)],
         ['per process: rooms owned', each((p) => p.roomsOwned)],
         ['per process: forwarded in window', each((p) => p.forwardedInWindow)],
+        ['per process: leases lost / fenced writes / takeovers', (r) => r.perProcess.map((p) => `${f(p.leasesLost)}/${f(p.fencedWrites)}/${f(p.takeovers)}`).join(' + ')],
         ['nginx CPU % (master + worker)', (r) => f(r.nginxCpuPct)],
         ['redis-server CPU %', (r) => f(r.redisCpuPct)],
         ['CPU per update ÷ bare, with nginx + redis', (r) => (r.ratioWithHelpers === null ? '–' : `${r.ratioWithHelpers}×`)],

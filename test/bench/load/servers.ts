@@ -40,6 +40,10 @@ export interface ProcessFigures {
   /** `clusterclass_forwarded_messages_total`: in the window, and since the process started. */
   readonly forwardedInWindow: number | null;
   readonly forwardedTotal: number | null;
+  /** Since the process started: leases it found taken, writes fenced, rooms claimed from others (all 0 when no lease is lost under load). */
+  readonly leasesLost: number | null;
+  readonly fencedWrites: number | null;
+  readonly takeovers: number | null;
 }
 
 export interface SetSample {
@@ -48,6 +52,9 @@ export interface SetSample {
   readonly each: readonly MeterSample[];
   readonly roomsOwned: readonly (number | null)[];
   readonly forwarded: readonly (number | null)[];
+  readonly leasesLost: readonly (number | null)[];
+  readonly fencedWrites: readonly (number | null)[];
+  readonly takeovers: readonly (number | null)[];
   readonly nginxCpuPct: number | null;
   readonly redisCpuPct: number | null;
   /** nginx's and redis-server's CPU in the window, µs (for the machine's split into the bench and the rest). */
@@ -140,7 +147,9 @@ export class ServerSet {
     const wallMs = performance.now() - (this.atReset?.at ?? 0);
     const nginxMs = this.nginx ? groupCpuMs(this.nginx.pid) : null;
     const redisMs = this.redis ? processCpuMs(this.redis.pid) : null;
-    const [roomsOwned, forwarded] = await Promise.all([this.scrape('clusterclass_rooms_owned'), this.scrape('clusterclass_forwarded_messages_total')]);
+    const [roomsOwned, forwarded, leasesLost, fencedWrites, takeovers] = await Promise.all(
+      ['clusterclass_rooms_owned', 'clusterclass_forwarded_messages_total', 'clusterclass_leases_lost_total', 'clusterclass_fenced_writes_total', 'clusterclass_takeovers_total'].map((name) => this.scrape(name)),
+    );
     const pct = (now: number | null, then: number | null | undefined) => (now === null || then === null || then === undefined ? null : r1(((now - then) / wallMs) * 100));
     const nginxCpuPct = pct(nginxMs, this.atReset?.nginxMs);
     const redisCpuPct = pct(redisMs, this.atReset?.redisMs);
@@ -155,7 +164,7 @@ export class ServerSet {
       lagMaxSinceStartMs: Math.max(...each.map((s) => s.lagMaxSinceStartMs)),
     };
     const helpersCpuUs = (((nginxCpuPct ?? 0) + (redisCpuPct ?? 0)) / 100) * wallMs * 1000;
-    return { combined, each, roomsOwned, forwarded, nginxCpuPct, redisCpuPct, helpersCpuUs };
+    return { combined, each, roomsOwned: roomsOwned!, forwarded: forwarded!, leasesLost: leasesLost!, fencedWrites: fencedWrites!, takeovers: takeovers!, nginxCpuPct, redisCpuPct, helpersCpuUs };
   }
 
   /** The per-process figures of a window: `rss` are the samples taken in it, one array per sample. */
@@ -177,6 +186,9 @@ export class ServerSet {
         roomsOwned: sample.roomsOwned[i] ?? null,
         forwardedInWindow: before === null || after === null ? null : after - before,
         forwardedTotal: after,
+        leasesLost: sample.leasesLost[i] ?? null,
+        fencedWrites: sample.fencedWrites[i] ?? null,
+        takeovers: sample.takeovers[i] ?? null,
       };
     });
   }
