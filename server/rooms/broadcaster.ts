@@ -6,6 +6,31 @@ import { bannersWithImpact, classTop, clusterDetail, diff, ownStudentView, proje
 import type { ServerToClientEvents } from '../../shared/protocol/index.ts';
 import type { Roster } from './roster.ts';
 
+/** The view events whose messages are deltas (docs/PROTOCOL.md): the ones a generation is stamped on. */
+const VIEW_DELTAS: ReadonlySet<string> = new Set(['view:room', 'view:student', 'view:teacher', 'view:projector']);
+
+/**
+ * A transport that stamps every view message with the room's generation (`'@'`: the epoch of the
+ * lease its owner holds, docs/SCALING.md). A client keeps the highest generation it has seen and
+ * drops a message from a lower one: an owner that lost the room (a pause, a partition) may still
+ * have had views on their way, and applying those to the new owner's would leave a client with a
+ * view no later delta corrects.
+ */
+export function stampedTransport(transport: RoomTransport, generation: number): RoomTransport {
+  const stamp = (event: string, args: unknown[]): unknown[] => {
+    const [payload, ...rest] = args;
+    if (!VIEW_DELTAS.has(event) || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return args;
+    return [{ ...payload, '@': generation }, ...rest];
+  };
+  return {
+    send: (connId, event, ...args) => (transport.send as (c: string, e: string, ...a: unknown[]) => void)(connId, event, ...stamp(event, args)),
+    broadcast: (channel, event, ...args) => (transport.broadcast as (c: string, e: string, ...a: unknown[]) => void)(channel, event, ...stamp(event, args)),
+    join: (connId, channel) => transport.join(connId, channel),
+    leave: (connId, channel) => transport.leave(connId, channel),
+    drop: (connId, notice) => transport.drop(connId, notice),
+  };
+}
+
 /** How a room reaches its connections; the socket layer implements it, tests use an in-memory one. */
 export interface RoomTransport {
   send<E extends keyof ServerToClientEvents>(connId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;

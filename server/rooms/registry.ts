@@ -163,7 +163,7 @@ export class RoomRegistry {
       hooks,
       countdownS: this.options.countdownS,
       maxPlayers: this.options.maxPlayers,
-      ...(keeper ? { mayRun: (code: string) => keeper.valid(code) } : {}),
+      ...(keeper ? { mayRun: (code: string) => keeper.valid(code), generation: (code: string) => keeper.epochOf(code) } : {}),
     };
   }
 

@@ -16,7 +16,7 @@ import type { Clock } from './clock.ts';
 import { checkNickname } from './nickname.ts';
 import { Roster, teamName, type Player, type Role, type Team } from './roster.ts';
 import { Journal, JournalError, readSnapshot, SNAPSHOT_VERSION, type JournalIncident, type SnapshotBody } from './journal.ts';
-import { Broadcaster, type RoomTransport } from './broadcaster.ts';
+import { Broadcaster, stampedTransport, type RoomTransport } from './broadcaster.ts';
 import { Ticker, type ReferenceSource } from './ticker.ts';
 
 export type { RoomTransport } from './broadcaster.ts';
@@ -49,6 +49,8 @@ export interface RoomDeps {
    * not (a long pause, until the lease is renewed or lost), the clock stands and no view goes out.
    */
   readonly mayRun?: (code: string) => boolean;
+  /** With several processes: the epoch of this process's lease on the room, stamped on its views (null: none). */
+  readonly generation?: (code: string) => number | null;
 }
 
 /** What a new room is created with besides its meta. */
@@ -207,7 +209,9 @@ export class Room {
     // Every team exists from the start, so newcomers fill them evenly; one nobody is on is never listed.
     if (meta.mode === 'teams') this.roster.apply({ type: 'room:teams', teams: Array.from({ length: meta.teams ?? ROOM_LIMITS.teams }, (_, i) => ({ id: `team-${i + 1}`, name: teamName(i) })) }, now);
     this.journal = new Journal(meta, deps.store, { now: () => deps.clock.now(), capture: () => this.capture(), onIncident: (incident) => deps.hooks?.onStoreIncident?.(incident) }, lastSeq);
-    this.broadcaster = new Broadcaster(meta.code, meta.mode, deps.transport);
+    // With several processes, every view carries the generation of this copy of the room (its lease's epoch).
+    const generation = deps.generation?.(meta.code) ?? null;
+    this.broadcaster = new Broadcaster(meta.code, meta.mode, generation === null ? deps.transport : stampedTransport(deps.transport, generation));
     this.ticker = new Ticker(
       deps.clock,
       { tickMs: ROOM_LIMITS.tickMs, flushMs: ROOM_LIMITS.flushMs, countdownS: deps.countdownS ?? ROOM_LIMITS.countdownS },

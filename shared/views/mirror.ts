@@ -4,13 +4,15 @@
  * (`view:student`: the student's own part and the top of the class, with the clock as `room`).
  * Used by the browser, the tests and the load benchmark alike.
  */
-import { applyDelta, applyView, type ViewDelta } from './patch.ts';
+import { applyDelta, applyView, fromCurrentOwner, generationOf, type ViewDelta } from './patch.ts';
 import type { OwnStudentView, SharedStudentView, StudentView } from './types.ts';
 
 export class StudentMirror {
   private shared: SharedStudentView | null = null;
   private own: OwnStudentView | null = null;
   private merged: StudentView | null = null;
+  /** The highest generation either part came from (several server processes: docs/SCALING.md). */
+  private generation: number | undefined;
 
   /** A new join: both parts arrive whole again; deltas meanwhile are for another base and dropped. */
   restart(): void {
@@ -20,6 +22,10 @@ export class StudentMirror {
 
   /** Takes one message; true when the view changed. */
   apply(event: string, payload: unknown): boolean {
+    // A message from a room owner that lost the room is dropped, whichever part it is for.
+    if (!fromCurrentOwner(this.generation, payload)) return false;
+    const g = generationOf(payload);
+    if (g !== undefined && (this.generation === undefined || g > this.generation)) this.generation = g;
     if (event === 'view:room') {
       const next = applyView(this.shared, payload as ViewDelta<SharedStudentView>);
       if (next === this.shared) return false;

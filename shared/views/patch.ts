@@ -9,7 +9,9 @@
  *   changed: a delta for an array is known from the value it applies to);
  * - `{ key: delta, …, "-": [keys] }`: an object with those keys changed (and those removed).
  *
- * No view has a field named `=`, `~` or `-`. Views are plain JSON data (no undefined inside
+ * - `'@'` at the top of any of these: the generation the message was sent under (applyView).
+ *
+ * No view has a field named `=`, `~`, `-` or `@`. Views are plain JSON data (no undefined inside
  * arrays), and every number in them is already rounded to the precision a screen shows, so a
  * second in which only the clock and a few figures moved costs a few dozen bytes.
  */
@@ -100,11 +102,38 @@ export function applyDelta(prev: unknown, delta: unknown): unknown {
 }
 
 /**
+ * The generation a message was sent under (`'@'`: with several server processes, the epoch of the
+ * room owner's lease; none with one process), or that a view was last updated under.
+ */
+export function generationOf(message: unknown): number | undefined {
+  const g = isPlain(message) ? message['@'] : undefined;
+  return typeof g === 'number' ? g : undefined;
+}
+
+/**
+ * Whether a message may be applied over what was built under `held`: one from an older generation
+ * (an owner that lost the room, with views still on their way) never is; one from a newer
+ * generation only when it is whole (its deltas are against the new owner's views, not this one).
+ */
+export function fromCurrentOwner(held: number | undefined, message: unknown): boolean {
+  const g = generationOf(message);
+  if (g === undefined || held === undefined || g === held) return true;
+  return g > held && isWhole(message);
+}
+
+/**
  * Merges a view update into the last view; null until a whole view has arrived (a reconnecting
- * client keeps showing its old view meanwhile, and drops deltas meant for another base).
+ * client keeps showing its old view meanwhile, and drops deltas meant for another base). The
+ * view keeps the generation it was built under in its `'@'` field; a message from an owner that
+ * lost the room is dropped (`fromCurrentOwner`).
  */
 export function applyView<V extends object>(previous: V | null, delta: ViewDelta<V>): V | null {
-  if (isWhole(delta)) return applyDelta(null, delta) as V;
+  if (!fromCurrentOwner(generationOf(previous), delta)) return previous;
+  if (isWhole(delta)) {
+    const view = applyDelta(null, delta) as V;
+    const g = generationOf(delta);
+    return g === undefined || !isPlain(view) ? view : ({ ...view, '@': g } as V);
+  }
   return previous === null ? null : (applyDelta(previous, delta) as V);
 }
 
