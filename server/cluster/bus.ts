@@ -31,9 +31,10 @@ interface Response {
 /**
  * How the bus answered a request. 'undelivered': nobody listens on the owner's channel (its
  * process is gone), so the op did not reach it and may be sent again; 'lost': it went out and no
- * answer came (the owner may have run it).
+ * answer came (the owner may have run it); 'late': the owner still holds the room but did not
+ * answer within BUS_TIMING.replyMs (it is overloaded; it may still run it).
  */
-export type BusOutcome = Response['outcome'] | { readonly kind: 'lost' } | { readonly kind: 'undelivered' };
+export type BusOutcome = Response['outcome'] | { readonly kind: 'lost' } | { readonly kind: 'undelivered' } | { readonly kind: 'late' };
 
 export const BUS_TIMING = {
   /** How long a request waits for its answer at most (a client's own ack timeout is 10 s). */
@@ -80,7 +81,7 @@ export class ClusterBus {
 
   /**
    * Sends an op to the process holding the room's lease and resolves with its answer; 'lost'
-   * when no answer came in time, or `stillThere` said the owner had gone meanwhile.
+   * when `stillThere` said the owner had gone meanwhile, 'late' when no answer came in time.
    */
   request(owner: string, code: string, epoch: number, op: RoomOp, stillThere: () => Promise<boolean>): Promise<BusOutcome> {
     if (this.closed) return Promise.resolve({ kind: 'lost' });
@@ -96,7 +97,7 @@ export class ClusterBus {
         resolve(outcome);
       };
       this.waiting.set(id, done);
-      timer = this.clock.setTimeout(() => done({ kind: 'lost' }), BUS_TIMING.replyMs);
+      timer = this.clock.setTimeout(() => done({ kind: 'late' }), BUS_TIMING.replyMs);
       checker = this.clock.setInterval(() => {
         stillThere().then(
           (there) => there || done({ kind: 'lost' }),

@@ -44,12 +44,19 @@ export interface ClusterLinkOptions {
 
 export const ADAPTERS = ['sharded', 'pubsub'] as const;
 
-function client(url: string, onError?: (error: Error) => void) {
+/**
+ * `late`: what a command may do when Redis is slow to answer. 'fail' (the default: node-redis
+ * gives up after 5 s) for leases and limits, which have deadlines of their own; 'wait' for the
+ * publishing connection, where a view given up on after it was queued would be lost to its
+ * client, whose next deltas would then not apply: late is better than lost there.
+ */
+function client(url: string, onError?: (error: Error) => void, late: 'fail' | 'wait' = 'fail') {
   const c = createClient({
     url,
     // Rejected at once while disconnected: a lease renewal or a request must not wait in a queue.
     disableOfflineQueue: true,
     socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100) },
+    ...(late === 'wait' ? { commandOptions: { timeout: undefined } } : {}),
   });
   c.on('error', (error: Error) => onError?.(error));
   return c;
@@ -62,14 +69,16 @@ export function processId(): string {
 
 export async function connectCluster(options: ClusterLinkOptions): Promise<ClusterLink> {
   const self = processId();
-  // One connection for commands (leases, limits) and everything published (adapter and requests),
-  // so what this process publishes goes out in the order it was published; one for the adapter's
-  // subscriptions and one for the requests to this process.
-  const command = client(options.url, options.onError);
+  // One connection for everything published (the adapter's views and announcements, and requests),
+  // so it goes out in the order it was published; one for leases and limits, which must not queue
+  // behind thousands of views a second (a renewal stuck there would lose a lease under load); one
+  // for the adapter's subscriptions and one for the requests to this process.
+  const command = client(options.url, options.onError, 'wait');
+  const leases = client(options.url, options.onError);
   const adapterSub = client(options.url, options.onError);
   const busSub = client(options.url, options.onError);
-  await Promise.all([command.connect(), adapterSub.connect(), busSub.connect()]);
-  const ownership = new RedisOwnership(command, self, { prefix: options.prefix, ttlMs: options.leaseTiming?.ttlMs });
+  await Promise.all([command.connect(), leases.connect(), adapterSub.connect(), busSub.connect()]);
+  const ownership = new RedisOwnership(leases, self, { prefix: options.prefix, ttlMs: options.leaseTiming?.ttlMs });
   const keeper = new LeaseKeeper(ownership, options.clock, options.keeperHooks, options.leaseTiming);
   // Sharded pub/sub, a channel per room and per socket ("dynamic-private"): a process receives only
   // the rooms its sockets are in and the messages for its own sockets (docs/SCALING.md, why this one).
@@ -81,13 +90,13 @@ export async function connectCluster(options: ClusterLinkOptions): Promise<Clust
   return {
     self,
     keeper,
-    limiters: redisLimiters(command, options.prefix),
+    limiters: redisLimiters(leases, options.prefix),
     adapter,
     publisher: command,
     subscriber: busSub,
     close: async () => {
       keeper.stop();
-      await Promise.all([command, adapterSub, busSub].map((c) => c.close().catch(() => undefined)));
+      await Promise.all([command, leases, adapterSub, busSub].map((c) => c.close().catch(() => undefined)));
     },
   };
 }

@@ -81,6 +81,8 @@ export class RoomRouter {
         });
         if (outcome.kind === 'done') return { found: true, value: outcome.value };
         if (outcome.kind === 'failed') throw new Error(`room ${code}, on its owner: ${outcome.message}`);
+        // The owner is there but swamped: asking again would only add to its queue.
+        if (outcome.kind === 'late') throw new RouteError('unavailable', 'The server is very busy and did not answer in time; check your board before you try again.');
         // The owner went away with the op unanswered: it may have applied it before it died. One
         // that never reached it ('undelivered') waits for the room's next owner, as 'moved' does.
         if (outcome.kind === 'lost' && !RETRY_SAFE.has(op.kind)) {

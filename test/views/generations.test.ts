@@ -6,7 +6,7 @@ import { MemoryTransport } from '../support/memory-transport.ts';
 
 // With several processes, a room's views carry the generation (the owner's lease epoch) they were
 // sent under: a view from an owner that lost the room must not be merged into the new owner's.
-const at = (g: number, message: object) => ({ ...message, '@': g });
+const at = (g: number, message: unknown) => ({ ...(message as object), '@': g });
 
 describe('view generations', () => {
   it('drops a delta from an older generation, and a newer one until it comes whole', () => {

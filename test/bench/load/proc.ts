@@ -96,7 +96,7 @@ export function startChild(file: string, options: { env?: Record<string, string 
     children.delete(child);
     for (const w of waiting.values()) {
       clearTimeout(w.timer);
-      w.reject(new Error(`${file} exited (${signal ?? code}) before answering: ${tail.trim().split('\n').slice(-8).join('\n')}`));
+      w.reject(new Error(`${file} exited (${signal ?? code}) before answering: ${lastWords(tail)}`));
     }
     waiting.clear();
   });
@@ -105,7 +105,7 @@ export function startChild(file: string, options: { env?: Record<string, string 
     request<T>(type: string, body: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         if (child.exitCode !== null || child.signalCode !== null || !child.connected) {
-          reject(new Error(`${file} is not running: ${tail.trim().split('\n').slice(-8).join('\n')}`));
+          reject(new Error(`${file} is not running: ${lastWords(tail)}`));
           return;
         }
         const id = next++;
@@ -158,4 +158,11 @@ export function serveParent(handlers: Record<string, (body: Record<string, unkno
 /** A message to the parent that is not a reply (progress, a notice). */
 export function tellParent(body: Record<string, unknown>): void {
   process.send?.(body);
+}
+
+/** What a child said as it died: the error's own lines (its message, not only the stack frames below it), then the last lines. */
+function lastWords(tail: string): string {
+  const lines = tail.trim().split('\n');
+  const said = lines.filter((line) => !/^\s+at /.test(line));
+  return [...said.slice(-6), ...lines.slice(-4)].join('\n');
 }
