@@ -71,7 +71,7 @@ export class RoomRouter {
       });
       if (holder === null || holder.owner === ownership.self) {
         // Nobody runs it (or it is being restored here): claim it, if it is kept at all.
-        const room = this.registry.get(code) ?? (await this.registry.restoring(code)) ?? (await this.registry.ensure(code));
+        const room = await this.registry.ensure(code);
         if (room) return this.here(room, op);
         if (holder === null && !(await this.registry.known(code))) return { found: false };
       } else {

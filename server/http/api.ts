@@ -208,15 +208,14 @@ export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, t
     if (isHost === null) return;
     if (!isHost) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
     if (!token || isHost.value !== true) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can download its report.');
-    const room = { code };
-    const meta = await store.getRoom(room.code);
+    const meta = await store.getRoom(code);
     if (!meta) return apiError(res, 404, 'room-not-found', 'This session is no longer kept.');
-    const log = await store.readLog(room.code);
+    const log = await store.readLog(code);
     // A log the store had to start again (it lost the room) begins after a snapshot: start there.
     const first = log[0]?.seq ?? 1;
-    const start = first > 1 ? await store.getSnapshot(room.code, first - 1) : null;
+    const start = first > 1 ? await store.getSnapshot(code, first - 1) : null;
     const report = buildClassReport(meta, log, start ? readSnapshot(start) : null);
-    const name = `clusterclass-${room.code}-${meta.scenario.id}-report.${format}`;
+    const name = `clusterclass-${code}-${meta.scenario.id}-report.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     res.setHeader('Cache-Control', 'no-store');
     if (format === 'json') res.json(report);

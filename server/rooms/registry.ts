@@ -259,7 +259,7 @@ export class RoomRegistry {
     return claiming;
   }
 
-  /** Claims rooms nobody holds, a few at a time, on a timer with jitter (several processes). */
+  /** Claims rooms nobody holds, a few at a time and in random order, on a timer (several processes). */
   private startClaiming(onError: (code: string, error: unknown) => void): void {
     if (this.claimer || !this.options.keeper) return;
     const every = this.options.claimEveryMs ?? 1_000;
@@ -275,11 +275,11 @@ export class RoomRegistry {
     const { keeper, store } = this.options;
     if (!keeper || this.closed) return;
     try {
-      const room = this.options.maxRooms - this.rooms.size;
-      if (room <= 0) return;
+      const space = this.options.maxRooms - this.rooms.size;
+      if (space <= 0) return;
       const codes = (await store.listRooms()).filter((code) => !this.rooms.has(code) && !this.claiming.has(code));
       if (codes.length === 0) return;
-      const free = shuffle(await keeper.ownership.free(codes)).slice(0, Math.min(room, CLAIM_BATCH));
+      const free = shuffle(await keeper.ownership.free(codes)).slice(0, Math.min(space, CLAIM_BATCH));
       for (const code of free) await this.claim(code).catch((error: unknown) => onError(code, error));
     } catch (error) {
       this.options.onError(error, 'claiming free rooms');

@@ -102,80 +102,82 @@ describe('the nginx config', () => {
   });
 });
 
-describe('nginx in front of three processes', () => {
-  let upstreams: Upstream[];
-  let nginx: TestNginx;
-
+/** Three echo processes (a, b, c) behind nginx for a describe block: started before its tests, stopped after. */
+function threeEchoesBehindNginx(): { readonly upstreams: Upstream[]; readonly nginx: TestNginx } {
+  let upstreams: Upstream[] = [];
+  let nginx: TestNginx | undefined;
   beforeAll(async () => {
     upstreams = await Promise.all(['a', 'b', 'c'].map(startEcho));
     nginx = await startNginx({ upstreams: upstreams.map((u) => u.port) });
   });
   afterAll(async () => {
     await nginx?.stop();
-    await Promise.all((upstreams ?? []).map((u) => u.stop()));
+    await Promise.all(upstreams.map((u) => u.stop()));
   });
+  return {
+    get upstreams() {
+      return upstreams;
+    },
+    get nginx() {
+      return nginx!;
+    },
+  };
+}
+
+describe('nginx in front of three processes', () => {
+  const echoes = threeEchoesBehindNginx();
 
   it('spreads requests without an lb parameter round-robin over all of them', async () => {
-    const names = await namesOf(nginx.url, Array.from({ length: 9 }, (_, i) => `/api/scenarios?i=${i}`));
+    const names = await namesOf(echoes.nginx.url, Array.from({ length: 9 }, (_, i) => `/api/scenarios?i=${i}`));
     expect(tally(names)).toEqual({ a: 3, b: 3, c: 3 });
   });
 
   it('sends every request with the same lb to the same process, and different lbs to several', async () => {
     for (const key of ['k1', 'k2', 'k3']) {
-      const names = await namesOf(nginx.url, Array.from({ length: 6 }, (_, i) => `/socket.io/?EIO=4&transport=polling&lb=${key}&t=${i}`));
+      const names = await namesOf(echoes.nginx.url, Array.from({ length: 6 }, (_, i) => `/socket.io/?EIO=4&transport=polling&lb=${key}&t=${i}`));
       expect(new Set(names).size, `lb=${key} went to ${names.join(',')}`).toBe(1);
     }
-    const spread = await namesOf(nginx.url, Array.from({ length: 20 }, (_, i) => `/socket.io/?lb=client-${i}`));
+    const spread = await namesOf(echoes.nginx.url, Array.from({ length: 20 }, (_, i) => `/socket.io/?lb=client-${i}`));
     expect(new Set(spread).size).toBeGreaterThan(1);
   });
 
   it('passes the client address, the scheme and the Host on, for TRUST_PROXY=1', async () => {
-    const seen = await echo(nginx.url, '/api/x', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const seen = await echo(echoes.nginx.url, '/api/x', { headers: { 'x-forwarded-for': '203.0.113.9' } });
     // nginx appends the address it saw, so the right-most entry (the one TRUST_PROXY=1 takes) is real.
     expect(seen.headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
     expect(seen.headers['x-forwarded-proto']).toBe('http');
-    expect(seen.headers.host).toBe(`127.0.0.1:${nginx.port}`);
+    expect(seen.headers.host).toBe(`127.0.0.1:${echoes.nginx.port}`);
   });
 
   it('lets a scenario upload of the app\'s size limit through, and stops a far bigger body itself', async () => {
     const body = 'x'.repeat(256 * 1024 + 1000);
-    const seen = await echo(nginx.url, '/api/rooms', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const seen = await echo(echoes.nginx.url, '/api/rooms', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(seen.bodyBytes).toBe(body.length);
-    const tooBig = await fetch(`${nginx.url}/api/rooms`, { method: 'POST', body: 'x'.repeat(1024 * 1024) });
+    const tooBig = await fetch(`${echoes.nginx.url}/api/rooms`, { method: 'POST', body: 'x'.repeat(1024 * 1024) });
     expect(tooBig.status).toBe(413);
   });
 
   it('points at other processes after a reload', async () => {
-    await nginx.reload([upstreams[0]!.port]);
-    expect(tally(await namesOf(nginx.url, ['/1', '/2', '/3']))).toEqual({ a: 3 });
-    await nginx.reload(upstreams.map((u) => u.port));
-    expect(Object.keys(tally(await namesOf(nginx.url, ['/1', '/2', '/3', '/4', '/5', '/6'])))).toEqual(['a', 'b', 'c']);
+    await echoes.nginx.reload([echoes.upstreams[0]!.port]);
+    expect(tally(await namesOf(echoes.nginx.url, ['/1', '/2', '/3']))).toEqual({ a: 3 });
+    await echoes.nginx.reload(echoes.upstreams.map((u) => u.port));
+    expect(Object.keys(tally(await namesOf(echoes.nginx.url, ['/1', '/2', '/3', '/4', '/5', '/6'])))).toEqual(['a', 'b', 'c']);
   });
 });
 
 describe('nginx with one of three processes down', () => {
-  let upstreams: Upstream[];
-  let nginx: TestNginx;
-
-  beforeAll(async () => {
-    upstreams = await Promise.all(['a', 'b', 'c'].map(startEcho));
-    nginx = await startNginx({ upstreams: upstreams.map((u) => u.port) });
-  });
-  afterAll(async () => {
-    await nginx?.stop();
-    await Promise.all((upstreams ?? []).map((u) => u.stop()));
-  });
+  const echoes = threeEchoesBehindNginx();
 
   it('answers every request from the others (next upstream), with or without lb', async () => {
     const keys = Array.from({ length: 12 }, (_, i) => `client-${i}`);
-    const before = await namesOf(nginx.url, keys.map((k) => `/socket.io/?lb=${k}`));
+    const before = await namesOf(echoes.nginx.url, keys.map((k) => `/socket.io/?lb=${k}`));
     // The hash ring depends on the ports: stop the process that the first client is on.
-    const dead = upstreams.find((u) => u.name === before[0])!;
+    const dead = echoes.upstreams.find((u) => u.name === before[0])!;
     await dead.stop();
 
-    const plain = await namesOf(nginx.url, Array.from({ length: 9 }, (_, i) => `/health?i=${i}`));
-    expect(new Set(plain)).toEqual(new Set(upstreams.filter((u) => u !== dead).map((u) => u.name)));
-    const after = await namesOf(nginx.url, keys.map((k) => `/socket.io/?lb=${k}`));
+    const plain = await namesOf(echoes.nginx.url, Array.from({ length: 9 }, (_, i) => `/health?i=${i}`));
+    expect(new Set(plain)).toEqual(new Set(echoes.upstreams.filter((u) => u !== dead).map((u) => u.name)));
+    const after = await namesOf(echoes.nginx.url, keys.map((k) => `/socket.io/?lb=${k}`));
     expect(after).not.toContain(dead.name);
     // Only the dead process's clients moved: the others still reach the process they had.
     keys.forEach((key, i) => {
