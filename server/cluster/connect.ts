@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createClient } from 'redis';
-import { nanoid } from 'nanoid';
+import { customAlphabet } from 'nanoid';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Clock } from '../rooms/clock.ts';
 import { LeaseKeeper, type KeeperHooks } from '../ownership/keeper.ts';
@@ -62,9 +62,12 @@ function client(url: string, onError?: (error: Error) => void, late: 'fail' | 'w
   return c;
 }
 
+/** Letters and digits only, so the pid stays the second-last dash-separated part of a process id. */
+const randomPart = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 6);
+
 /** A process id that says where it runs: host, pid, and a random part for restarts of the same pid. */
 export function processId(): string {
-  return `${hostname()}-${process.pid}-${nanoid(6)}`;
+  return `${hostname()}-${process.pid}-${randomPart()}`;
 }
 
 export async function connectCluster(options: ClusterLinkOptions): Promise<ClusterLink> {

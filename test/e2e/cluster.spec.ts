@@ -4,7 +4,7 @@ import { createClient } from 'redis';
 import { expect, screenshot, test, VIEWPORTS } from './fixtures.ts';
 import { hostCard, instancesOf, joinAs, student, teacherRoom } from './board-helpers.ts';
 import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
-import { exited, freePort, spawnServerProcess } from '../support/server-process.ts';
+import { exited, freePort, ownerPid, spawnServerProcess } from '../support/server-process.ts';
 import { startNginx, type TestNginx } from '../support/nginx.ts';
 
 /*
@@ -41,7 +41,7 @@ async function owner(code: string): Promise<ChildProcess> {
   await client.connect();
   try {
     const lease = await client.hGetAll(`cc:lease:{${code}}`);
-    const pid = Number(lease.owner?.split('-').at(-2));
+    const pid = ownerPid(lease.owner ?? '');
     const child = processes.find((p) => p.pid === pid && p.exitCode === null && p.signalCode === null);
     if (!child) throw new Error(`no live test process owns ${code} (lease ${JSON.stringify(lease)})`);
     return child;

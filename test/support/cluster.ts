@@ -10,7 +10,7 @@ import type { LogEntry } from '../../server/storage/store.ts';
 import type { Client } from '../integration/helpers.ts';
 import { startNginx, type TestNginx } from './nginx.ts';
 import { startRedisServer, type TestRedis } from './redis-server.ts';
-import { freePort } from './server-process.ts';
+import { freePort, ownerPid } from './server-process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -204,10 +204,6 @@ export class TestCluster {
   }
 }
 
-/** The pid in a process id `${hostname}-${pid}-${nanoid(6)}` (the hostname and the random part may hold dashes). */
-export function ownerPid(owner: string): number {
-  return Number(/-(\d+)-.{6}$/.exec(owner)?.[1]);
-}
 
 const ACK_TIMEOUT_MS = 10_000;
 

@@ -45,3 +45,8 @@ export async function spawnServerProcess(port: number, env: Record<string, strin
 /** Resolves with the exit code (null when a signal ended it) once the process has exited, at once if it already has. */
 export const exited = (child: ChildProcess): Promise<number | null> =>
   new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+
+/** The pid in a process id `${hostname}-${pid}-${random}` (a hostname may hold dashes; the random part is 6 letters or digits). */
+export function ownerPid(owner: string): number {
+  return Number(/-(\d+)-[0-9a-z]{6}$/.exec(owner)?.[1]);
+}
