@@ -18,7 +18,23 @@ export function checkNickname(raw: string): NicknameCheck {
   if ([...nickname].length > NICKNAME_MAX) return { ok: false, message: `A nickname is at most ${NICKNAME_MAX} characters.` };
   if (/[\p{C}]/u.test(nickname)) return { ok: false, message: 'A nickname cannot contain control characters.' };
   if (matcher.hasMatch(nickname)) return { ok: false, message: 'That nickname is not allowed in class. Pick another.' };
+  if (looksPersonal(nickname)) return { ok: false, message: 'A nickname must not be an e-mail address or a phone number: pick a made-up name.' };
   return { ok: true, nickname, key: nicknameKey(nickname) };
+}
+
+/** Something shaped like an e-mail address (`name@host.tld`, spaces allowed around the parts). */
+const EMAIL = /[^\s@]+\s*@\s*[^\s@]+\s*\.\s*[a-z]{2,}/iu;
+/** Seven or more digits in a row, allowing the separators people write phone numbers with. */
+const PHONE = /(?:\d[\s().\-/]*){7,}/u;
+
+/**
+ * Whether a nickname looks like contact details: ClusterClass asks for nothing personal
+ * (docs/PRIVACY.md), so a student who types their e-mail or phone number is asked for another.
+ */
+export function looksPersonal(nickname: string): boolean {
+  // Fullwidth and other digit forms count as digits.
+  const folded = nickname.normalize('NFKC');
+  return EMAIL.test(folded) || PHONE.test(folded);
 }
 
 /** Whether the profanity filter catches a text (the nickname list's test uses the same filter). */

@@ -283,6 +283,9 @@ export class BufferedStore implements RoomStore {
   getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null> {
     return this.inner.getReplaySnapshot(replayId, seq);
   }
+  deleteReplay(replayId: string): Promise<void> {
+    return this.inner.deleteReplay(replayId);
+  }
   async ping(): Promise<boolean> {
     return this.queue.length === 0 && (await this.inner.ping());
   }

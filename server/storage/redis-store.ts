@@ -350,6 +350,12 @@ export class RedisRoomStore implements RoomStore {
     });
   }
 
+  async deleteReplay(replayId: string): Promise<void> {
+    const a = this.keys.archive(replayId);
+    // The index key first: a replay without it is gone to readers, whatever is left of its copies.
+    await this.op('deleteReplay', () => this.client.del([this.keys.replay(replayId), a.meta, a.log, a.snap, a.snapIndex]));
+  }
+
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {

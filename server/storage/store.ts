@@ -18,6 +18,8 @@ export interface RoomMeta {
   readonly replayId?: string;
   /** The engine rules it is played with (shared/engine/version.ts); absent means version 1. */
   readonly engineVersion?: number;
+  /** Concept checks before the run and after the debrief (shared/learning); absent means none. */
+  readonly checks?: boolean;
 }
 
 /**
@@ -130,6 +132,8 @@ export interface RoomStore {
    * when the replay is unknown or expired, or has no snapshot with that seq.
    */
   getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null>;
+  /** Removes an archived replay and all its copies (a teacher deleting a session); no-op if unknown or expired. */
+  deleteReplay(replayId: string): Promise<void>;
   /** Asks the store now: true when it can take writes; never throws. */
   ping(): Promise<boolean>;
   /** What the store last learnt of its health, at once and without I/O; never throws. For /health. */
@@ -268,6 +272,10 @@ export class InMemoryRoomStore implements RoomStore {
   async getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null> {
     const json = this.unexpired(replayId)?.room.snapshots.get(seq)?.json;
     return json === undefined ? null : (JSON.parse(json) as Snapshot);
+  }
+
+  async deleteReplay(replayId: string): Promise<void> {
+    this.replays.delete(replayId);
   }
 
   async ping(): Promise<boolean> {

@@ -74,3 +74,17 @@ describe('suggestNickname', () => {
     expect(suggestNickname(() => 0, (k) => taken.has(k))).not.toBe(first);
   });
 });
+
+describe('a nickname that is contact details', () => {
+  it('is refused when it is an e-mail address or a phone number, in the forms people type them', () => {
+    for (const name of ['ana@school.org', 'Ana.B@example.co.uk', 'ana @ school . org', 'me@ｅｘａｍｐｌｅ.com', '07700 900123', '+44 7700 900123', '(555) 123-4567', '555.123.4567', 'call 0612345678', '０７７００９００１２３']) {
+      const check = checkNickname(name);
+      expect(check.ok, name).toBe(false);
+      if (!check.ok) expect(check.message, name).toMatch(/e-mail address or a phone number/);
+    }
+  });
+
+  it('is allowed when it only has an @ or a few digits', () => {
+    for (const name of ['@ana', 'Ana @ home', 'Player 42', 'Team 2024', 'R2-D2', 'Agent 007', 'Ana 12 34 56']) expect(checkNickname(name).ok, name).toBe(true);
+  });
+});

@@ -73,6 +73,9 @@ describe('RedisRoomStore: the key layout docs/STORAGE.md describes', () => {
     await store.deleteRoom('ABCD');
     expect(await admin.keys(`${prefix}*`)).toEqual(expect.arrayContaining([k.replay('r1'), k.archive('r1').meta, k.archive('r1').log]));
     expect(await admin.keys(`${prefix}*{ABCD}`)).toEqual([]);
+    // A teacher deleting the session: nothing of it is left in Redis.
+    await store.deleteReplay('r1');
+    expect(await admin.keys(`${prefix}*`)).toEqual([]);
     await store.close();
   });
 

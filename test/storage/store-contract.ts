@@ -295,6 +295,24 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         expect(await store.getReplay('replay-2')).toBeNull();
       });
 
+      it('deletes a replay and every copy in it, leaving other replays and live rooms alone', async () => {
+        await session('ABCD');
+        await session('EFGH');
+        await store.archive('ABCD', 'replay-1', 3600);
+        await store.archive('EFGH', 'replay-2', 3600);
+        await store.deleteReplay('replay-1');
+        expect(await store.getReplay('replay-1')).toBeNull();
+        expect(await store.getReplaySnapshot('replay-1', 2)).toBeNull();
+        expect((await store.getReplay('replay-2'))?.meta.code).toBe('EFGH');
+        expect((await store.getRoom('ABCD'))?.code).toBe('ABCD');
+        // Unknown or already deleted: nothing to do, and no error.
+        await store.deleteReplay('replay-1');
+        await store.deleteReplay('nothing');
+        // Its id is free again.
+        await store.archive('EFGH', 'replay-1', 3600);
+        expect((await store.getReplay('replay-1'))?.meta.code).toBe('EFGH');
+      });
+
       it('knows no replay it was not given', async () => {
         expect(await store.getReplay('nothing')).toBeNull();
         expect(await store.getReplaySnapshot('nothing', 2)).toBeNull();
