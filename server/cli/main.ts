@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { buildReport, runScenario } from '../../shared/engine/index.ts';
 import { POLICIES } from '../../shared/engine/index.ts';
+import { CONCEPTS } from '../../shared/engine/concepts.ts';
+import { QUESTIONS } from '../../shared/learning/bank.ts';
 import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
 import { expertPlan } from '../../shared/scenario/library/plans/index.ts';
 import { readVersion } from '../version.ts';
@@ -26,6 +28,9 @@ const HELP = `clusterclass: run ClusterClass scenarios without a server
 Usage:
   clusterclass scenarios [--json]
       List the built-in scenarios (--json: [{id, title, summary}]).
+  clusterclass questions [--json]
+      List the concept-check question bank, by concept, with answers
+      (--json: [{id, concept, prompt, choices, answer, explanation}]).
   clusterclass show <id>
       Print a built-in scenario as JSON: a template for writing your own.
   clusterclass sim --scenario <id|file> --plan <file|${POLICIES.join('|')}|expert> [--seed <n>] [--json]
@@ -44,6 +49,7 @@ type Command = (args: string[], io: Io) => number;
 
 const COMMANDS: Record<string, Command> = {
   scenarios: listScenarios,
+  questions: listQuestions,
   show: showScenario,
   sim: simulate,
   help: (_args, io) => {
@@ -100,6 +106,29 @@ function listScenarios(args: string[], io: Io): number {
     lines.push(...wrap(s.summary, 100, ' '.repeat(width + 2)), '');
   }
   lines.push('Run one with: clusterclass sim --scenario <id> --plan greedy');
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/** The concept-check bank, for a teacher to read before a class: every question with its answer. */
+function listQuestions(args: string[], io: Io): number {
+  const { values } = parse('questions', args, { json: { type: 'boolean' } });
+  if (values.help) return COMMANDS.help!([], io);
+  if (values.json) {
+    const list = QUESTIONS.map(({ id, concept, prompt, choices, answer, explanation }) => ({ id, concept, prompt, choices, answer, explanation }));
+    io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
+  const byConcept = CONCEPTS.map((concept) => ({ concept, questions: QUESTIONS.filter((q) => q.concept === concept) })).filter((c) => c.questions.length > 0);
+  const lines = [`${QUESTIONS.length} questions on ${byConcept.length} concepts (the right answer is marked *):`];
+  for (const { concept, questions } of byConcept) {
+    lines.push('', `${concept} (${questions.length} questions)`);
+    for (const q of questions) {
+      lines.push('', ...wrap(`${q.id}: ${q.prompt}`, 100, '  '));
+      lines.push(...table(q.choices.map((c, i) => [i === q.answer ? '*' : ' ', `${String.fromCharCode(65 + i)}.`, c]), [], '    '));
+      lines.push(...wrap(`Why: ${q.explanation}`, 100, '    '));
+    }
+  }
   io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }
