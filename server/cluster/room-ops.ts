@@ -14,6 +14,7 @@ export type RoomOp =
   | { readonly kind: 'host'; readonly connId: string; readonly role: 'teacher' | 'projector'; readonly secret: string; readonly secretKind: 'host' | 'projector' }
   | { readonly kind: 'leave' | 'disconnect'; readonly connId: string }
   | { readonly kind: 'act'; readonly connId: string; readonly action: PlayerActionInput }
+  | { readonly kind: 'answer'; readonly connId: string; readonly answer: Inbound<'player:answer'> }
   | { readonly kind: 'command'; readonly connId: string; readonly command: TeacherAction }
   | { readonly kind: 'kick'; readonly connId: string; readonly playerId: string }
   | { readonly kind: 'watch'; readonly connId: string; readonly clusterId: string | null }
@@ -21,14 +22,17 @@ export type RoomOp =
   | { readonly kind: 'balance'; readonly connId: string; readonly teams?: number }
   | { readonly kind: 'lobby' }
   | { readonly kind: 'nickname' }
-  | { readonly kind: 'is-host'; readonly token: string };
+  | { readonly kind: 'is-host'; readonly token: string }
+  /** The teacher deletes the session and all its data (the host token says it is them). */
+  | { readonly kind: 'erase'; readonly token: string };
 
 /**
  * Ops that may be sent again when their first owner vanished without answering: asking twice
- * does what asking once does (a seat is taken over by its resume token, not taken twice). An
+ * does what asking once does (a seat is taken over by its resume token, not taken twice; a
+ * check's first answer is kept, a second one gets it back). An
  * action is never sent twice: the old owner may have kept it before it died.
  */
-export const RETRY_SAFE: ReadonlySet<RoomOp['kind']> = new Set(['join', 'host', 'leave', 'disconnect', 'lobby', 'nickname', 'is-host']);
+export const RETRY_SAFE: ReadonlySet<RoomOp['kind']> = new Set(['join', 'host', 'leave', 'disconnect', 'lobby', 'nickname', 'is-host', 'answer']);
 
 /** A uniform draw in [0, 1) from the system's CSPRNG: nicknames no one can predict in bulk. */
 const secureRandom = (): number => randomInt(0, 2 ** 32) / 2 ** 32;
@@ -38,6 +42,8 @@ const notJoined = (): Ack => errorReply('not-joined', 'Join a room first.');
 export interface OpDeps {
   /** Whether one more new seat may be taken from this address now (the shared rate limit). */
   admitNewSeat(address: string): Promise<boolean>;
+  /** Closes the room and deletes it and its replay from the store (RoomRegistry.erase). */
+  erase(code: string): Promise<void>;
 }
 
 /** Runs an op on a room this process owns. Every answer is plain JSON (it may cross processes). */
@@ -56,6 +62,9 @@ export function runOp(room: Room, op: RoomOp, deps: OpDeps): Promise<unknown> {
       return Promise.resolve(room.suggestNickname(secureRandom));
     case 'is-host':
       return Promise.resolve(room.isHostToken(op.token));
+    case 'erase':
+      if (!room.isHostToken(op.token)) return Promise.resolve(errorReply('forbidden', 'Only the teacher of this session can delete it.'));
+      return deps.erase(room.code).then(() => ({ ok: true, replayId: room.replayId }));
     default:
       break;
   }
@@ -66,6 +75,8 @@ export function runOp(room: Room, op: RoomOp, deps: OpDeps): Promise<unknown> {
       return room.leave(op.connId);
     case 'act':
       return room.act(op.connId, op.action);
+    case 'answer':
+      return room.answer(op.connId, op.answer);
     case 'command':
       return room.command(op.connId, op.command);
     case 'kick':

@@ -209,6 +209,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions): Real
       return reply;
     },
     'player:act': (s, p) => inRoom(s, { kind: 'act', connId: s.id, action: p.action }),
+    'player:answer': (s, p) => inRoom(s, { kind: 'answer', connId: s.id, answer: p }),
     'host:control': (s, p) => inRoom(s, { kind: 'command', connId: s.id, command: { type: p.command } }),
     'host:speed': (s, p) => inRoom(s, { kind: 'command', connId: s.id, command: { type: 'setSpeed', speed: p.speed } }),
     'host:inject': (s, p) => inRoom(s, { kind: 'command', connId: s.id, command: { type: 'injectEvent', event: p.event } }),

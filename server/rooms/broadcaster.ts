@@ -1,10 +1,11 @@
 import type { ClusterState, SimState } from '../../shared/engine/types.ts';
 import { computeScore } from '../../shared/engine/score.ts';
 import { clusterOf } from '../../shared/engine/state.ts';
-import type { ClusterDetail, EventBanner, Mode, OwnStudentView, ProjectorView, RoomHeader, SharedStudentView, SpikeHits, Standings, StudentView, TeacherView } from '../../shared/views/index.ts';
+import type { ClusterDetail, EventBanner, Mode, OwnStudentView, ProjectorView, RoomHeader, SharedStudentView, SpikeHits, Standings, StudentCheck, StudentView, TeacherView } from '../../shared/views/index.ts';
 import { bannersWithImpact, classTop, clusterDetail, diff, ownStudentView, projectorView, roomHeader, sharedStudentView, standings, teacherView, whole } from '../../shared/views/index.ts';
 import type { ServerToClientEvents } from '../../shared/protocol/index.ts';
 import type { Roster } from './roster.ts';
+import type { RoomChecks } from './checks.ts';
 
 /** The view events whose messages are deltas (docs/PROTOCOL.md): the ones a generation is stamped on. */
 const VIEW_DELTAS: ReadonlySet<string> = new Set(['view:room', 'view:student', 'view:teacher', 'view:projector']);
@@ -54,6 +55,8 @@ export interface BroadcastInput {
   readonly spikes?: SpikeHits;
   /** The clock is running: the room flushes every period anyway, so nothing needs a later flush. */
   readonly ticking?: boolean;
+  /** The room's concept checks (null or absent: none). */
+  readonly checks?: Pick<RoomChecks, 'student' | 'teacher' | 'projector'> | null;
 }
 
 /** How often views move when only the clock, the scores and the load did (real ms). */
@@ -88,6 +91,8 @@ interface OwnSent {
   teamName: string | null;
   /** The top of the class it holds (the room's value object, so unchanged is one comparison). */
   top: Pick<StudentView, 'of' | 'top'> | null;
+  /** Its concept check as last built (the checks' value object: unchanged is one comparison). */
+  check: StudentCheck | null;
 }
 
 interface HostSent {
@@ -165,6 +170,11 @@ export class Broadcaster {
   /** Every student's own part may have changed (teams dealt again): each goes out with the next flush. */
   touchAll(): void {
     for (const id of this.own.keys()) this.dirty.add(id);
+  }
+
+  /** Someone answered a concept check: the teacher's and the projector's screens follow soon. */
+  checksChanged(): void {
+    for (const sent of this.hosts.values()) sent.changed = true;
   }
 
   /** Who is in the room changed: the teacher's and the projector's screens follow soon. */
@@ -257,7 +267,7 @@ export class Broadcaster {
     return Object.keys(delta).length ? delta : undefined;
   }
 
-  private flushOwn({ state, roster, references, ticking }: BroadcastInput, board: Standings, now: number): void {
+  private flushOwn({ state, roster, references, ticking, checks }: BroadcastInput, board: Standings, now: number): void {
     const top = this.classTop(board);
     for (const conn of roster.connections()) {
       if (conn.role !== 'student') continue;
@@ -272,15 +282,16 @@ export class Broadcaster {
       if (!sent) {
         // A newcomer: the room's shared part whole first, then the room's broadcasts.
         const slotMs = (this.slot++ * 97) % BROADCAST_TIMING.ambientMs;
-        sent = { view: null, slotMs, dueAt: 0, cluster: null, builtAtS: -1, clockS: this.shared!.room.timeS, references: undefined, rank: 0, teamName: null, top: null };
+        sent = { view: null, slotMs, dueAt: 0, cluster: null, builtAtS: -1, clockS: this.shared!.room.timeS, references: undefined, rank: 0, teamName: null, top: null, check: null };
         this.own.set(conn.id, sent);
         this.transport.send(conn.id, 'view:room', whole(this.shared));
         this.transport.join(conn.id, this.channel);
       }
       const rank = board.rankOf.get(cluster.id) ?? board.rows.length + 1;
       const teamName = (player.teamId && roster.team(player.teamId)?.name) || null;
+      const check = checks ? checks.student(player.id, state.phase) : null;
       // What its own part is built from (the demand and effects move only with a tick, so with the clock).
-      const ownMoved = sent.view === null || cluster !== sent.cluster || state.timeS !== sent.builtAtS || references !== sent.references || rank !== sent.rank || teamName !== sent.teamName;
+      const ownMoved = sent.view === null || cluster !== sent.cluster || state.timeS !== sent.builtAtS || references !== sent.references || rank !== sent.rank || teamName !== sent.teamName || check !== sent.check;
       const moved = ownMoved || top !== sent.top || state.timeS !== sent.clockS;
       if (!forced && now < sent.dueAt) {
         // A standing clock: come back at its turn if anything it shows moved.
@@ -295,12 +306,12 @@ export class Broadcaster {
       let message: Record<string, unknown> | undefined;
       if (ownMoved || forced) {
         const score = this.boardState === state ? (board.scores.get(cluster.id) ?? computeScore(state, cluster)) : computeScore(state, cluster);
-        const view = ownStudentView(state, cluster, score, { playerId: player.id, nickname: player.nickname, clusterId, teamName }, rank, references);
+        const view = ownStudentView(state, cluster, score, { playerId: player.id, nickname: player.nickname, clusterId, teamName }, rank, references, check);
         if (sent.view === null) {
           message = { '=': { ...view, ...top } };
           sent.top = top;
         } else message = diff(sent.view, view) as Record<string, unknown> | undefined;
-        Object.assign(sent, { view, cluster, builtAtS: state.timeS, references, rank, teamName });
+        Object.assign(sent, { view, cluster, builtAtS: state.timeS, references, rank, teamName, check });
       }
       if (sent.top !== top) {
         const change = this.topDelta(sent.top!, top);
@@ -316,7 +327,7 @@ export class Broadcaster {
     }
   }
 
-  private flushHosts({ state, roster, references, now, countdown = 0, spikes }: BroadcastInput, board: Standings, header: RoomHeader): void {
+  private flushHosts({ state, roster, references, now, countdown = 0, spikes, checks }: BroadcastInput, board: Standings, header: RoomHeader): void {
     let rosterEntries: ReturnType<Roster['entries']> | null = null;
     let names: string[] | null = null;
     // Shared by the teacher's and the projector's screens, computed once a round and only for them.
@@ -348,6 +359,7 @@ export class Broadcaster {
           banned: roster.bannedCount,
           countdown,
           banners: bannersNow(),
+          checks: checks ? checks.teacher(roster.size) : null,
         });
       } else {
         names ??= roster.names();
@@ -362,6 +374,7 @@ export class Broadcaster {
           rejections: roster.rejections(),
           references,
           banners: bannersNow(),
+          checks: checks ? checks.projector(state.phase, roster.size) : null,
         });
       }
       view = { ...view, room } as typeof view;

@@ -3,6 +3,7 @@ import type { Logged } from '../../shared/replay/log.ts';
 import type { LogEntry, RoomMeta, RoomStore, Snapshot } from '../storage/store.ts';
 import { StoreError } from '../storage/store.ts';
 import type { RosterState } from './roster.ts';
+import type { ChecksState } from './checks.ts';
 
 /**
  * The snapshot format. 1 had no version field and kept the roster's parts at the top level;
@@ -15,6 +16,8 @@ export interface SnapshotBody {
   readonly version: typeof SNAPSHOT_VERSION;
   readonly sim: SimState;
   readonly roster: RosterState;
+  /** The concept checks' kept answers, in rooms that have checks (absent: none, or a snapshot from before them). */
+  readonly checks?: ChecksState;
 }
 
 /** What went wrong with a room's keeping that /health and the logs should tell. */

@@ -23,6 +23,8 @@ export const REGISTRY_DEFAULTS = {
   lobbyWithoutTeacherTtlMs: 20 * 60_000,
   maxRooms: 500,
   sweepEveryMs: 60_000,
+  /** A replay refreshed for what a finished room kept later (the after-check's answers) at most this often. */
+  rearchiveMs: 5_000,
   /** Store incidents kept for /health. */
   incidents: 20,
 } as const;
@@ -62,11 +64,12 @@ export interface RegistryOptions {
 /** Rooms one claiming round takes at most: the survivors of a dead process share its rooms. */
 export const CLAIM_BATCH = 4;
 
-/** How a new room is set up: its seed (random unless given), pace and, in team mode, number of teams. */
+/** How a new room is set up: its seed (random unless given), pace, in team mode number of teams, and whether it has concept checks. */
 export interface CreateOptions {
   readonly seed?: number;
   readonly speed?: number;
   readonly teams?: number;
+  readonly checks?: boolean;
 }
 
 export class RoomLimitError extends Error {
@@ -91,6 +94,8 @@ export class RoomRegistry {
   private readonly incidents: JournalIncident[] = [];
   private sweeping: Promise<void> | null = null;
   private readonly undeleted = new Set<string>();
+  /** Rooms whose replay is to be archived again soon (see REGISTRY_DEFAULTS.rearchiveMs). */
+  private readonly rearchiving = new Map<string, TimerHandle>();
   /** Rooms being claimed and restored here: whoever asks for one meanwhile waits for it. */
   private readonly claiming = new Map<string, Promise<Room | null>>();
   private claimer: TimerHandle | null = null;
@@ -111,7 +116,7 @@ export class RoomRegistry {
 
   async create(scenario: Scenario, mode: Mode, options: CreateOptions = {}): Promise<{ code: string; hostToken: string; projectorToken: string; room: Room }> {
     if (this.rooms.size >= this.options.maxRooms) throw new RoomLimitError(`This server already runs ${this.options.maxRooms} sessions.`);
-    const { seed = randomInt(0, 2 ** 31), speed, teams } = options;
+    const { seed = randomInt(0, 2 ** 31), speed, teams, checks } = options;
     const hostToken = nanoid(32);
     const projectorToken = nanoid(32);
     // A code another room holds (here, or in the store from another process) is drawn again.
@@ -125,7 +130,7 @@ export class RoomRegistry {
         throw new Error('no free room code after 20 draws');
       }
       try {
-        const meta = { code, hostToken, projectorToken, mode, ...(mode === 'teams' && teams !== undefined ? { teams } : {}), seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) };
+        const meta = { code, hostToken, projectorToken, mode, ...(mode === 'teams' && teams !== undefined ? { teams } : {}), ...(checks ? { checks: true } : {}), seed, scenario, createdAtMs: this.options.clock.now(), replayId: nanoid(12) };
         const room = await Room.open(meta, this.roomDeps(), { speed });
         this.rooms.set(code, room);
         return { code, hostToken, projectorToken, room };
@@ -147,6 +152,18 @@ export class RoomRegistry {
       onFinished: (c) => {
         void this.archive(c);
         this.options.hooks?.onFinished?.(c);
+      },
+      // One copy for a burst of answers, not one per answer: archiving copies the whole log.
+      onKeptAfterFinish: (c) => {
+        if (this.rearchiving.has(c)) return;
+        this.rearchiving.set(
+          c,
+          this.options.clock.setTimeout(() => {
+            this.rearchiving.delete(c);
+            void this.archive(c);
+          }, REGISTRY_DEFAULTS.rearchiveMs),
+        );
+        this.options.hooks?.onKeptAfterFinish?.(c);
       },
       onStoreIncident: (incident) => {
         this.incidents.push(incident);
@@ -380,6 +397,7 @@ export class RoomRegistry {
   async remove(code: string): Promise<void> {
     const room = this.rooms.get(code);
     if (!room) return;
+    this.stopRearchiving(code);
     if (room.phase === 'debrief' || room.phase === 'ended') await this.archive(code);
     room.dispose();
     this.rooms.delete(code);
@@ -389,8 +407,34 @@ export class RoomRegistry {
     await this.options.keeper?.release(code);
   }
 
+  /**
+   * A teacher deleted the session: everyone in it is told, and its live copy and its replay go
+   * from the store. Nothing is archived on the way out.
+   */
+  async erase(code: string): Promise<void> {
+    const room = this.rooms.get(code);
+    if (!room) return;
+    this.stopRearchiving(code);
+    room.dispose('The teacher deleted this session and everything kept about it.');
+    this.rooms.delete(code);
+    this.endedAt.delete(code);
+    // Writes it had accepted land first, so none re-creates what is deleted next.
+    await room.settled().catch(() => {});
+    await this.options.store.deleteRoom(code);
+    if (room.replayId) await this.options.store.deleteReplay(room.replayId);
+    await this.options.keeper?.release(code);
+  }
+
+  private stopRearchiving(code: string): void {
+    const timer = this.rearchiving.get(code);
+    if (timer === undefined) return;
+    this.options.clock.clear(timer);
+    this.rearchiving.delete(code);
+  }
+
   close(): void {
     this.closed = true;
+    for (const code of [...this.rearchiving.keys()]) this.stopRearchiving(code);
     this.options.clock.clear(this.sweeper);
     if (this.claimer) this.options.clock.clear(this.claimer);
     for (const room of this.rooms.values()) room.dispose('The server is shutting down.');

@@ -4,7 +4,7 @@ import type { Action, ClusterState, PlayerAction, SimState, TeacherAction } from
 import { ENGINE_VERSION, createSimulation, incompatibility, playerStep, reduce, withClusters } from '../../shared/engine/index.ts';
 import { clusterOf } from '../../shared/engine/state.ts';
 import { withInjected } from '../../shared/engine/references.ts';
-import type { Ack, ActReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError } from '../../shared/protocol/index.ts';
+import type { Ack, ActReply, AnswerReply, HostReply, Inbound, JoinReply, PlayerActionInput, ProtocolError } from '../../shared/protocol/index.ts';
 import { errorReply } from '../../shared/protocol/index.ts';
 import type { ClusterDetail, Mode, StudentView } from '../../shared/views/index.ts';
 import { SpikeWatch, clusterDetail, roomStatic } from '../../shared/views/index.ts';
@@ -18,6 +18,7 @@ import { Roster, teamName, type Player, type Role, type Team } from './roster.ts
 import { Journal, JournalError, readSnapshot, SNAPSHOT_VERSION, type JournalIncident, type SnapshotBody } from './journal.ts';
 import { Broadcaster, stampedTransport, type RoomTransport } from './broadcaster.ts';
 import { Ticker, type ReferenceSource } from './ticker.ts';
+import { RoomChecks, checkStageOf } from './checks.ts';
 
 export type { RoomTransport } from './broadcaster.ts';
 export type { ReferenceSource } from './ticker.ts';
@@ -27,6 +28,8 @@ export interface RoomHooks {
   onEnded?(code: string): void;
   /** The scenario is over (debrief) or the session ended: time to keep it as a replay. */
   onFinished?(code: string): void;
+  /** Something was kept after the scenario was over (an answer to the check after the debrief): its replay is out of date. */
+  onKeptAfterFinish?(code: string): void;
   onAction?(action: Action, ms: number, rejected: boolean): void;
   /** Something went wrong keeping the room (its keys re-created, a snapshot lost). */
   onStoreIncident?(incident: JournalIncident): void;
@@ -125,6 +128,8 @@ export class Room {
   private readonly journal: Journal;
   private readonly broadcaster: Broadcaster;
   private readonly ticker: Ticker;
+  /** The concept checks and their answers; null in a room without them. */
+  private readonly checks: RoomChecks | null;
   private readonly spikes = new SpikeWatch();
   private queue: Promise<unknown> = Promise.resolve();
   /** The finished phase last reported to onFinished (debrief, then ended). */
@@ -174,6 +179,7 @@ export class Room {
     if (body) {
       room.state = body.sim;
       room.roster.load(body.roster, now);
+      if (body.checks) room.checks?.load(body.checks);
     }
     for (const entry of entries) {
       if (entry.seq <= from) continue;
@@ -185,7 +191,10 @@ export class Room {
         if (r.rejection) throw new Error(`room ${meta.code}: logged action ${entry.seq} (${action.type}) is refused on replay: ${r.rejection.code}`);
         room.state = r.state;
       }
-      if (isRoomEvent(entry.action)) room.roster.apply(entry.action, now);
+      if (isRoomEvent(entry.action)) {
+        room.roster.apply(entry.action, now);
+        room.checks?.apply(entry.action);
+      }
     }
     room.afterPhaseChange();
     return room;
@@ -202,6 +211,7 @@ export class Room {
     this.replayId = meta.replayId ?? null;
     this.deps = deps;
     this.sim = createSimulation(meta.scenario, meta.seed);
+    this.checks = meta.checks ? new RoomChecks(meta.scenario, meta.seed) : null;
     const now = deps.clock.now();
     this.lastActivityMs = now;
     this.teacherSeenMs = now;
@@ -323,7 +333,7 @@ export class Room {
         this.deps.transport.drop(old, { reason: 'replaced', message: 'You opened this seat somewhere else (another tab or device), so this one was closed.' });
       }
       this.attach(connId, 'student', player);
-      return { ok: true, role: 'student' as const, playerId: player.id, resumeToken: player.resumeToken, nickname: player.nickname, room: roomStatic(this.code, this.mode, this.state) };
+      return { ok: true, role: 'student' as const, playerId: player.id, resumeToken: player.resumeToken, nickname: player.nickname, room: roomStatic(this.code, this.mode, this.state), replayId: this.replayId };
     });
   }
 
@@ -473,6 +483,35 @@ export class Room {
     });
   }
 
+  /**
+   * A student answers a question of the concept check open now (before in the lobby, after at the
+   * debrief). The first answer is kept and logged; asking again gives it back. It never touches
+   * the game: no score, no rank, no time.
+   */
+  answer(connId: string, input: Inbound<'player:answer'>): Promise<Ack<AnswerReply>> {
+    return this.serial(async () => {
+      const conn = this.roster.connection(connId);
+      if (conn && conn.role !== 'student') return fail('forbidden', 'Only students answer the concept checks.');
+      const player = conn?.playerId ? this.roster.player(conn.playerId) : undefined;
+      if (!player) return fail('not-joined', 'Join the room before answering.');
+      if (!this.checks) return fail('checks-off', 'This session has no concept checks.');
+      const open = checkStageOf(this.state.phase);
+      if (open !== input.stage) {
+        const when = input.stage === 'before' ? 'before the game starts' : 'after the game, at the debrief';
+        return fail('wrong-stage', `That check is open only ${when}.`);
+      }
+      const marked = this.checks.answer(player.id, input.stage, input.questionId, input.choice);
+      if ('code' in marked) return fail(marked.code, marked.message);
+      if ('kept' in marked) return { ok: true, result: marked.kept };
+      if (!(await this.commit({ state: this.sim, logged: [marked.event] }, () => {}))) return notSaved();
+      for (const c of player.conns) this.broadcaster.touched(c);
+      this.broadcaster.checksChanged();
+      this.ticker.scheduleFlush();
+      if (input.stage === 'after') this.deps.hooks?.onKeptAfterFinish?.(this.code);
+      return { ok: true, result: marked.result };
+    });
+  }
+
   // ---- teacher commands ----------------------------------------------------------------------
 
   command(connId: string, action: TeacherAction): Promise<Ack> {
@@ -613,7 +652,11 @@ export class Room {
     }
     apply();
     const now = this.deps.clock.now();
-    for (const logged of change.logged) if (isRoomEvent(logged)) this.roster.apply(logged, now);
+    for (const logged of change.logged) {
+      if (!isRoomEvent(logged)) continue;
+      this.roster.apply(logged, now);
+      this.checks?.apply(logged);
+    }
     if (change.logged.some((l) => l.type !== 'tick')) this.touch();
     return true;
   }
@@ -644,7 +687,7 @@ export class Room {
 
   /** What a snapshot holds: the simulation and everything the room adds to it. */
   private capture(sim: SimState = this.state): SnapshotBody {
-    return { version: SNAPSHOT_VERSION, sim, roster: this.roster.capture() };
+    return { version: SNAPSHOT_VERSION, sim, roster: this.roster.capture(), ...(this.checks ? { checks: this.checks.capture() } : {}) };
   }
 
   private afterPhaseChange(): void {
@@ -663,7 +706,7 @@ export class Room {
   /** Sends every connection its own view, skipping those that have not changed. */
   flush(): void {
     if (this.disposed || (this.deps.mayRun && !this.deps.mayRun(this.code))) return;
-    const waiting = this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen, ticking: this.ticker.running });
+    const waiting = this.broadcaster.flush({ state: this.state, roster: this.roster, references: this.references, now: this.deps.clock.now(), countdown: this.ticker.countdown, spikes: this.spikes.seen, ticking: this.ticker.running, checks: this.checks });
     // A running clock flushes every period anyway; a standing one comes back for what is held back.
     if (waiting !== null && !this.ticker.running) this.ticker.scheduleFlush(waiting);
   }

@@ -109,7 +109,9 @@ export class Roster {
         if (event.concept) this.refusals.set(event.concept, (this.refusals.get(event.concept) ?? 0) + 1);
         break;
       }
-      case 'room:act': {
+      case 'room:act':
+      case 'room:answer': {
+        // Answering a concept check is doing something too: the seat and its answers are kept.
         const player = this.players.get(event.playerId);
         if (player) player.active = true;
         break;

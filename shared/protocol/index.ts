@@ -11,6 +11,8 @@ import { LIMITS } from '../engine/limits.ts';
 import type { RejectionCode } from '../engine/rejection.ts';
 import type { ClusterDetail, OwnStudentView, ProjectorView, SharedStudentView, TeacherView, RoomStatic } from '../views/types.ts';
 import type { ViewDelta } from '../views/patch.ts';
+import type { AnswerResult } from '../learning/types.ts';
+import { CHECK_STAGES } from '../learning/types.ts';
 
 /** 2: views as deep deltas, the students' shared part as one room broadcast (`view:room`), the clock advanced by clients. */
 export const PROTOCOL_VERSION = 2;
@@ -38,6 +40,8 @@ export const ERROR_CODES = [
   'not-saved',
   'unavailable',
   'room-moved',
+  'checks-off',
+  'wrong-stage',
   'internal',
 ] as const;
 /** Failures a client makes up itself, never sent by the server: no connection, no answer in time, a failed download. */
@@ -120,6 +124,8 @@ export const inboundSchemas = {
   'room:project': z.union([z.strictObject({ protocol, code, projectorToken: token }), z.strictObject({ protocol, code, hostToken: token })]),
   'room:leave': z.strictObject({}),
   'player:act': z.strictObject({ action: playerActionSchema }),
+  // A concept check's answer: the index of the chosen choice (a question has at most a few).
+  'player:answer': z.strictObject({ stage: z.enum(CHECK_STAGES), questionId: ref, choice: z.number().int().min(0).max(9) }),
   'host:control': z.strictObject({ command: z.enum(['start', 'pause', 'resume', 'nextPhase', 'end']) }),
   'host:speed': z.strictObject({ speed: z.number().min(LIMITS.minSpeed).max(LIMITS.maxSpeed) }),
   'host:inject': z.strictObject({ event: liveEventSchema }),
@@ -142,6 +148,8 @@ export interface JoinReply {
   readonly resumeToken: string;
   readonly nickname: string;
   readonly room: RoomStatic;
+  /** Where the session's replay will be (`/replay/ID`) once the scenario is over: the debrief's "what if" link. */
+  readonly replayId: string | null;
 }
 export interface HostReply {
   readonly role: 'teacher' | 'projector';
@@ -150,6 +158,10 @@ export interface HostReply {
   readonly replayId: string | null;
   /** The read-only projector key (link `/project/CODE#key=TOKEN`); teacher only, null for a projector. */
   readonly projectorToken: string | null;
+}
+/** The answer as kept: right or not, the right choice and why (a repeat gets the first answer's). */
+export interface AnswerReply {
+  readonly result: AnswerResult;
 }
 export interface ActReply {
   /** The instance or VM the action created, when it created one. */
@@ -164,6 +176,7 @@ export interface ClientToServerEvents {
   'room:project': (payload: Inbound<'room:project'>, ack: AckFn<HostReply>) => void;
   'room:leave': (payload: Inbound<'room:leave'>, ack: AckFn) => void;
   'player:act': (payload: { action: PlayerActionInput }, ack: AckFn<ActReply>) => void;
+  'player:answer': (payload: Inbound<'player:answer'>, ack: AckFn<AnswerReply>) => void;
   'host:control': (payload: Inbound<'host:control'>, ack: AckFn) => void;
   'host:speed': (payload: Inbound<'host:speed'>, ack: AckFn) => void;
   'host:inject': (payload: Inbound<'host:inject'>, ack: AckFn) => void;

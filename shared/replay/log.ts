@@ -9,6 +9,7 @@ import type { Action, PlayerAction, SimState } from '../engine/types.ts';
 import { createSimulation } from '../engine/state.ts';
 import { reduce } from '../engine/reducer.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { CheckStage } from '../learning/types.ts';
 
 export type RoomEvent =
   /** A player's accepted action, with who made it (a team's members share one cluster). */
@@ -20,7 +21,9 @@ export type RoomEvent =
   | { readonly type: 'room:teams'; readonly teams: readonly { readonly id: string; readonly name: string }[] }
   | { readonly type: 'room:ban'; readonly playerId: string }
   /** A seat that never did anything, left empty in the lobby: freed (its nickname too), not banned. */
-  | { readonly type: 'room:unseat'; readonly playerId: string };
+  | { readonly type: 'room:unseat'; readonly playerId: string }
+  /** An answer to a concept check (shared/learning), marked when it was given. */
+  | { readonly type: 'room:answer'; readonly playerId: string; readonly stage: CheckStage; readonly questionId: string; readonly concept: Concept; readonly choice: number; readonly correct: boolean };
 
 export type Logged = Action | RoomEvent;
 

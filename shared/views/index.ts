@@ -23,13 +23,16 @@ import type {
   LeaderRow,
   Mode,
   OwnStudentView,
+  ProjectorChecks,
   ProjectorView,
   RoomHeader,
   RoomStatic,
   RosterEntry,
   ScoreView,
   SharedStudentView,
+  StudentCheck,
   StudentView,
+  TeacherChecks,
   TeacherView,
 } from './types.ts';
 
@@ -299,6 +302,8 @@ export interface StudentContext {
   readonly references: StudentView['references'];
   /** Real seconds left of the start countdown (0: none). */
   readonly countdown?: number;
+  /** The student's open concept check (null: none). */
+  readonly check?: StudentCheck | null;
 }
 
 export function studentView(state: SimState, ctx: StudentContext): StudentView {
@@ -307,7 +312,7 @@ export function studentView(state: SimState, ctx: StudentContext): StudentView {
   if (!cluster) throw new Error(`no cluster ${ctx.you.clusterId} for a student view`);
   const score = ctx.standings.scores.get(cluster.id) ?? computeScore(state, cluster);
   const rank = ctx.standings.rankOf.get(cluster.id) ?? ctx.standings.rows.length + 1;
-  return { ...sharedStudentView(state, ctx.code, ctx.seq, ctx.countdown), ...classTop(ctx.standings), ...ownStudentView(state, cluster, score, ctx.you, rank, ctx.references) };
+  return { ...sharedStudentView(state, ctx.code, ctx.seq, ctx.countdown), ...classTop(ctx.standings), ...ownStudentView(state, cluster, score, ctx.you, rank, ctx.references, ctx.check ?? null) };
 }
 
 /** The part of a student view every student of the room shares (see SharedStudentView). */
@@ -321,7 +326,7 @@ export function classTop(board: Standings): Pick<StudentView, 'of' | 'top'> {
 }
 
 /** A student's own part of the view: their cluster, score, rank and incidents (see OwnStudentView, which adds the class's top). */
-export function ownStudentView(state: SimState, cluster: ClusterState, score: Score, you: StudentView['you'], rank: number, references: StudentView['references']): Omit<OwnStudentView, 'of' | 'top'> {
+export function ownStudentView(state: SimState, cluster: ClusterState, score: Score, you: StudentView['you'], rank: number, references: StudentView['references'], check: StudentCheck | null = null): Omit<OwnStudentView, 'of' | 'top'> {
   // One CPU-sharing pass serves both the board and the score: this runs per student per round.
   const load = clusterLoad(state, cluster, state.timeS);
   return {
@@ -331,6 +336,7 @@ export function ownStudentView(state: SimState, cluster: ClusterState, score: Sc
     rank,
     incidents: incidentViews(state, cluster, score),
     references: state.phase === 'debrief' || state.phase === 'ended' ? references : null,
+    check,
   };
 }
 
@@ -347,6 +353,8 @@ export interface TeacherContext {
   readonly countdown?: number;
   /** The banners with their impact (bannersWithImpact), computed once per round for every screen that shows them. */
   readonly banners?: readonly EventBanner[];
+  /** Concept checks (the room computes them once a round): null when the room has none. */
+  readonly checks?: TeacherChecks | null;
 }
 
 /**
@@ -399,6 +407,7 @@ export function teacherView(state: SimState, ctx: TeacherContext): TeacherView {
     effects: effects(state),
     banners: ctx.banners ? [...ctx.banners] : banners(state),
     banned: ctx.banned,
+    checks: ctx.checks ?? null,
   };
 }
 
@@ -417,6 +426,8 @@ export interface ProjectorContext {
   readonly references?: ProjectorView['references'];
   /** The banners with their impact (bannersWithImpact); the last few are shown. */
   readonly banners?: readonly EventBanner[];
+  /** Concept checks, class figures only: null when the room has none. */
+  readonly checks?: ProjectorChecks | null;
 }
 
 export function projectorView(state: SimState, ctx: ProjectorContext): ProjectorView {
@@ -437,6 +448,7 @@ export function projectorView(state: SimState, ctx: ProjectorContext): Projector
     effects: effects(state),
     mostMissed: missed ? { concept: missed.concept, count: missed.rejections + missed.incidents } : null,
     references: over ? (ctx.references ?? null) : null,
+    checks: ctx.checks ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Concept } from '../engine/concepts.ts';
 import type { IncidentType, Os, Phase, Platform, Runtime, ScenarioEvent } from '../engine/types.ts';
+import type { AnswerResult, CheckStage, ConceptGain, QuestionPrompt } from '../learning/types.ts';
 
 export type Mode = 'solo' | 'teams';
 
@@ -232,6 +233,42 @@ export interface StudentView {
   /** Reference policies on the same scenario and seed, once the run is over (for the debrief). */
   /** After the run: the reference policies' scores; null while they are computed (or before the debrief), [] if they could not be. */
   readonly references: readonly { policy: string; total: number; availability: number; cost: number; security: number }[] | null;
+  /** The concept check open to this student now (lobby: before; debrief: after); null when checks are off or during the run. */
+  readonly check: StudentCheck | null;
+}
+
+/** A student's concept check: the stage's questions and their own answers so far, in the questions' order. */
+export interface StudentCheck {
+  readonly stage: CheckStage;
+  readonly questions: readonly QuestionPrompt[];
+  readonly results: readonly AnswerResult[];
+}
+
+/** How far the class is with one stage's check. */
+export interface CheckProgress {
+  /** Seated students who answered every question. */
+  readonly answered: number;
+  /** Seated students who answered at least one. */
+  readonly started: number;
+  /** Seated students. */
+  readonly of: number;
+}
+
+/** The teacher's concept checks: progress at both stages and the class's results by concept. */
+export interface TeacherChecks {
+  readonly before: CheckProgress;
+  readonly after: CheckProgress;
+  readonly concepts: readonly ConceptGain[];
+}
+
+/** The projector's: the class's progress with the open check, and its results by concept at the debrief (never a name). */
+export interface ProjectorChecks {
+  /** The check open now: before in the lobby, after at the debrief, none during the run. */
+  readonly stage: CheckStage | null;
+  readonly answered: number;
+  readonly of: number;
+  /** At the debrief (and after): the class's before and after by concept; [] until then. */
+  readonly concepts: readonly ConceptGain[];
 }
 
 export interface RosterEntry {
@@ -268,6 +305,8 @@ export interface TeacherView {
   readonly effects: readonly ActiveEffectView[];
   readonly banners: readonly EventBanner[];
   readonly banned: number;
+  /** Concept checks, when the room has them. */
+  readonly checks: TeacherChecks | null;
 }
 
 export interface ProjectorView {
@@ -288,6 +327,8 @@ export interface ProjectorView {
   readonly mostMissed: { readonly concept: Concept; readonly count: number } | null;
   /** At the debrief: the reference policies' scores (null while computed or before the debrief). */
   readonly references: readonly { policy: string; total: number; availability: number; cost: number; security: number }[] | null;
+  /** Concept checks, when the room has them: class figures only. */
+  readonly checks: ProjectorChecks | null;
 }
 
 /**

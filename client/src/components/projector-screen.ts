@@ -10,6 +10,7 @@ import { Beeper } from './sound.ts';
 import type { StandingRow } from './projector-standings.ts';
 import './celebration.ts';
 import './projector-banner.ts';
+import './projector-checks.ts';
 import './projector-debrief.ts';
 import './projector-join.ts';
 import './projector-roster.ts';
@@ -121,6 +122,16 @@ export class ProjectorScreen extends LitElement {
       }
       .body.debrief {
         grid-template-columns: minmax(0, 1fr);
+      }
+      .body.debrief.with-checks {
+        grid-template-rows: minmax(0, 1fr) auto;
+      }
+      .checked {
+        font-size: 0.8em;
+        color: var(--cc-muted);
+        display: inline-flex;
+        gap: 0.3em;
+        align-items: center;
       }
       .panel {
         min-height: 0;
@@ -322,7 +333,12 @@ export class ProjectorScreen extends LitElement {
     return html`<div class="body lobby">
       <cc-projector-join code=${view.room.code} joinUrl=${this.joinUrl}></cc-projector-join>
       <section class="panel" aria-labelledby="roster-title">
-        <h2 id="roster-title">Who is here <span><span class="count" data-testid="projector-count">${view.players}</span> joined</span></h2>
+        <h2 id="roster-title">
+          Who is here <span><span class="count" data-testid="projector-count">${view.players}</span> joined</span>
+          ${view.checks?.stage === 'before'
+            ? html`<span class="checked" data-testid="projector-check-progress">${icon('check')} ${view.checks.answered} of ${view.checks.of} answered the check</span>`
+            : ''}
+        </h2>
         ${teams
           ? html`<cc-projector-standings plain class="standings" .rows=${this._teamRows(view)} unit="teams" data-testid="projector-teams"></cc-projector-standings>`
           : html`<cc-projector-roster .names=${view.names} .count=${view.players}></cc-projector-roster>`}
@@ -349,8 +365,11 @@ export class ProjectorScreen extends LitElement {
 
   private _debrief(view: ProjectorView) {
     const rows: readonly StandingRow[] = view.mode === 'teams' ? this._teamRows(view) : view.top;
-    return html`<div class="body debrief">
+    // The checks' results below, once someone has answered the second one (a class that skips it sees the usual debrief).
+    const checks = view.checks && view.checks.concepts.some((c) => c.after.of > 0) ? view.checks : null;
+    return html`<div class="body debrief ${checks ? 'with-checks' : ''}">
       <cc-projector-debrief .view=${view} .rows=${rows} lesson=${this.room?.scenario.debrief ?? ''} data-testid="projector-debrief"></cc-projector-debrief>
+      ${checks ? html`<cc-projector-checks .checks=${checks}></cc-projector-checks>` : ''}
     </div>`;
   }
 

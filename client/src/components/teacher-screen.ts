@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { realClock } from '../../../shared/views/pace.ts';
 import type { ProtocolError } from '../../../shared/protocol/index.ts';
-import type { ClusterDetail, RoomStatic, TeacherView } from '../../../shared/views/types.ts';
+import type { CheckProgress, ClusterDetail, RoomStatic, TeacherChecks, TeacherView } from '../../../shared/views/types.ts';
 import { emit } from '../lib/events.ts';
 import { downloadReport } from '../lib/api.ts';
 import { icon } from '../lib/icons.ts';
@@ -10,6 +10,7 @@ import { projectorLink } from '../lib/router.ts';
 import { hostToken } from '../lib/storage.ts';
 import type { Connection } from '../lib/socket-controller.ts';
 import { base } from '../styles/shared.ts';
+import './check-gains.ts';
 import './class-leaderboard.ts';
 import './cluster-board.ts';
 import './concept-table.ts';
@@ -144,6 +145,23 @@ export class TeacherScreen extends LitElement {
         min-height: 1.4em;
         margin: 0.3rem 0 0;
       }
+      .check-progress {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr));
+        gap: 0.5rem;
+        margin: 0 0 0.75rem;
+        padding: 0;
+        list-style: none;
+      }
+      .check-progress li {
+        background: var(--cc-surface-2);
+        border-radius: 6px;
+        padding: 0.45rem 0.6rem;
+      }
+      .check-progress strong {
+        font-size: 1.25rem;
+        font-variant-numeric: tabular-nums;
+      }
     `,
   ];
 
@@ -209,6 +227,7 @@ export class TeacherScreen extends LitElement {
             ? html`<p><a class="button" href="/replay/${this.replayId}" data-testid="watch-replay">Watch the replay</a></p>`
             : ''}
         </section>
+        ${view.checks ? this._renderChecks(view.checks) : ''}
         <section class="panel" aria-labelledby="projector-title" data-testid="projector-panel">
           <h2 id="projector-title">Projector</h2>
           ${this.projectorToken
@@ -254,7 +273,19 @@ export class TeacherScreen extends LitElement {
           ? html`<section class="panel wide" aria-labelledby="watch-title" data-testid="watch-panel">
               <div class="watch-head">
                 <h2 id="watch-title">Watching ${watchedName}</h2>
-                <button type="button" class="small" data-testid="stop-watching" @click=${this._onStopWatching}>Stop watching</button>
+                <div class="row">
+                  ${this.replayId && over
+                    ? html`<a
+                        class="button small"
+                        href="/replay/${encodeURIComponent(this.replayId)}?cluster=${encodeURIComponent(this.watching)}&whatif=1&present=1"
+                        target="_blank"
+                        rel="noopener"
+                        data-testid="what-if-present"
+                        >What if…? (open on the projector) ↗</a
+                      >`
+                    : ''}
+                  <button type="button" class="small" data-testid="stop-watching" @click=${this._onStopWatching}>Stop watching</button>
+                </div>
               </div>
               ${this.watched
                 ? html`<div class="watch-grid">
@@ -270,6 +301,21 @@ export class TeacherScreen extends LitElement {
           : ''}
       </main>
     `;
+  }
+
+  /** The concept checks: how many answered before and after, and the class's results by concept. */
+  private _renderChecks(checks: TeacherChecks) {
+    const line = (label: string, p: CheckProgress, testid: string) =>
+      html`<li data-testid=${testid}>
+        ${label}<br /><strong>${p.answered} of ${p.of}</strong> answered every question${p.started > p.answered ? html`<span class="hint"> · ${p.started - p.answered} part way</span>` : ''}
+      </li>`;
+    return html`<section class="panel" aria-labelledby="checks-title" data-testid="checks-panel">
+      <h2 id="checks-title">Concept checks</h2>
+      <ul class="check-progress">
+        ${line('Before the game', checks.before, 'checks-before')} ${line('After the debrief', checks.after, 'checks-after')}
+      </ul>
+      <cc-check-gains .gains=${checks.concepts} label="The class’s concept checks by concept"></cc-check-gains>
+    </section>`;
   }
 
   private _projectorHref(): string {

@@ -4,6 +4,8 @@ import type { PlayerActionInput, ProtocolError } from '../../../shared/protocol/
 import { PROTOCOL_VERSION } from '../lib/protocol.ts';
 import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
 import type { ActEvent } from '../lib/events.ts';
+import type { AnswerResult } from '../../../shared/learning/types.ts';
+import type { AnswerDetail } from '../components/concept-check.ts';
 import { navigate } from '../lib/router.ts';
 import { LiveView } from '../lib/live-view.ts';
 import { MOVE_QUEUE, MoveQueue, type QueuedMove } from '../lib/move-queue.ts';
@@ -49,6 +51,11 @@ export class StudentPage extends LitElement {
   @state() private _waiting: readonly PlayerActionInput[] = [];
   /** The waiting moves are being sent: new ones queue behind them. */
   private _flushing = false;
+  /** The session's replay id (for the debrief's "what if" link). */
+  @state() private _replayId: string | null = null;
+  /** Concept-check answers confirmed by the server (the view follows within moments). */
+  @state() private _answers: readonly AnswerResult[] = [];
+  @state() private _answering = false;
   /** Why this page stopped: kicked, room closed, join refused. */
   @state() private _stopped: { title: string; message: string; rejoin: boolean } | null = null;
 
@@ -79,6 +86,7 @@ export class StudentPage extends LitElement {
     this.addEventListener('cc-act', this._onAct);
     this.addEventListener('cc-dismiss-refusal', this._onDismiss);
     this.addEventListener('cc-refusal', this._onRefusal);
+    this.addEventListener('cc-answer', this._onAnswer);
   }
 
   override disconnectedCallback(): void {
@@ -86,6 +94,7 @@ export class StudentPage extends LitElement {
     this.removeEventListener('cc-act', this._onAct);
     this.removeEventListener('cc-dismiss-refusal', this._onDismiss);
     this.removeEventListener('cc-refusal', this._onRefusal);
+    this.removeEventListener('cc-answer', this._onAnswer);
     this._live.dispose();
     super.disconnectedCallback();
   }
@@ -114,6 +123,9 @@ export class StudentPage extends LitElement {
       ?seated=${this._seated}
       ?ready=${this._ready}
       .notice=${this._notice}
+      .replayId=${this._replayId}
+      .answers=${this._answers}
+      ?answering=${this._answering}
     ></cc-student-screen>`;
   }
 
@@ -171,6 +183,7 @@ export class StudentPage extends LitElement {
     saveResumeToken(this.code, reply.resumeToken);
     saveNickname(reply.nickname);
     this._room = reply.room;
+    this._replayId = reply.replayId ?? null;
     document.title = `${reply.room.scenario.title} · ClusterClass`;
     this._seated = true;
     void this._flush();
@@ -250,6 +263,25 @@ export class StudentPage extends LitElement {
   private _applied(action: PlayerActionInput) {
     if (action.type === 'ready') this._ready = action.ready ?? true;
     this._refusal = null;
+  }
+
+  /** A concept-check answer: sent once; the result shows as soon as the server has kept it. */
+  private _onAnswer = (e: CustomEvent<AnswerDetail>) => {
+    e.stopPropagation();
+    void this._sendAnswer(e.detail);
+  };
+
+  private async _sendAnswer(answer: AnswerDetail) {
+    const check = this._view?.check;
+    if (!check || this._answering) return;
+    this._answering = true;
+    try {
+      const reply = await this._socket.request('player:answer', { stage: check.stage, questionId: answer.questionId, choice: answer.choice });
+      if (reply.ok) this._answers = [...this._answers.filter((r) => r.questionId !== reply.result.questionId), reply.result];
+      else this._refusal = reply.error;
+    } finally {
+      this._answering = false;
+    }
   }
 
   private _onRefusal = (e: CustomEvent<ProtocolError>) => {
