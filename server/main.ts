@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { startServer } from './http/app.ts';
 import { RedisRoomStore } from './storage/redis-store.ts';
 import { BufferedStore } from './storage/buffered-store.ts';
+import { RedisAssignmentStore } from './assignments/redis-store.ts';
 import { systemClock } from './rooms/clock.ts';
 import { ensureClientBuilt } from './build-client.ts';
 import { readVersion } from './version.ts';
@@ -98,6 +99,13 @@ const store = redisUrl
       },
     )
   : undefined;
+// Self-paced assignments live in the same Redis, so every process sees every attempt.
+const assignments = redisUrl
+  ? await RedisAssignmentStore.connect({ url: redisUrl, onError: (error) => log.warn({ err: error }, 'redis connection problem (assignments)') }).catch((error: unknown) => {
+      log.fatal({ err: error }, 'cannot reach Redis at REDIS_URL');
+      process.exit(1);
+    })
+  : undefined;
 const running = await startServer({
   port,
   host,
@@ -114,6 +122,7 @@ const running = await startServer({
   teacherPasscode: process.env.TEACHER_PASSCODE || undefined,
   trustProxy,
   cluster,
+  assignments,
 }).catch((error: NodeJS.ErrnoException) => {
   log.fatal({ err: error }, `cannot listen on ${host}:${port}`);
   process.exit(1);
