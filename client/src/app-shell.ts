@@ -11,6 +11,8 @@ const PAGES = {
   teach: () => import('./pages/teacher-page.ts'),
   project: () => import('./pages/projector-page.ts'),
   replay: () => import('./pages/replay-page.ts'),
+  'assignment-play': () => import('./pages/assignment-play-page.ts'),
+  'assignment-teach': () => import('./pages/assignment-teach-page.ts'),
 } as const;
 
 /** The single-page app: picks the page for the current path and follows client-side navigation. */
@@ -60,6 +62,10 @@ export class AppShell extends LitElement {
         return html`<cc-projector-page code=${r.code}></cc-projector-page>`;
       case 'replay':
         return html`<cc-replay-page .replayId=${r.id}></cc-replay-page>`;
+      case 'assignment-play':
+        return html`<cc-assignment-play-page .assignmentId=${r.id}></cc-assignment-play-page>`;
+      case 'assignment-teach':
+        return html`<cc-assignment-teach-page .assignmentId=${r.id}></cc-assignment-teach-page>`;
       case 'notFound':
         document.title = 'Not found · ClusterClass';
         return html`<main style="max-width:36rem;width:calc(100% - 2rem);margin:15vh auto 0" class="panel">

@@ -10,6 +10,10 @@ import { SCENARIOS } from '../../shared/scenario/library/index.ts';
 import { readVersion } from '../version.ts';
 import { placeholderPage } from './placeholder.ts';
 import { apiRouter } from './api.ts';
+import { assignmentsRouter } from './assignments-api.ts';
+import { InMemoryAssignmentStore, type AssignmentStore } from '../assignments/store.ts';
+import { PooledSimulator, type AttemptSimulator } from '../assignments/simulator.ts';
+import { attemptReplay } from '../assignments/replay.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { RoomRegistry } from '../rooms/registry.ts';
 import { PooledReferenceRunner } from '../references/index.ts';
@@ -30,7 +34,7 @@ import { securityHeaders } from './security-headers.ts';
 export const CLIENT_DIR = process.env.CC_CLIENT_DIR || fileURLToPath(new URL('../../dist/client/', import.meta.url));
 
 /** Client-side routes: each is answered with the app's index.html. */
-const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', '/project/:code', '/replay/:id'];
+const SPA_ROUTES = ['/', '/host', '/join/:code', '/play/:code', '/teach/:code', '/project/:code', '/replay/:id', '/a/:id', '/assignment/:id'];
 
 export interface AppOptions {
   readonly registry: RoomRegistry;
@@ -46,6 +50,12 @@ export interface AppOptions {
   /** Rooms all addresses together may create per minute (MAX_ROOM_CREATES_PER_MINUTE). */
   readonly maxRoomCreatesPerMinute?: number;
   readonly roomsPerAddress?: number;
+  /** Self-paced assignments (server/assignments); in memory unless given. */
+  readonly assignments?: AssignmentStore;
+  /** Where attempts are re-simulated (off the main thread in a running server). */
+  readonly attemptSimulator?: AttemptSimulator;
+  readonly replayTtlDays?: number;
+  readonly maxPlayers?: number;
 }
 
 /** The HTTP application: health, metrics, the REST API and the built client. */
@@ -77,7 +87,25 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/api', apiRouter({ registry, rooms: options.rooms, limiters: options.limiters, store: options.store, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute, roomsPerAddress: options.roomsPerAddress }));
+  // Before /api, whose last handler answers every path it does not know with a 404.
+  if (options.assignments && options.attemptSimulator) {
+    app.use('/api/assignments', assignmentsRouter({ store: options.assignments, simulator: options.attemptSimulator, limiters: options.limiters, teacherPasscode: options.teacherPasscode, trustProxy: options.trustProxy, now, replayTtlDays: options.replayTtlDays, maxAttempts: options.maxPlayers, createsPerAddress: options.roomsPerAddress }));
+  }
+  const { assignments, attemptSimulator } = options;
+  app.use(
+    '/api',
+    apiRouter({
+      registry,
+      rooms: options.rooms,
+      limiters: options.limiters,
+      store: options.store,
+      teacherPasscode: options.teacherPasscode,
+      trustProxy: options.trustProxy,
+      maxRoomCreatesPerMinute: options.maxRoomCreatesPerMinute,
+      roomsPerAddress: options.roomsPerAddress,
+      attemptReplay: assignments && attemptSimulator ? (id) => attemptReplay(assignments, id, attemptSimulator) : undefined,
+    }),
+  );
 
   // CC_CLIENT_DIR may come with or without its trailing slash.
   const index = join(clientDir, 'index.html');
@@ -127,6 +155,8 @@ export interface ServerOptions {
    * leases (see main.ts). Without it, this process owns every room.
    */
   readonly cluster?: ClusterLink;
+  /** Self-paced assignments (REDIS_URL: a RedisAssignmentStore); in memory unless given. Closed with the server. */
+  readonly assignments?: AssignmentStore;
 }
 
 export interface RunningServer {
@@ -188,7 +218,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Taken at the room's owner, from the shared count: a bot farm spread over processes meets one limit.
   const newSeats = limiters('new-seats', options.seatsPerAddressPerMinute ?? SOCKET_LIMITS.newSeatsPerMinute, 60);
   let bus: ClusterBus | null = null;
-  const router = new RoomRouter(registry, { admitNewSeat: async (address) => (await takePoint(newSeats, address)) === null }, clock, undefined);
+  const router = new RoomRouter(registry, { admitNewSeat: async (address) => (await takePoint(newSeats, address)) === null, erase: (code) => registry.erase(code) }, clock, undefined);
   if (cluster) {
     bus = await ClusterBus.start(cluster.self, cluster.publisher, cluster.subscriber, clock, {
       onRequest: (code, epoch, op) => router.serve(code, epoch, op),
@@ -216,7 +246,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // A room the store lost while its writes waited in the queue writes its keys again itself.
   if (store instanceof BufferedStore) store.onRoomLost((code) => registry.get(code)?.storeLost());
   if (store instanceof BufferedStore) metrics.watchStore(store);
-  const server = createServer(createApp({ ...options, registry, rooms: router, limiters, metrics, store }));
+  const assignments = options.assignments ?? new InMemoryAssignmentStore({ now: options.now });
+  const attemptSimulator = new PooledSimulator({ onError: (error) => log.error({ err: error }, 'attempt simulation pool failed') });
+  const server = createServer(createApp({ ...options, registry, rooms: router, limiters, metrics, store, assignments, attemptSimulator }));
   realtime = attachRealtime(server, {
     router,
     limiters,
@@ -261,6 +293,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await bus?.close();
       await new Promise<void>((resolve) => realtime!.io.close(() => resolve()));
       await references.close();
+      await attemptSimulator.close();
+      await assignments.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
         // Idle keep-alive sockets would otherwise hold close() open until they time out.

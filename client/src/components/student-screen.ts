@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { PlayerActionInput, ProtocolError } from '../../../shared/protocol/index.ts';
 import { realClock, realDuration, realSeconds, simPerRealSecond } from '../../../shared/views/pace.ts';
 import type { ActiveEffectView, EventBanner, RoomStatic, StudentView } from '../../../shared/views/types.ts';
+import type { AnswerResult, CheckStage } from '../../../shared/learning/types.ts';
 import { PHASE_LABEL, clockText, realLeft } from '../lib/format.ts';
 import { EVENT_ICON, icon } from '../lib/icons.ts';
 import type { Connection } from '../lib/socket-controller.ts';
@@ -15,6 +16,7 @@ import type { VmManageDialog } from './vm-manage-dialog.ts';
 import './app-palette.ts';
 import './cluster-board.ts';
 import './connection-status.ts';
+import './concept-check.ts';
 import './count-up.ts';
 import './debrief-panel.ts';
 import './event-feed.ts';
@@ -276,6 +278,19 @@ export class StudentScreen extends LitElement {
         color: var(--cc-muted);
         max-width: 60em;
       }
+      cc-concept-check.check {
+        margin: 0 0 0.9rem;
+      }
+      .check-closed {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        color: var(--cc-muted);
+      }
+      .what-if {
+        margin: 0 0 0.9rem;
+      }
       .phase-note {
         border-left: 6px solid var(--cc-info);
         background: var(--cc-info-soft);
@@ -408,14 +423,15 @@ export class StudentScreen extends LitElement {
         position: fixed;
         left: 0.6rem;
         right: 0.6rem;
-        bottom: 0.6rem;
+        /* --cc-bottom-bar: a bar the page keeps at the bottom (a self-paced attempt's clock). */
+        bottom: calc(0.6rem + var(--cc-bottom-bar, 0px));
         z-index: 4;
         max-width: 36rem;
         margin: 0 auto;
         pointer-events: none;
       }
       .toast.lifted {
-        bottom: 5rem;
+        bottom: calc(5rem + var(--cc-bottom-bar, 0px));
       }
       .toast cc-refusal-note {
         pointer-events: auto;
@@ -427,7 +443,7 @@ export class StudentScreen extends LitElement {
         position: fixed;
         left: 0;
         right: 0;
-        bottom: 0;
+        bottom: var(--cc-bottom-bar, 0px);
         z-index: 3;
         background: var(--cc-accent);
         color: var(--cc-accent-text);
@@ -510,6 +526,18 @@ export class StudentScreen extends LitElement {
   @property({ type: Boolean }) ready = false;
   /** A message from the server to everyone (restarting, degraded). */
   @property() notice: string | null = null;
+  /** A self-paced attempt: no class to rank against, and the student's own clock (not the teacher) pauses. */
+  @property({ type: Boolean }) alone = false;
+  /** Played in this browser (a replay's what-if branch): no connection to show. */
+  @property({ type: Boolean }) local = false;
+  /** The session's replay id: the debrief links to a "what if" on the student's own cluster. */
+  @property() replayId: string | null = null;
+  /** Concept-check answers the server has confirmed that the view does not carry yet. */
+  @property({ attribute: false }) answers: readonly AnswerResult[] = [];
+  /** A concept-check answer is on its way. */
+  @property({ type: Boolean }) answering = false;
+  /** Concept checks the student closed (answered and went on, or skipped): shown again only if asked. */
+  @state() private _checkClosed: Partial<Record<CheckStage, boolean>> = {};
   @query('cc-place-dialog') private _place!: PlaceDialog;
   @query('cc-vm-dialog') private _vm!: VmDialog;
   @query('cc-instance-dialog') private _inspect!: InstanceDialog;
@@ -611,6 +639,7 @@ export class StudentScreen extends LitElement {
       <main class=${selected ? 'placing' : ''}>
         ${this.notice ? html`<p class="phase-note paused" role="status" data-testid="server-notice">${this.notice}</p>` : ''}
         <h1>${room.scenario.title}</h1>
+        ${phase === 'lobby' ? this._renderCheck(view) : ''}
         ${phase === 'lobby' ? html`<p class="intro">${room.scenario.summary}</p>` : ''}
         ${this._phaseNote(phase)}
         ${live && !this._narrow
@@ -618,7 +647,7 @@ export class StudentScreen extends LitElement {
               <cc-event-feed .banners=${[live.banner]} .effects=${live.effects} .appNames=${appNames} .timeS=${view.room.timeS} .speed=${view.room.speed}></cc-event-feed>
             </section>`
           : ''}
-        ${over ? html`<cc-debrief-panel .room=${room} .view=${view}></cc-debrief-panel>` : ''}
+        ${over ? html`<cc-debrief-panel .room=${room} .view=${view}></cc-debrief-panel>${this._renderCheck(view)}${this._renderWhatIf(view)}` : ''}
         <div class="layout ${over ? 'over' : ''}">
           ${over
             ? ''
@@ -661,7 +690,7 @@ export class StudentScreen extends LitElement {
               html`<span data-testid="score-glance"><cc-count-up .value=${view.score.total}></cc-count-up> pts</span>`,
               html`<cc-score-panel animated .score=${view.score} .appNames=${appNames} .budget=${room.scenario.budget} .instances=${view.cluster.instances}></cc-score-panel>`,
             )}
-            ${this._section(
+            ${this.alone ? '' : this._section(
               'top',
               'Class top 5',
               html`#${view.rank} of ${view.of}`,
@@ -702,6 +731,37 @@ export class StudentScreen extends LitElement {
     `;
   }
 
+  /** The concept check open now (lobby: before, debrief: after), or a line to reopen it once closed. */
+  private _renderCheck(view: StudentView) {
+    const check = view.check;
+    if (!check || check.questions.length === 0) return '';
+    const confirmed = new Map(check.results.map((r) => [r.questionId, r]));
+    for (const r of this.answers) if (!confirmed.has(r.questionId) && check.questions.some((q) => q.id === r.questionId)) confirmed.set(r.questionId, r);
+    const results = [...confirmed.values()];
+    const done = results.length >= check.questions.length;
+    if (this._checkClosed[check.stage]) {
+      return html`<p class="check-closed" data-testid="check-closed">
+        ${done ? `Questions done: ${results.filter((r) => r.correct).length} of ${check.questions.length} right.` : 'You skipped the questions.'}
+        ${done ? '' : html`<button type="button" class="small" data-testid="check-reopen" @click=${() => (this._checkClosed = { ...this._checkClosed, [check.stage]: false })}>Answer them now</button>`}
+      </p>`;
+    }
+    return html`<cc-concept-check
+      class="check"
+      .stage=${check.stage}
+      .questions=${check.questions}
+      .results=${results}
+      ?busy=${this.answering}
+      @cc-check-done=${() => (this._checkClosed = { ...this._checkClosed, [check.stage]: true })}
+    ></cc-concept-check>`;
+  }
+
+  /** At the debrief: the replay of this session, on the student's own cluster, ready for a "what if". */
+  private _renderWhatIf(view: StudentView) {
+    if (!this.replayId || this.alone || this.local) return '';
+    const href = `/replay/${encodeURIComponent(this.replayId)}?cluster=${encodeURIComponent(view.you.clusterId)}&whatif=1`;
+    return html`<p class="what-if"><a class="button" href=${href} data-testid="what-if-link">Replay it and try a what if</a></p>`;
+  }
+
   /** The sticky bar: who, the phase, the real time left (simulated clock labelled), rank with its change, points. */
   private _renderBar(view: StudentView) {
     const { phase, timeS, durationS, speed } = view.room;
@@ -726,16 +786,16 @@ export class StudentScreen extends LitElement {
     const clock = html`<span class="left" data-testid="clock">${left}<span class="sim">simulated ${clockText(timeS)} / ${clockText(durationS)}</span></span>`;
     const pts = html`<span class="pts" data-testid="bar-points"><cc-count-up .value=${view.score.total}></cc-count-up> pts</span>`;
     const who = html`<span class="who"><span data-testid="you">${view.you.nickname}${view.you.teamName ? html` · ${view.you.teamName}` : ''}</span></span>`;
-    const status = html`<cc-connection-status .connection=${this.connection}></cc-connection-status>`;
+    const status = this.local ? '' : html`<cc-connection-status .connection=${this.connection}></cc-connection-status>`;
     // A phone: who, the phase and the connection on one line; time, rank and points on the next.
     if (this._narrow)
       return html`<header class="top narrow ${paused ? 'paused' : ''}" data-testid="score-bar">
         <span class="line1">${who} ${pill} ${status}</span>
-        <span class="stats">${clock} ${rank} ${pts}</span>
+        <span class="stats">${clock} ${this.alone ? '' : rank} ${pts}</span>
       </header>`;
     return html`<header class="top ${paused ? 'paused' : ''}" data-testid="score-bar">
       ${who}
-      <span class="stats">${pill} ${clock} ${rank} ${pts} ${status}</span>
+      <span class="stats">${pill} ${clock} ${this.alone ? '' : rank} ${pts} ${status}</span>
     </header>`;
   }
 
@@ -831,7 +891,7 @@ export class StudentScreen extends LitElement {
         </p>`;
       case 'paused':
         return html`<p class="phase-note paused" role="status" data-testid="phase-note">
-          ${icon('clock')} Paused by your teacher. The clock has stopped; you can still change your cluster.
+          ${icon('clock')} ${this.local ? 'The what-if’s clock stands here: change the cluster, then play or run the rest.' : this.alone ? 'Paused. Your clock has stopped; you can still change your cluster, then press Resume.' : 'Paused by your teacher. The clock has stopped; you can still change your cluster.'}
         </p>`;
       case 'debrief':
         // The teacher may move on before the clock runs out: say so, or a student wonders where the time went.

@@ -6,10 +6,14 @@ export type Route =
   | { readonly name: 'project'; readonly code: string }
   | { readonly name: 'play'; readonly code: string }
   | { readonly name: 'replay'; readonly id: string }
+  | { readonly name: 'assignment-play'; readonly id: string }
+  | { readonly name: 'assignment-teach'; readonly id: string }
   | { readonly name: 'notFound'; readonly path: string };
 
 export const ROOM_CODE = /^[A-Z0-9]{6}$/;
 export const REPLAY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A self-paced assignment's id (case-sensitive): the student link is /a/ID. */
+export const ASSIGNMENT_ID = /^[A-Za-z0-9]{10}$/;
 
 /** What a person typed as a room code: case and spaces do not matter. */
 export const normaliseCode = (text: string): string => text.replace(/[\s-]+/g, '').toUpperCase();
@@ -22,6 +26,7 @@ export function parseRoute(pathname: string): Route {
   if (arg !== undefined && rest.length === 0) {
     // Replay ids are case-sensitive, unlike room codes.
     if (head === 'replay') return REPLAY_ID.test(arg) ? { name: 'replay', id: arg } : { name: 'notFound', path: pathname };
+    if (head === 'a' || head === 'assignment') return ASSIGNMENT_ID.test(arg) ? { name: head === 'a' ? 'assignment-play' : 'assignment-teach', id: arg } : { name: 'notFound', path: pathname };
     const code = normaliseCode(arg);
     if (head === 'join') return { name: 'landing', code: ROOM_CODE.test(code) ? code : null };
     if (ROOM_CODE.test(code) && (head === 'teach' || head === 'project' || head === 'play')) return { name: head, code };

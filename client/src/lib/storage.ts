@@ -116,6 +116,69 @@ export function forgetSession(code: string): void {
   write(KEYS.host(code), null);
 }
 
+/** A student's attempt at an assignment, kept so a reload resumes it; `atS`: how far their clock got. */
+export interface KeptAttempt {
+  readonly attemptId: string;
+  readonly attemptToken: string;
+  readonly nickname: string;
+  readonly atS: number;
+}
+
+/** An assignment this teacher made on this device. */
+export interface HostedAssignment {
+  readonly id: string;
+  readonly title: string;
+  readonly deadlineMs: number;
+  readonly createdAt: number;
+}
+
+const ASSIGNMENT_KEYS = {
+  attempt: (id: string) => `cc:attempt:${id}`,
+  teacher: (id: string) => `cc:assignment-teacher:${id}`,
+  list: 'cc:assignments',
+} as const;
+
+export function keptAttempt(id: string): KeptAttempt | null {
+  try {
+    const a: unknown = JSON.parse(read(ASSIGNMENT_KEYS.attempt(id)) ?? 'null');
+    if (typeof a !== 'object' || a === null) return null;
+    const { attemptId, attemptToken, nickname, atS } = a as Record<string, unknown>;
+    if (typeof attemptId !== 'string' || typeof attemptToken !== 'string' || typeof nickname !== 'string') return null;
+    return { attemptId, attemptToken, nickname, atS: typeof atS === 'number' && Number.isFinite(atS) && atS >= 0 ? atS : 0 };
+  } catch {
+    return null;
+  }
+}
+
+export const keepAttempt = (id: string, attempt: KeptAttempt | null): void => write(ASSIGNMENT_KEYS.attempt(id), attempt ? JSON.stringify(attempt) : null);
+
+export const assignmentTeacherToken = (id: string): string | null => read(ASSIGNMENT_KEYS.teacher(id));
+export const saveAssignmentTeacherToken = (id: string, token: string): void => write(ASSIGNMENT_KEYS.teacher(id), token);
+
+export function hostedAssignments(): HostedAssignment[] {
+  try {
+    const parsed: unknown = JSON.parse(read(ASSIGNMENT_KEYS.list) ?? '[]');
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (a): a is HostedAssignment =>
+        typeof a === 'object' && a !== null && typeof a.id === 'string' && typeof a.title === 'string' && typeof a.deadlineMs === 'number' && typeof a.createdAt === 'number',
+    );
+  } catch {
+    return [];
+  }
+}
+
+export function rememberAssignment(entry: HostedAssignment): void {
+  const rest = hostedAssignments().filter((a) => a.id !== entry.id);
+  write(ASSIGNMENT_KEYS.list, JSON.stringify([entry, ...rest].slice(0, 20)));
+}
+
+/** Forgets an assignment on this device (after deleting it, or when the teacher asks). */
+export function forgetAssignment(id: string): void {
+  write(ASSIGNMENT_KEYS.list, JSON.stringify(hostedAssignments().filter((a) => a.id !== id)));
+  write(ASSIGNMENT_KEYS.teacher(id), null);
+}
+
 /** A join refusal carried from the board back to the join form (one page load only). */
 export const takeJoinError = (): string | null => {
   const message = read(KEYS.joinError, session());
