@@ -16,11 +16,31 @@ import '../components/cluster-board.ts';
 import '../components/leaderboard.ts';
 import '../components/replay-chart.ts';
 import '../components/reference-table.ts';
+import '../components/check-gains.ts';
+import { answersInLog } from '../../../shared/learning/from-log.ts';
+import { conceptGains } from '../../../shared/learning/checks.ts';
+import type { ConceptGain } from '../../../shared/learning/types.ts';
+import '../components/branch-view.ts';
 
 /** Playback speeds, in simulated seconds per real second. */
 const SPEEDS = [1, 5, 20] as const;
 /** How often playback moves the clock, in real milliseconds. */
 const FRAME_MS = 250;
+
+/** What the address asks for: `?cluster=ID&at=SECONDS&whatif=1&present=1` (each optional). */
+interface Asked {
+  readonly clusterId: string | null;
+  readonly at: number | null;
+  readonly whatIf: boolean;
+  readonly present: boolean;
+}
+
+function askedBy(search: string): Asked {
+  const q = new URLSearchParams(search);
+  const at = q.get('at');
+  const seconds = at !== null && /^\d{1,6}$/.test(at) ? Number(at) : null;
+  return { clusterId: q.get('cluster'), at: seconds, whatIf: q.get('whatif') === '1', present: q.get('present') === '1' };
+}
 
 declare global {
   interface Window {
@@ -113,6 +133,20 @@ export class ReplayPage extends LitElement {
       .events-title {
         margin-top: 0.9rem;
       }
+      .whatif {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem 0.75rem;
+        align-items: center;
+        margin-top: 0.75rem;
+      }
+      .whatif button {
+        min-height: 2.75rem;
+      }
+      .whatif .notice {
+        flex-basis: 100%;
+        margin: 0;
+      }
     `,
   ];
 
@@ -127,6 +161,13 @@ export class ReplayPage extends LitElement {
   @state() private _viewer: string | null = null;
   /** The reference plans' scores, computed after the replay is on screen (null until then). */
   @state() private _references: readonly ReferenceScore[] | null = null;
+  /** The class's concept-check results (null: the session had no checks and nobody answered). */
+  @state() private _gains: readonly ConceptGain[] | null = null;
+  /** The open what-if branch: whose cluster, from which second (null: the replay itself). */
+  @state() private _whatIf: { clusterId: string; fromS: number } | null = null;
+  /** Why the address's what-if could not be opened. */
+  @state() private _askedNotice: string | null = null;
+  private _present = false;
 
   private _room: RoomStatic | null = null;
   /** Set once the viewer picks a cluster: from then on the page never picks one for them. */
@@ -160,7 +201,10 @@ export class ReplayPage extends LitElement {
       this._clusterId = timeline.clusters[0] ?? null;
       window.__ccReplayFinal = JSON.stringify(timeline.final);
       document.title = `Replay: ${data.meta.scenario.title} · ClusterClass`;
+      const answers = answersInLog(data.log);
+      this._gains = answers.length > 0 || (data.meta as { checks?: boolean }).checks ? conceptGains(answers) : null;
       this._timeline = timeline;
+      this._follow(askedBy(location.search), timeline);
       // The reference plans re-run the scenario three times: after the first paint, not before it.
       setTimeout(() => {
         if (this._timeline !== timeline) return;
@@ -189,6 +233,70 @@ export class ReplayPage extends LitElement {
     if (!this._picked && own && timeline.clusters.includes(own)) this._clusterId = own;
   }
 
+  /** Opens the replay where the address says: that cluster, that second, and the what-if if asked. */
+  private _follow(asked: Asked, timeline: ReplayTimeline) {
+    this._present = asked.present;
+    if (asked.clusterId !== null) {
+      if (timeline.clusters.includes(asked.clusterId)) {
+        this._clusterId = asked.clusterId;
+        this._picked = true;
+      } else this._askedNotice = 'The link names a player or team that is not in this replay, so the first one is shown.';
+    }
+    if (asked.at !== null) this._second = Math.min(asked.at, timeline.durationS);
+    if (!asked.whatIf || this._askedNotice) return;
+    const why = this._cannotBranch(timeline, this._clusterId, this._second);
+    if (why) this._askedNotice = `The what-if from the link could not be opened: ${why}`;
+    else this._whatIf = { clusterId: this._clusterId!, fromS: this._second };
+  }
+
+  /** Why a branch cannot start for this cluster at this second, or null when it can. */
+  private _cannotBranch(timeline: ReplayTimeline, clusterId: string | null, second: number): string | null {
+    if (!clusterId) return 'nobody played in this session.';
+    const name = clusterOf(timeline.final, clusterId)?.name ?? clusterId;
+    if (second >= timeline.durationS) return 'the session is over at this second; go back a little to branch.';
+    const cluster = clusterOf(this._stateAt(second), clusterId);
+    if (!cluster) return `${name} had not joined yet at ${clockText(second)}.`;
+    if (cluster.kicked) return `${name} had been removed from the session by then.`;
+    return null;
+  }
+
+  private _openWhatIf() {
+    const timeline = this._timeline;
+    if (!timeline || !this._clusterId || this._cannotBranch(timeline, this._clusterId, this._second)) return;
+    this._stop();
+    this._askedNotice = null;
+    this._whatIf = { clusterId: this._clusterId, fromS: this._second };
+    this._address();
+    window.scrollTo(0, 0);
+  }
+
+  private async _closeWhatIf() {
+    const open = this._whatIf;
+    this._whatIf = null;
+    if (open) {
+      this._clusterId = open.clusterId;
+      this._second = open.fromS;
+    }
+    this._address();
+    // Back where the keyboard left the replay: on the button that opened the branch.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-testid=whatif-open]')?.focus();
+  }
+
+  /** Keeps the address in step with what is open, so it can be shared (and a reload comes back to it). */
+  private _address() {
+    const q = new URLSearchParams();
+    const open = this._whatIf;
+    if (open) {
+      q.set('cluster', open.clusterId);
+      q.set('at', String(open.fromS));
+      q.set('whatif', '1');
+      if (this._present) q.set('present', '1');
+    }
+    const search = q.toString();
+    history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}`);
+  }
+
   private _stateAt(second: number): SimState {
     if (this._shown?.second !== second) this._shown = { second, state: this._timeline!.stateAt(second) };
     return this._shown.state;
@@ -207,6 +315,17 @@ export class ReplayPage extends LitElement {
     const timeline = this._timeline;
     const room = this._room;
     if (!timeline || !room) return html`<main><p role="status" data-testid="replay-loading">Loading the replay…</p></main>`;
+    // The branch's board is the live one, with its own main landmark: no main around it here.
+    if (this._whatIf)
+      return html`<cc-branch-view
+        .timeline=${timeline}
+        .room=${room}
+        clusterId=${this._whatIf.clusterId}
+        .fromS=${this._whatIf.fromS}
+        .references=${this._references}
+        ?present=${this._present}
+        @cc-branch-close=${this._closeWhatIf}
+      ></cc-branch-view>`;
     const { scenario } = timeline.meta;
     const duration = timeline.durationS;
     const second = this._second;
@@ -281,6 +400,7 @@ export class ReplayPage extends LitElement {
             <button type="submit" data-testid="replay-jump">Go</button>
           </form>
         </div>
+        ${this._renderWhatIf(timeline, clusterId, clusterName, second)}
         ${final.fired.length > 0
           ? html`<h3 class="events-title">Events</h3>
               <p class="hint" id="events-hint">Each button goes to the second before the event, so you see the cluster just before it hits; then step forward with “1 s ▶”.</p>
@@ -329,7 +449,28 @@ export class ReplayPage extends LitElement {
         <h2 id="debrief-title">Debrief</h2>
         ${paragraphs.map((p) => html`<p>${p}</p>`)} ${this._renderReferences(clusterId ? clusterOf(final, clusterId) : undefined, clusterId === you)}
       </section>
+      ${this._gains
+        ? html`<section class="panel wide" aria-labelledby="checks-title" data-testid="replay-checks">
+            <h2 id="checks-title">Concept checks: what the class learnt</h2>
+            <p class="hint">Right answers before the game and after the debrief, per idea, for the whole class (never who answered what).</p>
+            <cc-check-gains .gains=${this._gains}></cc-check-gains>
+          </section>`
+        : ''}
     </main>`;
+  }
+
+  /** "What if…?": branch from the selected cluster at the second shown. */
+  private _renderWhatIf(timeline: ReplayTimeline, clusterId: string | null, clusterName: string, second: number) {
+    const why = this._cannotBranch(timeline, clusterId, second);
+    return html`<div class="whatif">
+      ${this._askedNotice ? html`<p class="notice" role="status" data-testid="whatif-notice">${this._askedNotice}</p>` : ''}
+      <button type="button" data-testid="whatif-open" aria-describedby="whatif-hint" ?disabled=${why !== null} @click=${this._openWhatIf}>
+        What if…? Branch from ${clusterName ? `${clusterName}’s cluster` : 'a cluster'} at ${clockText(second)}
+      </button>
+      <span class="hint" id="whatif-hint"
+        >${why ? `Cannot branch here: ${why}` : 'Try other decisions from this second on: the rest of the session re-runs in this browser, beside the original.'}</span
+      >
+    </div>`;
   }
 
   /** The selected cluster's final score against the reference plans, as the live debrief shows it. */
