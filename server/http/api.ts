@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/index.ts';
 import { SCENARIOS, getScenario } from '../../shared/scenario/library/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import { StoreError, type RoomStore } from '../storage/store.ts';
+import { StoreError, type Replay, type RoomStore } from '../storage/store.ts';
 import { buildClassReport, classReportCsv } from '../reports/class-report.ts';
 import { readSnapshot } from '../rooms/journal.ts';
 import { publicReplay, publicSnapshot } from '../replays/public-replay.ts';
@@ -33,6 +33,8 @@ export interface ApiOptions {
   readonly maxRoomCreatesPerMinute?: number;
   /** Rooms one address may create per window (ROOMS_PER_ADDRESS); API_LIMITS.createsPerAddress unless set. */
   readonly roomsPerAddress?: number;
+  /** A self-paced attempt's replay (server/assignments/replay.ts), for replay ids no session has. */
+  readonly attemptReplay?: (replayId: string) => Promise<Replay | null>;
 }
 
 export const API_LIMITS = {
@@ -60,6 +62,8 @@ const createRoomSchema = z.strictObject({
   speed: z.number().min(LIMITS.minSpeed).max(LIMITS.maxSpeed).default(DEFAULT_SPEED),
   /** Team mode: how many teams there are from the start (newcomers fill the smallest). */
   teams: z.number().int().min(2).max(12).default(4),
+  /** Concept checks: about five questions before the run and after the debrief. */
+  checks: z.boolean().default(false),
 });
 
 /** Every `error.code` the REST API answers with (docs/PROTOCOL.md, REST). */
@@ -96,12 +100,18 @@ const apiError = (res: Response, status: number, code: ApiErrorCode, message: st
 /** A rate limit's verdict: null when allowed, else the whole seconds to wait (for Retry-After). */
 const seatSchema = z.strictObject({ resumeToken: z.string().min(10).max(100) });
 
+/** What a replay id can be (the client's router says the same): anything else is never looked up. */
+const REPLAY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The bearer token of a request, or '' (tokens never come in URLs: they end up in logs). */
+const bearer = (req: Request): string => /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+
 async function waitFor(limiter: RateLimiterAbstract, key: string): Promise<number | null> {
   const ms = await takePoint(limiter, key);
   return ms === null ? null : Math.max(1, Math.ceil(ms / 1000));
 }
 
-export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute, roomsPerAddress }: ApiOptions): Router {
+export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, teacherPasscode, trustProxy, maxRoomCreatesPerMinute, roomsPerAddress, attemptReplay }: ApiOptions): Router {
   const router = Router();
   const creates = limiters('room-creates', roomsPerAddress ?? API_LIMITS.createsPerAddress, API_LIMITS.createWindowS);
   const allCreates = limiters('room-creates-all', maxRoomCreatesPerMinute ?? API_LIMITS.createsPerMinute, 60);
@@ -147,7 +157,7 @@ export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, t
     }
     const body = createRoomSchema.safeParse(req.body ?? {});
     if (!body.success) return apiError(res, 400, 'bad-request', 'The request is not valid.', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-    const { scenarioId, scenario: uploaded, mode, passcode, speed, teams } = body.data;
+    const { scenarioId, scenario: uploaded, mode, passcode, speed, teams, checks } = body.data;
     if (teacherPasscode && !sameSecret(passcode ?? '', teacherPasscode)) {
       return apiError(res, passcode ? 403 : 401, 'passcode-required', passcode ? 'That teacher passcode is not right.' : 'This server needs the teacher passcode to create a session.');
     }
@@ -169,7 +179,7 @@ export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, t
       return apiError(res, 429, 'server-busy', `This server is creating many sessions right now; try again in ${busy} s.`);
     }
     try {
-      const { code, hostToken, projectorToken } = await registry.create(scenario, mode, { speed, teams });
+      const { code, hostToken, projectorToken } = await registry.create(scenario, mode, { speed, teams, checks });
       res.status(201).json({ code, hostToken, projectorToken });
     } catch (error) {
       if (error instanceof RoomLimitError) return apiError(res, 503, error.code, `${error.message} Try again when one has ended.`);
@@ -203,7 +213,7 @@ export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, t
     if (!(await lookupAllowed(req, res))) return;
     if (req.query.token !== undefined) return apiError(res, 400, 'token-in-url', 'Send the host token in the Authorization header (Bearer), not in the URL: a URL ends up in logs and browser history.');
     const code = String(req.params.code ?? '').toUpperCase();
-    const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+    const token = bearer(req);
     const isHost = await ask(res, code, { kind: 'is-host', token });
     if (isHost === null) return;
     if (!isHost) return apiError(res, 404, 'room-not-found', 'There is no session with that code.');
@@ -222,10 +232,47 @@ export function apiRouter({ registry, rooms, limiters = memoryLimiters, store, t
     else res.type('text/csv; charset=utf-8').send(classReportCsv(report));
   });
 
+  // The teacher deletes the session and everything kept about it: the live room (closed for
+  // everyone in it), its log and snapshots, and its replay (`?replay=ID`, for a session that is
+  // no longer live, from the teacher's list). The host token comes as a bearer token.
+  router.delete('/rooms/:code', async (req, res) => {
+    if (!(await lookupAllowed(req, res))) return;
+    const code = String(req.params.code ?? '').toUpperCase();
+    const token = bearer(req);
+    const replayId = typeof req.query.replay === 'string' && REPLAY_ID.test(req.query.replay) ? req.query.replay : null;
+    if (!token) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can delete it: send its host token as a bearer token.');
+    const erased = await ask(res, code, { kind: 'erase', token });
+    if (erased === null) return;
+    let found = false;
+    if (erased) {
+      const reply = erased.value as { ok: boolean };
+      if (!reply.ok) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can delete it.');
+      found = true;
+    }
+    // What is left in the store when the room no longer runs: a copy that was never restored, its replay.
+    const meta = erased ? null : await store.getRoom(code);
+    if (meta) {
+      if (!sameSecret(token, meta.hostToken)) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can delete it.');
+      await store.deleteRoom(code);
+      if (meta.replayId) await store.deleteReplay(meta.replayId);
+      found = true;
+    }
+    const replay = replayId ? await store.getReplay(replayId) : null;
+    if (replay && replay.meta.code === code) {
+      if (!sameSecret(token, replay.meta.hostToken)) return apiError(res, 403, 'forbidden', 'Only the teacher of this session can delete it.');
+      await store.deleteReplay(replayId!);
+      found = true;
+    }
+    if (!found) return apiError(res, 404, 'room-not-found', 'There is no session with that code, or it was already deleted.');
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(204).end();
+  });
+
   // A finished session as a replay, for anyone with its link: the log and where it can seek.
   router.get('/replays/:id', async (req, res) => {
     if (!(await lookupAllowed(req, res))) return;
-    const replay = await store.getReplay(String(req.params.id));
+    const id = String(req.params.id);
+    const replay = (await store.getReplay(id)) ?? (attemptReplay && REPLAY_ID.test(id) ? await attemptReplay(id) : null);
     if (!replay) return apiError(res, 404, 'replay-not-found', 'There is no replay with that link, or it has expired.');
     res.setHeader('Cache-Control', 'private, max-age=60');
     res.json(publicReplay(replay));

@@ -33,6 +33,8 @@ export interface CreateRoomRequest {
   readonly speed?: number;
   /** Team mode: how many teams to make, 2..12. */
   readonly teams?: number;
+  /** Concept checks: about five questions before the run and after the debrief. */
+  readonly checks?: boolean;
 }
 
 export interface CreatedRoom {
@@ -78,6 +80,24 @@ export const getConfig = (): Promise<ServerConfig> => call('/api/config');
 export const getScenarios = (): Promise<ScenarioSummary[]> => call('/api/scenarios');
 export const getRoom = (code: string): Promise<RoomInfo> => call(`/api/rooms/${encodeURIComponent(code)}`);
 export const createRoom = (request: CreateRoomRequest): Promise<CreatedRoom> => call('/api/rooms', { method: 'POST', body: JSON.stringify(request) });
+/**
+ * Deletes a session and everything kept about it (docs/PRIVACY.md): the live room, its log and its
+ * replay. Resolves when it is gone, or was already; the host token goes as a bearer token.
+ */
+export async function deleteSession(code: string, token: string, replayId: string | null): Promise<void> {
+  let res: Response;
+  try {
+    const query = replayId ? `?replay=${encodeURIComponent(replayId)}` : '';
+    res = await fetch(`/api/rooms/${encodeURIComponent(code)}${query}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError('network', 'Cannot reach the ClusterClass server. Check your network connection.', 0);
+  }
+  // Nothing left to delete is what the teacher asked for.
+  if (res.ok || res.status === 404) return;
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  throw new ApiError(body?.error?.code ?? `http-${res.status}`, body?.error?.message ?? `The server answered ${res.status}.`, res.status);
+}
+
 /** A classroom-safe nickname nobody in that room uses yet. */
 export const suggestNickname = (code: string): Promise<{ nickname: string }> => call(`/api/rooms/${encodeURIComponent(code)}/nickname`);
 

@@ -1,10 +1,16 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { ApiError, createRoom, getConfig, getScenarios, type ScenarioSummary, type ServerConfig } from '../lib/api.ts';
+import { ApiError, createRoom, deleteSession, getConfig, getScenarios, type ScenarioSummary, type ServerConfig } from '../lib/api.ts';
 import { DEFAULT_SPEED, PACES, paceOf, realDuration, realSeconds } from '../../../shared/views/pace.ts';
 import { navigate } from '../lib/router.ts';
-import { forgetSession, hostedSessions, rememberSession, saveHostToken, type HostedSession } from '../lib/storage.ts';
+import { forgetSession, hostToken, hostedSessions, rememberSession, saveHostToken, type HostedSession } from '../lib/storage.ts';
+import type { ConfirmDialog } from '../components/confirm-dialog.ts';
+import '../components/confirm-dialog.ts';
 import { base } from '../styles/shared.ts';
+import { createAssignment } from '../lib/assignments-api.ts';
+import { rememberAssignment, saveAssignmentTeacherToken } from '../lib/storage.ts';
+import { deadlineProblem, type AssignmentSettings } from '../components/assignment-options.ts';
+import '../components/assignment-options.ts';
 
 const MAX_UPLOAD_BYTES = 256 * 1024;
 const DEFAULT_TEAMS = 4;
@@ -200,11 +206,19 @@ export class HostSetupPage extends LitElement {
   @state() private _mode: 'solo' | 'teams' = 'solo';
   @state() private _speed = DEFAULT_SPEED;
   @state() private _teams = DEFAULT_TEAMS;
+  /** Concept checks before the run and after the debrief (off unless the teacher turns them on). */
+  @state() private _checks = false;
   @state() private _passcode = '';
   @state() private _error: { message: string; details: readonly string[] } | null = null;
   @state() private _busy = false;
   @state() private _loadError: string | null = null;
   @state() private _sessions: HostedSession[] = hostedSessions();
+  /** The session being deleted now, and why the last deletion failed. */
+  @state() private _deleting: string | null = null;
+  @state() private _deleteError: string | null = null;
+  /** A live session, or a self-paced assignment (client/src/components/assignment-options.ts). */
+  @state() private _kind: 'live' | 'assignment' = 'live';
+  private _assignment: AssignmentSettings | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -230,7 +244,15 @@ export class HostSetupPage extends LitElement {
       ${this._loadError ? html`<p class="error" role="alert">${this._loadError}</p>` : ''}
       <form class="panel" @submit=${this._onSubmit} data-testid="host-form" aria-labelledby="setup-title">
         <h2 id="setup-title">Set up the session</h2>
-        <fieldset aria-describedby="pace-hint">
+        <fieldset data-testid="kind">
+          <legend>What are you setting?</legend>
+          <div class="modes">
+            <label class="choice"><input type="radio" name="kind" value="live" data-testid="kind-live" .checked=${this._kind === 'live'} @change=${() => (this._kind = 'live')} /> Live session: the class plays together, now</label>
+            <label class="choice"><input type="radio" name="kind" value="assignment" data-testid="kind-assignment" .checked=${this._kind === 'assignment'} @change=${() => (this._kind = 'assignment')} /> Self-paced assignment: each student plays alone, by a deadline</label>
+          </div>
+        </fieldset>
+        ${this._kind === 'assignment' ? html`<cc-assignment-options @cc-assignment-settings=${(e: CustomEvent<AssignmentSettings>) => (this._assignment = e.detail)}></cc-assignment-options>` : ''}
+        <fieldset aria-describedby="pace-hint" ?hidden=${this._kind === 'assignment'}>
           <legend>Pace</legend>
           <p class="hint" id="pace-hint">How fast the simulated clock runs. The play times of the scenarios below follow your choice; you can change the pace during the run.</p>
           <div class="paces">
@@ -244,7 +266,7 @@ export class HostSetupPage extends LitElement {
             )}
           </div>
         </fieldset>
-        <fieldset>
+        <fieldset ?hidden=${this._kind === 'assignment'}>
           <legend>Mode</legend>
           <div class="modes">
             <label class="choice"
@@ -274,6 +296,13 @@ export class HostSetupPage extends LitElement {
               </div>`
             : ''}
         </fieldset>
+        <div class="field checks-switch" ?hidden=${this._kind === 'assignment'}>
+          <label class="choice" for="checks-on">
+            <input id="checks-on" type="checkbox" role="switch" data-testid="checks-switch" aria-describedby="checks-hint" .checked=${this._checks} @change=${(e: Event) => (this._checks = (e.target as HTMLInputElement).checked)} />
+            Concept checks: 5 questions before the game and after the debrief
+          </label>
+          <span class="hint" id="checks-hint">Students answer on their phones while they wait and after the debrief; it never changes their score. You see what the class learnt, concept by concept.</span>
+        </div>
         <fieldset>
           <legend>Built-in scenarios</legend>
           <div class="scenarios" data-testid="scenario-list">
@@ -284,7 +313,7 @@ export class HostSetupPage extends LitElement {
                   <input type="radio" name="scenario" value=${s.id} .checked=${this._upload === null && this._choice === s.id} @change=${this._onChoose} />
                   <span class="title">${s.title}</span>
                   <span class="summary">${s.summary}</span>
-                  <span class="playtime" data-testid="scenario-playtime">${playTime(s.durationS, this._speed)}</span>
+                  <span class="playtime" data-testid="scenario-playtime">${this._playTime(s.durationS)}</span>
                   <span class="meta">${simulated(s.durationS)} · ${s.hosts} hosts · ${s.apps} apps · id ${s.id}</span>
                 </label>`,
             )}
@@ -325,7 +354,7 @@ export class HostSetupPage extends LitElement {
           </div>
           <p class="chosen" data-testid="create-summary">${this._chosenText()}</p>
           <button type="submit" class="primary submit" data-testid="create-room" ?disabled=${this._busy || (!this._upload && !this._choice)}>
-            ${this._busy ? 'Creating…' : 'Create the room'}
+            ${this._busy ? 'Creating…' : this._kind === 'assignment' ? 'Create the assignment' : 'Create the room'}
           </button>
         </div>
       </form>
@@ -340,26 +369,39 @@ export class HostSetupPage extends LitElement {
                     <span class="row">
                       <a class="button small" href="/teach/${s.code}" @click=${this._onLink}>Open console</a>
                       ${s.replayId ? html`<a class="button small" href="/replay/${s.replayId}" @click=${this._onLink} data-testid="session-replay">Replay</a>` : ''}
-                      <button type="button" class="small danger" @click=${() => this._onForget(s.code)}>Forget</button>
+                      <button type="button" class="small" title="Takes it off this list; what the server keeps expires by itself" @click=${() => this._onForget(s.code)}>Forget</button>
+                      ${hostToken(s.code)
+                        ? html`<button type="button" class="small danger" data-testid="session-delete" aria-label=${`Delete session ${s.code} and all its data`} ?disabled=${this._deleting === s.code} @click=${() => this._onDelete(s)}>
+                            ${this._deleting === s.code ? 'Deleting…' : 'Delete'}
+                          </button>`
+                        : ''}
                     </span>
                   </li>`,
               )}
             </ul>
+            ${this._deleteError ? html`<p class="error" role="alert" data-testid="session-delete-error">${this._deleteError}</p>` : ''}
+            <cc-confirm-dialog></cc-confirm-dialog>
           </section>`
         : ''}
+      <cc-assignment-list></cc-assignment-list>
     </main>`;
   }
 
   /** The choice so far, in one line beside the Create button: what the teacher is about to open. */
   private _chosenText() {
-    const mode = this._mode === 'teams' ? `${Math.min(12, Math.max(2, Math.round(this._teams) || DEFAULT_TEAMS))} teams` : 'solo';
+    const mode = this._kind === 'assignment' ? 'self-paced assignment' : this._mode === 'teams' ? `${Math.min(12, Math.max(2, Math.round(this._teams) || DEFAULT_TEAMS))} teams` : 'solo';
     if (this._upload) {
       const d = this._uploadDuration();
-      return html`<strong>${this._upload.name}</strong>${d ? ` · ${playTime(d, this._speed)}` : ''} · ${mode}`;
+      return html`<strong>${this._upload.name}</strong>${d ? ` · ${this._playTime(d)}` : ''} · ${mode}`;
     }
     const chosen = this._scenarios.find((s) => s.id === this._choice);
     if (!chosen) return 'Pick a scenario.';
-    return html`<strong>${chosen.title}</strong> · ${playTime(chosen.durationS, this._speed)} · ${mode}`;
+    return html`<strong>${chosen.title}</strong> · ${this._playTime(chosen.durationS)} · ${mode}`;
+  }
+
+  /** How long it plays at the pace picked; an assignment has no pace of its own. */
+  private _playTime(durationS: number): string {
+    return this._kind === 'assignment' ? 'each student plays alone, at their own pace' : playTime(durationS, this._speed);
   }
 
   private _onChoose(e: Event) {
@@ -411,20 +453,68 @@ export class HostSetupPage extends LitElement {
     this._sessions = hostedSessions();
   }
 
+  /** Deletes the session on the server (room, log, replay), then forgets it here. */
+  private async _onDelete(session: HostedSession) {
+    const token = hostToken(session.code);
+    const dialog = this.renderRoot.querySelector<ConfirmDialog>('cc-confirm-dialog');
+    if (!token || !dialog) return;
+    const sure = await dialog.ask({
+      title: `Delete session ${session.code}?`,
+      message: 'This deletes everything kept about it: the room (anyone still in it is sent out), every move and answer, and its replay. Reports can no longer be made from it. This cannot be undone.',
+      confirm: 'Delete everything',
+    });
+    if (!sure) return;
+    this._deleting = session.code;
+    this._deleteError = null;
+    try {
+      await deleteSession(session.code, token, session.replayId ?? null);
+      forgetSession(session.code);
+      this._sessions = hostedSessions();
+    } catch (error) {
+      this._deleteError = `Session ${session.code} was not deleted: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this._deleting = null;
+    }
+  }
+
   private _onLink(e: MouseEvent) {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
     navigate((e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/');
   }
 
+  private async _createAssignment() {
+    const settings = this._assignment;
+    const problem = settings ? deadlineProblem(settings.deadlineMs) : 'Pick a deadline.';
+    if (!settings || problem) {
+      this._error = { message: problem ?? 'Pick a deadline.', details: [] };
+      return;
+    }
+    this._busy = true;
+    this._error = null;
+    try {
+      const { id, teacherToken } = await createFrom({ upload: this._upload, choice: this._choice, passcode: this._config?.teacherPasscodeRequired ? this._passcode : null, settings });
+      const uploadedTitle = (this._upload?.scenario as { title?: unknown } | undefined)?.title;
+      const scenarioTitle = this._upload ? (typeof uploadedTitle === 'string' ? uploadedTitle : this._upload.name) : (this._scenarios.find((s) => s.id === this._choice)?.title ?? this._choice);
+      saveAssignmentTeacherToken(id, teacherToken);
+      rememberAssignment({ id, title: settings.title || scenarioTitle, deadlineMs: settings.deadlineMs, createdAt: Date.now() });
+      navigate(`/assignment/${id}`);
+    } catch (error) {
+      this._error = error instanceof ApiError ? { message: error.message, details: error.details } : { message: (error as Error).message, details: [] };
+    } finally {
+      this._busy = false;
+    }
+  }
+
   private async _onSubmit(e: Event) {
     e.preventDefault();
+    if (this._kind === 'assignment') return this._createAssignment();
     this._busy = true;
     this._error = null;
     try {
       const passcode = this._config?.teacherPasscodeRequired ? { passcode: this._passcode } : {};
       const teams = this._mode === 'teams' ? { teams: Math.min(12, Math.max(2, Math.round(this._teams) || DEFAULT_TEAMS)) } : {};
-      const settings = { mode: this._mode, speed: this._speed, ...teams, ...passcode };
+      const settings = { mode: this._mode, speed: this._speed, ...teams, ...passcode, ...(this._checks ? { checks: true } : {}) };
       const request = this._upload ? { scenario: this._upload.scenario, ...settings } : { scenarioId: this._choice, ...settings };
       const { code, hostToken } = await createRoom(request);
       const uploadedTitle = (this._upload?.scenario as { title?: unknown } | undefined)?.title;
@@ -440,6 +530,13 @@ export class HostSetupPage extends LitElement {
       this._busy = false;
     }
   }
+}
+
+/** The assignment branch of the form: the same scenario choice, the assignment's own settings. */
+async function createFrom(page: { upload: { scenario: unknown } | null; choice: string; passcode: string | null; settings: AssignmentSettings }) {
+  const { deadlineMs, checks, title } = page.settings;
+  const source = page.upload ? { scenario: page.upload.scenario } : { scenarioId: page.choice };
+  return createAssignment({ ...source, deadlineMs, checks, ...(title ? { title } : {}), ...(page.passcode !== null ? { passcode: page.passcode } : {}) });
 }
 
 declare global {
