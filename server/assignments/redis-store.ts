@@ -1,6 +1,6 @@
-import { createClient, ErrorReply } from 'redis';
 import type { PlanAction } from '../../shared/engine/run.ts';
 import type { CheckStage } from '../../shared/learning/types.ts';
+import { RedisLink, type LinkErrors, type RedisClient, type RedisLinkOptions } from '../storage/redis-link.ts';
 import type { StoreStatus } from '../storage/store.ts';
 import { AssignmentStoreError, type ActionToKeep, type AppendLimits, type AssignmentStore, type AssignmentStoreErrorCode } from './store.ts';
 import type { Assignment, Attempt, AttemptFinish, AttemptStart, KeptCheckAnswer } from './types.ts';
@@ -112,75 +112,49 @@ const SCRIPT_ERRORS = {
   MOVED: 'attempt-moved',
 } as const satisfies Record<string, AssignmentStoreErrorCode>;
 
-export interface RedisAssignmentStoreOptions {
-  readonly url: string;
+const ERRORS: LinkErrors<AssignmentStoreError> = {
+  type: AssignmentStoreError,
+  refusal: (word, rest) => {
+    if (!Object.hasOwn(SCRIPT_ERRORS, word)) return null;
+    const code = SCRIPT_ERRORS[word as keyof typeof SCRIPT_ERRORS];
+    // BADSEQ's text is the count of actions kept, so the client can resend from there.
+    return new AssignmentStoreError(code, rest, word === 'BADSEQ' ? Number(rest) : undefined);
+  },
+  unavailable: (message, options) => new AssignmentStoreError('store-unavailable', message, undefined, options),
+};
+
+/** The connection's options (url, timeouts, onError, now); its timers are the system's, and it sends no probe. */
+export interface RedisAssignmentStoreOptions extends Omit<RedisLinkOptions, 'clock' | 'probe'> {
   /** Put before every key (default `cc:asg:`); tests give each store a fresh one. */
   readonly prefix?: string;
-  readonly connectTimeoutMs?: number;
-  /** Any operation rejects with `store-unavailable` after this long. */
-  readonly operationTimeoutMs?: number;
-  /** Connection errors, including each failed reconnect; without a listener they would crash the process. */
-  readonly onError?: (error: Error) => void;
-  readonly now?: () => number;
 }
 
-function newClient(url: string, connectTimeoutMs: number) {
-  return createClient({
-    url,
-    // Fail fast while disconnected: a student's browser retries by itself.
-    disableOfflineQueue: true,
-    socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100) },
-  });
-}
-
-type Client = ReturnType<typeof newClient>;
 type Keys = ReturnType<typeof assignmentKeys>;
 
 /** Assignments in Redis (REDIS_URL): every process on it sees the same ones. */
 export class RedisAssignmentStore implements AssignmentStore {
-  private closed = false;
-  private reachable = true;
-  private checkedAtMs: number;
-  private detail: string | undefined;
-  private readonly now: () => number;
-  private readonly operationTimeoutMs: number;
+  private readonly client: RedisClient;
 
   private constructor(
-    private readonly client: Client,
+    private readonly link: RedisLink<AssignmentStoreError>,
     private readonly keys: Keys,
-    options: RedisAssignmentStoreOptions,
   ) {
-    this.now = options.now ?? Date.now;
-    this.operationTimeoutMs = options.operationTimeoutMs ?? 5000;
-    this.checkedAtMs = this.now();
-    client.on('ready', () => this.learn(true));
-    client.on('end', () => this.learn(false, 'the connection to Redis is closed'));
-    client.on('reconnecting', () => this.learn(false, 'reconnecting to Redis'));
-    client.on('error', (error: Error) => this.learn(false, error.message));
+    this.client = link.client;
   }
 
   static async connect(options: RedisAssignmentStoreOptions): Promise<RedisAssignmentStore> {
-    const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-    const client = newClient(options.url, connectTimeoutMs);
-    client.on('error', (error: Error) => options.onError?.(error));
-    const connecting = client.connect();
-    // destroy() below makes a pending connect() reject later: expected, not unhandled.
-    connecting.catch(() => {});
-    try {
-      await deadline(connecting, connectTimeoutMs, 'connecting to Redis');
-    } catch (error) {
-      client.destroy();
-      throw new AssignmentStoreError('store-unavailable', 'cannot reach Redis for assignments', undefined, { cause: error });
-    }
-    return new RedisAssignmentStore(client, assignmentKeys(options.prefix), options);
+    // No background probe and the system clock: nothing reads this store's status() on a schedule
+    // (/health reads the room store's, on the same Redis), and its operations learn from their outcomes.
+    const link = await RedisLink.connect(options, ERRORS);
+    return new RedisAssignmentStore(link, assignmentKeys(options.prefix));
   }
 
   async createAssignment(assignment: Assignment): Promise<void> {
-    await this.op('createAssignment', () => this.client.eval(CREATE, { keys: [this.keys.meta(assignment.id)], arguments: [JSON.stringify(assignment), String(assignment.expiresAtMs)] }));
+    await this.link.op('createAssignment', () => this.client.eval(CREATE, { keys: [this.keys.meta(assignment.id)], arguments: [JSON.stringify(assignment), String(assignment.expiresAtMs)] }));
   }
 
   async getAssignment(id: string): Promise<Assignment | null> {
-    const json = await this.op('getAssignment', () => this.client.get(this.keys.meta(id)));
+    const json = await this.link.op('getAssignment', () => this.client.get(this.keys.meta(id)));
     return json === null ? null : (JSON.parse(json) as Assignment);
   }
 
@@ -189,23 +163,23 @@ export class RedisAssignmentStore implements AssignmentStore {
     const assignment = await this.getAssignment(id);
     if (!assignment) throw new AssignmentStoreError('assignment-not-found', `no assignment ${id}`);
     const expireAt = String(assignment.expiresAtMs);
-    await this.op('addAttempt', () =>
+    await this.link.op('addAttempt', () =>
       this.client.eval(ADD_ATTEMPT, {
         keys: [k.meta(id), k.attempts(id), k.nicknames(id), k.attempt(id, attempt.attemptId)],
         arguments: [attempt.key, attempt.attemptId, String(maxAttempts), JSON.stringify(attempt), String(attempt.startedAtMs), expireAt],
       }),
     );
     // Another slot (a replay id is looked up without its assignment), so not in the script.
-    await this.op('addAttempt', () => this.client.set(k.replay(attempt.replayId), `${id}/${attempt.attemptId}`, { expiration: { type: 'PXAT', value: assignment.expiresAtMs } }));
+    await this.link.op('addAttempt', () => this.client.set(k.replay(attempt.replayId), `${id}/${attempt.attemptId}`, { expiration: { type: 'PXAT', value: assignment.expiresAtMs } }));
   }
 
   async getAttempt(id: string, attemptId: string): Promise<Attempt | null> {
-    const start = await this.op('getAttempt', () => this.client.hGet(this.keys.attempts(id), attemptId));
+    const start = await this.link.op('getAttempt', () => this.client.hGet(this.keys.attempts(id), attemptId));
     return start === null ? null : this.readAttempt(id, start);
   }
 
   async listAttempts(id: string): Promise<Attempt[]> {
-    const starts = await this.op('listAttempts', () => this.client.hVals(this.keys.attempts(id)));
+    const starts = await this.link.op('listAttempts', () => this.client.hVals(this.keys.attempts(id)));
     const attempts = await Promise.all(starts.map((start) => this.readAttempt(id, start)));
     return attempts.sort((a, b) => a.startedAtMs - b.startedAtMs);
   }
@@ -215,12 +189,12 @@ export class RedisAssignmentStore implements AssignmentStore {
     const expireAt = await this.expiry(id);
     const args = [String(from), String(limits.maxActions), String(limits.nowMs), expireAt];
     for (const a of actions) args.push(String(a.atS), JSON.stringify(a.action));
-    const kept = await this.op('appendActions', () => this.client.eval(APPEND, { keys: [k.attempt(id, attemptId), k.actions(id, attemptId)], arguments: args }));
+    const kept = await this.link.op('appendActions', () => this.client.eval(APPEND, { keys: [k.attempt(id, attemptId), k.actions(id, attemptId)], arguments: args }));
     return Number(kept);
   }
 
   async readActions(id: string, attemptId: string): Promise<PlanAction[]> {
-    const list = await this.op('readActions', () => this.client.lRange(this.keys.actions(id, attemptId), 0, -1));
+    const list = await this.link.op('readActions', () => this.client.lRange(this.keys.actions(id, attemptId), 0, -1));
     return list.map((json) => JSON.parse(json) as PlanAction);
   }
 
@@ -229,20 +203,20 @@ export class RedisAssignmentStore implements AssignmentStore {
     const expireAt = await this.expiry(id);
     const args = [stage, expireAt, String(Math.max(0, ...answers.map((a) => a.atMs)))];
     for (const a of answers) args.push(`${stage}:${a.result.questionId}`, JSON.stringify(a));
-    const kept = (await this.op('keepAnswers', () => this.client.eval(ANSWERS, { keys: [k.attempt(id, attemptId), k.actions(id, attemptId), k.answers(id, attemptId)], arguments: args }))) as string[];
+    const kept = (await this.link.op('keepAnswers', () => this.client.eval(ANSWERS, { keys: [k.attempt(id, attemptId), k.actions(id, attemptId), k.answers(id, attemptId)], arguments: args }))) as string[];
     return kept.map((json) => JSON.parse(json) as KeptCheckAnswer);
   }
 
   async finishAttempt(id: string, attemptId: string, finish: AttemptFinish): Promise<AttemptFinish> {
     const k = this.keys;
-    const json = await this.op('finishAttempt', () =>
+    const json = await this.link.op('finishAttempt', () =>
       this.client.eval(FINISH, { keys: [k.attempt(id, attemptId), k.actions(id, attemptId)], arguments: [JSON.stringify(finish), String(finish.actions), String(finish.finishedAtMs)] }),
     );
     return JSON.parse(String(json)) as AttemptFinish;
   }
 
   async findReplay(replayId: string): Promise<{ id: string; attemptId: string } | null> {
-    const ref = await this.op('findReplay', () => this.client.get(this.keys.replay(replayId)));
+    const ref = await this.link.op('findReplay', () => this.client.get(this.keys.replay(replayId)));
     const slash = ref?.indexOf('/') ?? -1;
     if (!ref || slash < 0) return null;
     return { id: ref.slice(0, slash), attemptId: ref.slice(slash + 1) };
@@ -251,29 +225,26 @@ export class RedisAssignmentStore implements AssignmentStore {
   async deleteAssignment(id: string): Promise<void> {
     const k = this.keys;
     // The meta first: with it gone, no script adds another attempt, so the list below is whole.
-    await this.op('deleteAssignment', () => this.client.del(k.meta(id)));
-    const starts = await this.op('deleteAssignment', () => this.client.hVals(k.attempts(id)));
+    await this.link.op('deleteAssignment', () => this.client.del(k.meta(id)));
+    const starts = await this.link.op('deleteAssignment', () => this.client.hVals(k.attempts(id)));
     const attempts = starts.map((json) => JSON.parse(json) as AttemptStart);
     const slotKeys = [k.attempts(id), k.nicknames(id), ...attempts.flatMap((a) => [k.attempt(id, a.attemptId), k.actions(id, a.attemptId), k.answers(id, a.attemptId)])];
-    await this.op('deleteAssignment', () => this.client.del(slotKeys));
-    await Promise.all(attempts.map((a) => this.op('deleteAssignment', () => this.client.del(k.replay(a.replayId)))));
+    await this.link.op('deleteAssignment', () => this.client.del(slotKeys));
+    await Promise.all(attempts.map((a) => this.link.op('deleteAssignment', () => this.client.del(k.replay(a.replayId)))));
   }
 
   status(): StoreStatus {
-    return this.reachable ? { reachable: true, checkedAtMs: this.checkedAtMs } : { reachable: false, checkedAtMs: this.checkedAtMs, detail: this.detail ?? 'Redis is unreachable' };
+    return this.link.status();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (!this.client.isReady) return void this.client.destroy();
-    await deadline(this.client.close(), this.operationTimeoutMs, 'closing').catch(() => this.client.destroy());
+  close(): Promise<void> {
+    return this.link.close();
   }
 
   private async readAttempt(id: string, startJson: string): Promise<Attempt> {
     const start = JSON.parse(startJson) as AttemptStart;
     const k = this.keys;
-    const [fields, actions, answers] = await this.op('readAttempt', () =>
+    const [fields, actions, answers] = await this.link.op('readAttempt', () =>
       Promise.all([this.client.hGetAll(k.attempt(id, start.attemptId)), this.client.lLen(k.actions(id, start.attemptId)), this.client.hVals(k.answers(id, start.attemptId))]),
     );
     const f = fields as Record<string, string>;
@@ -293,45 +264,4 @@ export class RedisAssignmentStore implements AssignmentStore {
     if (!assignment) throw new AssignmentStoreError('assignment-not-found', `no assignment ${id}`);
     return String(assignment.expiresAtMs);
   }
-
-  private learn(reachable: boolean, detail?: string): void {
-    if (this.closed) return;
-    this.reachable = reachable;
-    this.checkedAtMs = this.now();
-    this.detail = reachable ? undefined : detail;
-  }
-
-  private async op<T>(what: string, run: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new AssignmentStoreError('store-unavailable', `${what}: the store is closed`);
-    try {
-      const result = await deadline(run(), this.operationTimeoutMs, what);
-      this.learn(true);
-      return result;
-    } catch (error) {
-      const refused = translate(what, error);
-      this.learn(refused.code !== 'store-unavailable', refused.message);
-      throw refused;
-    }
-  }
-}
-
-function translate(what: string, error: unknown): AssignmentStoreError {
-  if (error instanceof AssignmentStoreError) return error;
-  if (error instanceof ErrorReply) {
-    const word = error.message.split(' ', 1)[0] as keyof typeof SCRIPT_ERRORS;
-    if (Object.hasOwn(SCRIPT_ERRORS, word)) {
-      const rest = error.message.slice(word.length + 1);
-      return new AssignmentStoreError(SCRIPT_ERRORS[word], rest, word === 'BADSEQ' ? Number(rest) : undefined);
-    }
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new AssignmentStoreError('store-unavailable', `${what}: ${message}`, undefined, { cause: error });
-}
-
-function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AssignmentStoreError('store-unavailable', `${what}: no answer from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

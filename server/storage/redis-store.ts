@@ -1,5 +1,4 @@
-import { createClient, ErrorReply } from 'redis';
-import { systemClock, type Clock, type TimerHandle } from '../rooms/clock.ts';
+import { RedisLink, type LinkErrors, type RedisClient, type RedisLinkOptions } from './redis-link.ts';
 import {
   checkBatch,
   checkSnapshot,
@@ -11,6 +10,7 @@ import {
   type RoomStore,
   type Snapshot,
   type SnapshotInfo,
+  type StoreErrorCode,
   type StoreStatus,
 } from './store.ts';
 
@@ -133,29 +133,25 @@ redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 redis.call('SREM', KEYS[5], ARGV[1])
 return 1`;
 
-const SCRIPT_ERRORS = { EXISTS: 'room-exists', NOROOM: 'no-room', BADSEQ: 'bad-seq', TAKEN: 'replay-id-taken', FENCED: 'fenced' } as const;
+const SCRIPT_ERRORS = { EXISTS: 'room-exists', NOROOM: 'no-room', BADSEQ: 'bad-seq', TAKEN: 'replay-id-taken', FENCED: 'fenced' } as const satisfies Record<string, StoreErrorCode>;
+
+const ERRORS: LinkErrors<StoreError> = {
+  type: StoreError,
+  refusal: (word, rest) => (Object.hasOwn(SCRIPT_ERRORS, word) ? new StoreError(SCRIPT_ERRORS[word as keyof typeof SCRIPT_ERRORS], rest) : null),
+  unavailable: (message, options) => new StoreError('store-unavailable', message, options),
+};
 
 /** Entries per XRANGE round trip, so reading a long log never blocks Redis for long. */
 const PAGE = 2000;
 
-export interface RedisRoomStoreOptions {
-  /** e.g. redis://127.0.0.1:6379 */
-  readonly url: string;
+/** The connection's options (url, timeouts, onError, now, clock) and the room store's own. */
+export interface RedisRoomStoreOptions extends Omit<RedisLinkOptions, 'probe'> {
   /** Put before every key; tests give each store a fresh one. */
   readonly prefix?: string;
-  /** connect() gives up after this long rather than retrying forever. */
-  readonly connectTimeoutMs?: number;
-  /** Any operation rejects with `store-unavailable` after this long, so a hung Redis never stalls a room. */
-  readonly operationTimeoutMs?: number;
-  /** Connection errors, including each failed reconnect; without a listener they would crash the process. */
-  readonly onError?: (error: Error) => void;
-  readonly now?: () => number;
   /** How often the background probe PINGs Redis, so status() notices a hung server (default 2 s). */
   readonly probeIntervalMs?: number;
   /** A probe not answered within this long marks the store unreachable (default 1 s). */
   readonly probeTimeoutMs?: number;
-  /** The probe's and the operations' deadline timers (tests may pass a fake one). */
-  readonly clock?: Clock;
   /**
    * With several processes: the epoch of this process's lease on a room, or null when it holds
    * none (it must not write). Every write carries it and Redis checks it in the same script step.
@@ -164,81 +160,37 @@ export interface RedisRoomStoreOptions {
   readonly fence?: (code: string) => number | null;
 }
 
-function newClient(url: string, connectTimeoutMs: number) {
-  return createClient({
-    url,
-    // Rejected at once while disconnected, instead of piling up until Redis returns.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: connectTimeoutMs,
-      // 50 ms doubling to 2 s, with jitter so many servers do not reconnect in step.
-      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100),
-    },
-  });
-}
-
-type Client = ReturnType<typeof newClient>;
-
 /**
- * The durable store. It fails fast: while Redis is unreachable every operation rejects at once
- * with `store-unavailable` (no offline queue) and the client keeps reconnecting with backoff in
- * the background. Buffering writes through an outage is the caller's job.
+ * The durable store of rooms. It fails fast, as its RedisLink does: while Redis is unreachable
+ * every operation rejects at once with `store-unavailable`. Buffering writes through an outage is
+ * the caller's job (BufferedStore).
  */
 export class RedisRoomStore implements RoomStore {
-  private closed = false;
-  // What status() says, kept as plain fields: every operation updates them, and only /health reads them.
-  private reachable = true;
-  private checkedAtMs: number;
-  private detail: string | undefined;
-  private probing = false;
-  private readonly probeTimer: TimerHandle;
-  private readonly operationTimeoutMs: number;
-  private readonly probeTimeoutMs: number;
+  private readonly client: RedisClient;
   private readonly now: () => number;
-  private readonly clock: Clock;
   private readonly fence: ((code: string) => number | null) | undefined;
 
   private constructor(
-    private readonly client: Client,
+    private readonly link: RedisLink<StoreError>,
     private readonly keys: Keys,
     options: RedisRoomStoreOptions,
   ) {
-    this.operationTimeoutMs = options.operationTimeoutMs ?? 5000;
-    this.probeTimeoutMs = options.probeTimeoutMs ?? 1000;
+    this.client = link.client;
     this.now = options.now ?? Date.now;
-    this.clock = options.clock ?? systemClock;
     this.fence = options.fence;
-    this.checkedAtMs = this.now();
-    // The connection's own events say at once when it drops and when it is back.
-    client.on('ready', () => this.learn(true));
-    client.on('end', () => this.learn(false, 'the connection to Redis is closed'));
-    client.on('reconnecting', () => this.learn(false, 'reconnecting to Redis'));
-    client.on('error', (error: Error) => this.learn(false, error.message));
-    // A hung Redis keeps its connection open and sends no event: only an unanswered PING tells.
-    this.probeTimer = this.clock.setInterval(() => void this.probe(), options.probeIntervalMs ?? 2000);
-    unref(this.probeTimer);
   }
 
   static async connect(options: RedisRoomStoreOptions): Promise<RedisRoomStore> {
-    const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-    const client = newClient(options.url, connectTimeoutMs);
-    client.on('error', (error: Error) => options.onError?.(error));
-    const connecting = client.connect();
-    // destroy() below makes a pending connect() reject later: that is expected, not unhandled.
-    connecting.catch(() => {});
-    try {
-      await deadline(connecting, connectTimeoutMs, `connecting to Redis at ${where(options.url)}`, options.clock);
-    } catch (error) {
-      client.destroy();
-      throw error instanceof StoreError ? error : new StoreError('store-unavailable', `cannot reach Redis at ${where(options.url)}`, { cause: error });
-    }
-    return new RedisRoomStore(client, redisKeys(options.prefix), options);
+    // Rooms probe in the background: /health reads this store's status() and must notice a hung Redis.
+    const probe = { intervalMs: options.probeIntervalMs ?? 2000, timeoutMs: options.probeTimeoutMs ?? 1000 };
+    const link = await RedisLink.connect({ ...options, probe }, ERRORS);
+    return new RedisRoomStore(link, redisKeys(options.prefix), options);
   }
 
   async createRoom(meta: RoomMeta): Promise<void> {
     const k = this.keys;
     const code = meta.code;
-    await this.op('createRoom', () =>
+    await this.link.op('createRoom', () =>
       this.client.eval(CREATE, this.fenced(code, [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.rooms], [code, JSON.stringify(meta)])),
     );
   }
@@ -255,7 +207,7 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async getRoom(code: string): Promise<RoomMeta | null> {
-    const json = await this.op('getRoom', () => this.client.get(this.keys.room(code)));
+    const json = await this.link.op('getRoom', () => this.client.get(this.keys.room(code)));
     return json === null ? null : (JSON.parse(json) as RoomMeta);
   }
 
@@ -267,24 +219,24 @@ export class RedisRoomStore implements RoomStore {
     for (const e of entries) args.push(String(e.seq), String(e.atMs), JSON.stringify(e.action));
     // One connection runs commands in the order they were sent, so concurrent appends for a
     // room are kept in call order; nothing is retried behind the caller's back to reorder them.
-    await this.op('append', () => this.client.eval(APPEND, this.fenced(code, [this.keys.room(code), this.keys.log(code)], args)));
+    await this.link.op('append', () => this.client.eval(APPEND, this.fenced(code, [this.keys.room(code), this.keys.log(code)], args)));
   }
 
   async readLog(code: string, fromSeq = 0): Promise<LogEntry[]> {
-    return this.op('readLog', () => this.readStream(this.keys.log(code), fromSeq));
+    return this.link.op('readLog', () => this.readStream(this.keys.log(code), fromSeq));
   }
 
   async saveSnapshot(code: string, snapshot: Snapshot): Promise<void> {
     checkSnapshot(code, snapshot);
     const k = this.keys;
     const json = JSON.stringify({ seq: snapshot.seq, atS: snapshot.atS, state: snapshot.state });
-    await this.op('saveSnapshot', () =>
+    await this.link.op('saveSnapshot', () =>
       this.client.eval(SAVE_SNAPSHOT, this.fenced(code, [k.room(code), k.snap(code), k.snapIndex(code)], [code, String(snapshot.seq), String(snapshot.atS), json])),
     );
   }
 
   async latestSnapshot(code: string): Promise<Snapshot | null> {
-    return this.op('latestSnapshot', async () => {
+    return this.link.op('latestSnapshot', async () => {
       const [member] = await this.client.zRange(this.keys.snapIndex(code), 0, 0, { REV: true });
       if (member === undefined) return null;
       const json = await this.client.hGet(this.keys.snap(code), String(parseInfo(member).seq));
@@ -295,29 +247,29 @@ export class RedisRoomStore implements RoomStore {
 
   async getSnapshot(code: string, seq: number): Promise<Snapshot | null> {
     if (!Number.isSafeInteger(seq) || seq < 0) return null;
-    const json = await this.op('getSnapshot', () => this.client.hGet(this.keys.snap(code), String(seq)));
+    const json = await this.link.op('getSnapshot', () => this.client.hGet(this.keys.snap(code), String(seq)));
     return json === null ? null : (JSON.parse(json) as Snapshot);
   }
 
   async listSnapshots(code: string): Promise<SnapshotInfo[]> {
-    const members = await this.op('listSnapshots', () => this.client.zRange(this.keys.snapIndex(code), 0, -1));
+    const members = await this.link.op('listSnapshots', () => this.client.zRange(this.keys.snapIndex(code), 0, -1));
     return members.map(parseInfo);
   }
 
   async deleteRoom(code: string): Promise<void> {
     const k = this.keys;
-    await this.op('deleteRoom', () => this.client.eval(DELETE, this.fenced(code, [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.rooms], [code])));
+    await this.link.op('deleteRoom', () => this.client.eval(DELETE, this.fenced(code, [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.rooms], [code])));
   }
 
   async listRooms(): Promise<string[]> {
-    return this.op('listRooms', () => this.client.sMembers(this.keys.rooms));
+    return this.link.op('listRooms', () => this.client.sMembers(this.keys.rooms));
   }
 
   async archive(code: string, replayId: string, ttlS: number): Promise<void> {
     checkTtl(ttlS);
     const k = this.keys;
     const a = k.archive(replayId);
-    await this.op('archive', () =>
+    await this.link.op('archive', () =>
       this.client.eval(
         ARCHIVE,
         this.fenced(code, [k.room(code), k.log(code), k.snap(code), k.snapIndex(code), k.replay(replayId), a.meta, a.log, a.snap, a.snapIndex], [code, replayId, String(Math.max(1, Math.round(ttlS * 1000))), String(this.now())]),
@@ -327,7 +279,7 @@ export class RedisRoomStore implements RoomStore {
 
   async getReplay(replayId: string): Promise<Replay | null> {
     const a = this.keys.archive(replayId);
-    return this.op('getReplay', async () => {
+    return this.link.op('getReplay', async () => {
       if ((await this.client.exists(this.keys.replay(replayId))) === 0) return null;
       const meta = await this.client.get(a.meta);
       // The keys share one TTL; a missing one means the replay expired while being read.
@@ -342,7 +294,7 @@ export class RedisRoomStore implements RoomStore {
 
   async getReplaySnapshot(replayId: string, seq: number): Promise<Snapshot | null> {
     if (!Number.isSafeInteger(seq) || seq < 0) return null;
-    return this.op('getReplaySnapshot', async () => {
+    return this.link.op('getReplaySnapshot', async () => {
       // The index entry says whether the replay is still kept; the snapshot is one hash field.
       if ((await this.client.exists(this.keys.replay(replayId))) === 0) return null;
       const json = await this.client.hGet(this.keys.archive(replayId).snap, String(seq));
@@ -353,52 +305,19 @@ export class RedisRoomStore implements RoomStore {
   async deleteReplay(replayId: string): Promise<void> {
     const a = this.keys.archive(replayId);
     // The index key first: a replay without it is gone to readers, whatever is left of its copies.
-    await this.op('deleteReplay', () => this.client.del([this.keys.replay(replayId), a.meta, a.log, a.snap, a.snapIndex]));
+    await this.link.op('deleteReplay', () => this.client.del([this.keys.replay(replayId), a.meta, a.log, a.snap, a.snapIndex]));
   }
 
-  async ping(): Promise<boolean> {
-    if (this.closed) return false;
-    try {
-      return (await this.op('ping', () => this.client.ping())) === 'PONG';
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return this.link.ping();
   }
 
   status(): StoreStatus {
-    return this.reachable ? { reachable: true, checkedAtMs: this.checkedAtMs } : { reachable: false, checkedAtMs: this.checkedAtMs, detail: this.detail ?? 'Redis is unreachable' };
+    return this.link.status();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.clock.clear(this.probeTimer);
-    [this.reachable, this.checkedAtMs, this.detail] = [false, this.now(), 'the store is closed'];
-    if (!this.client.isReady) return void this.client.destroy();
-    // close() waits for replies still due; a hung Redis must not hold shutdown.
-    await deadline(this.client.close(), this.operationTimeoutMs, 'closing', this.clock).catch(() => this.client.destroy());
-  }
-
-  /** One PING against a short deadline; only its outcome within the deadline counts. */
-  private async probe(): Promise<void> {
-    if (this.probing || this.closed) return;
-    this.probing = true;
-    try {
-      await deadline(this.client.ping(), this.probeTimeoutMs, 'health probe', this.clock);
-      this.learn(true);
-    } catch (error) {
-      this.learn(false, translate('health probe', error).message);
-    } finally {
-      this.probing = false;
-    }
-  }
-
-  private learn(reachable: boolean, detail?: string): void {
-    // After close() nothing the dying connection says changes the answer.
-    if (this.closed) return;
-    this.reachable = reachable;
-    this.checkedAtMs = this.now();
-    this.detail = reachable ? undefined : detail;
+  close(): Promise<void> {
+    return this.link.close();
   }
 
   private async readStream(key: string, fromSeq: number): Promise<LogEntry[]> {
@@ -414,45 +333,6 @@ export class RedisRoomStore implements RoomStore {
       start = `(${page.at(-1)!.id}`;
     }
   }
-
-  /** Runs one operation against the deadline, turning Redis's failures into StoreErrors. */
-  private async op<T>(what: string, run: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new StoreError('store-unavailable', `${what}: the store is closed`);
-    try {
-      const result = await deadline(run(), this.operationTimeoutMs, what, this.clock);
-      this.learn(true);
-      return result;
-    } catch (error) {
-      const refused = translate(what, error);
-      // A refusal (bad-seq, no-room…) is Redis answering; only an outage makes it unreachable.
-      this.learn(refused.code !== 'store-unavailable', refused.message);
-      throw refused;
-    }
-  }
-}
-
-function translate(what: string, error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  if (error instanceof ErrorReply) {
-    const word = error.message.split(' ', 1)[0] as keyof typeof SCRIPT_ERRORS;
-    const code = SCRIPT_ERRORS[word];
-    if (code) return new StoreError(code, error.message.slice(word.length + 1));
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new StoreError('store-unavailable', `${what}: ${message}`, { cause: error });
-}
-
-function deadline<T>(promise: Promise<T>, ms: number, what: string, clock: Clock = systemClock): Promise<T> {
-  let timer: TimerHandle | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = clock.setTimeout(() => reject(new StoreError('store-unavailable', `${what}: no answer from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => timer !== undefined && clock.clear(timer));
-}
-
-/** A background timer must not keep the process alive by itself. */
-function unref(handle: TimerHandle): void {
-  (handle as { unref?: () => void }).unref?.();
 }
 
 function parseInfo(member: string): SnapshotInfo {
@@ -460,12 +340,3 @@ function parseInfo(member: string): SnapshotInfo {
   return { seq: Number(member.slice(0, colon)), atS: Number(member.slice(colon + 1)) };
 }
 
-/** host:port of a Redis URL, without any password in it. */
-function where(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || '6379'}`;
-  } catch {
-    return 'an invalid URL';
-  }
-}

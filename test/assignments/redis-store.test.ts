@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
+import { describe, expect, it } from 'vitest';
 import { RedisAssignmentStore, assignmentKeys } from '../../server/assignments/redis-store.ts';
-import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
+import { startRedisServer } from '../support/redis-server.ts';
+import { useRedis } from '../support/shared-redis.ts';
 import { act, assignment, attempt, storeContract } from './store-contract.ts';
 
-// One real redis-server for this file; every store gets keys under a prefix of its own.
-let redis: TestRedis;
-let admin: ReturnType<typeof createClient>;
-let stores = 0;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  admin = createClient({ url: redis.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await admin?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
 
 async function freshStore(): Promise<{ store: RedisAssignmentStore; prefix: string }> {
-  const prefix = `cc-test-${++stores}:asg:`;
+  const prefix = `${redis.prefix('cc-test')}asg:`;
   return { store: await RedisAssignmentStore.connect({ url: redis.url, prefix }), prefix };
 }
 
@@ -31,11 +17,11 @@ storeContract('RedisAssignmentStore', async () => {
     store,
     // Redis keeps the time: check every key under the prefix expires at the assignment's expiry, then cut it short.
     lapse: async (a) => {
-      const keys = await admin.keys(`${prefix}*`);
+      const keys = await redis.admin.keys(`${prefix}*`);
       expect(keys.length).toBeGreaterThanOrEqual(7);
       for (const key of keys) {
-        expect(await admin.pExpireTime(key), key).toBe(a.expiresAtMs);
-        await admin.pExpire(key, 1);
+        expect(await redis.admin.pExpireTime(key), key).toBe(a.expiresAtMs);
+        await redis.admin.pExpire(key, 1);
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     },
@@ -53,18 +39,18 @@ describe('RedisAssignmentStore', () => {
       await store.addAttempt(a.id, attempt(1), 10);
       await store.appendActions(a.id, attempt(1).attemptId, 0, [{ atS: 1, action: act(1) }], { maxActions: 10, nowMs: 1 });
       expect(k.meta(a.id)).toBe('cc:asg:{Keys000001}');
-      expect(JSON.parse((await admin.get(k.meta(a.id)))!)).toEqual(a);
-      expect(await admin.lRange(k.actions(a.id, attempt(1).attemptId), 0, -1)).toEqual([JSON.stringify(act(1))]);
-      expect(await admin.get('cc:asg:replay:{replay-1}')).toBe(`${a.id}/${attempt(1).attemptId}`);
+      expect(JSON.parse((await redis.admin.get(k.meta(a.id)))!)).toEqual(a);
+      expect(await redis.admin.lRange(k.actions(a.id, attempt(1).attemptId), 0, -1)).toEqual([JSON.stringify(act(1))]);
+      expect(await redis.admin.get('cc:asg:replay:{replay-1}')).toBe(`${a.id}/${attempt(1).attemptId}`);
       await store.deleteAssignment(a.id);
-      expect(await admin.keys('cc:asg:*')).toEqual([]);
+      expect(await redis.admin.keys('cc:asg:*')).toEqual([]);
     } finally {
       await store.close();
     }
   });
 
   it('stays consistent when two processes start attempts and retry actions at the same moment', async () => {
-    const prefix = `cc-test-race-${++stores}:asg:`;
+    const prefix = `${redis.prefix('cc-test-race')}asg:`;
     const [one, two] = await Promise.all([RedisAssignmentStore.connect({ url: redis.url, prefix }), RedisAssignmentStore.connect({ url: redis.url, prefix })]);
     try {
       const a = assignment('Race000001');
@@ -91,5 +77,7 @@ describe('RedisAssignmentStore', () => {
     await expect(store.getAssignment('Gone000000')).rejects.toMatchObject({ code: 'store-unavailable' });
     expect(store.status().reachable).toBe(false);
     await store.close();
+    expect(store.status()).toMatchObject({ reachable: false, detail: expect.stringMatching(/closed/) });
+    await expect(store.getAssignment('Gone000000')).rejects.toMatchObject({ code: 'store-unavailable', message: expect.stringMatching(/closed/) });
   });
 });

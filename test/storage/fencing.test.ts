@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
+import { describe, expect, it } from 'vitest';
 import { RedisRoomStore, redisKeys } from '../../server/storage/redis-store.ts';
 import { BufferedStore } from '../../server/storage/buffered-store.ts';
 import { RedisOwnership } from '../../server/ownership/redis-ownership.ts';
 import { StoreError } from '../../server/storage/store.ts';
 import { systemClock } from '../../server/rooms/clock.ts';
-import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
+import { useRedis } from '../support/shared-redis.ts';
 import { meta, tick } from './store-contract.ts';
 
 // Two processes' stores on one real Redis, each writing with the epoch of the lease it holds.
-let redis: TestRedis;
-let admin: ReturnType<typeof createClient>;
-let fixtures = 0;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  admin = createClient({ url: redis.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await admin?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
 
 async function twoProcesses() {
-  const prefix = `cc-fence-${++fixtures}:`;
+  const prefix = redis.prefix('cc-fence');
   const epochs = { a: new Map<string, number>(), b: new Map<string, number>() };
   const a = await RedisRoomStore.connect({ url: redis.url, prefix, fence: (code) => epochs.a.get(code) ?? null });
   const b = await RedisRoomStore.connect({ url: redis.url, prefix, fence: (code) => epochs.b.get(code) ?? null });
-  const leasesA = new RedisOwnership(admin, 'a', { prefix });
-  const leasesB = new RedisOwnership(admin, 'b', { prefix });
+  const leasesA = new RedisOwnership(redis.admin, 'a', { prefix });
+  const leasesB = new RedisOwnership(redis.admin, 'b', { prefix });
   return { prefix, epochs, a, b, leasesA, leasesB, close: () => Promise.all([a.close(), b.close()]) };
 }
 
@@ -45,7 +31,7 @@ describe('fencing: every write to a room carries its writer\'s lease epoch, chec
     await f.a.append('ROOM01', [tick(1), tick(2)]);
 
     // a pauses past its lease; b takes the room over and writes on.
-    await admin.pExpire(redisKeys(f.prefix).lease('ROOM01'), 1);
+    await redis.admin.pExpire(redisKeys(f.prefix).lease('ROOM01'), 1);
     await new Promise((r) => setTimeout(r, 5));
     const second = (await f.leasesB.acquire('ROOM01'))!;
     expect(second.epoch).toBe(first.epoch + 1);
@@ -86,11 +72,11 @@ describe('fencing: every write to a room carries its writer\'s lease epoch, chec
     f.epochs.a.set('ROOM03', lease.epoch);
     await f.a.createRoom(meta('ROOM03'));
     const k = redisKeys(f.prefix);
-    await admin.del([k.room('ROOM03'), k.log('ROOM03'), k.lease('ROOM03'), k.epoch('ROOM03')]);
+    await redis.admin.del([k.room('ROOM03'), k.log('ROOM03'), k.lease('ROOM03'), k.epoch('ROOM03')]);
     // The room writes its keys again, as after a loss, then goes on.
     await f.a.createRoom(meta('ROOM03'));
     await f.a.append('ROOM03', [tick(1)]);
-    expect(await admin.get(k.epoch('ROOM03'))).toBe(String(lease.epoch));
+    expect(await redis.admin.get(k.epoch('ROOM03'))).toBe(String(lease.epoch));
     expect(await f.leasesA.renew(lease)).toBe(true);
     expect(await f.leasesB.acquire('ROOM03')).toBeNull();
     await f.close();
@@ -105,7 +91,7 @@ describe('fencing: every write to a room carries its writer\'s lease epoch, chec
     const fenced: string[] = [];
     buffered.onFenced((code) => fenced.push(code));
     await buffered.append('ROOM04', [tick(1)]);
-    await admin.set(redisKeys(f.prefix).epoch('ROOM04'), String(lease.epoch + 1));
+    await redis.admin.set(redisKeys(f.prefix).epoch('ROOM04'), String(lease.epoch + 1));
     expect(await refusal(buffered.append('ROOM04', [tick(2)]))).toBe('fenced');
     expect(fenced).toEqual(['ROOM04']);
     expect(buffered.status()).toMatchObject({ queued: 0, degraded: false, dropped: 0 });

@@ -1,30 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
+import { describe, expect, it } from 'vitest';
 import { RedisRoomStore, redisKeys } from '../../server/storage/redis-store.ts';
 import { StoreError } from '../../server/storage/store.ts';
 import { systemClock, type Clock, type TimerHandle } from '../../server/rooms/clock.ts';
-import { startRedisServer, type TestRedis } from '../support/redis-server.ts';
+import { startRedisServer } from '../support/redis-server.ts';
+import { useRedis } from '../support/shared-redis.ts';
 import { eventually } from '../integration/helpers.ts';
 import { meta, storeContract, tick } from './store-contract.ts';
 
-// One real redis-server for this file; every store gets keys under a prefix of its own.
-let redis: TestRedis;
-let admin: ReturnType<typeof createClient>;
-let stores = 0;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  admin = createClient({ url: redis.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await admin?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
 
 async function freshStore(): Promise<{ store: RedisRoomStore; prefix: string }> {
-  const prefix = `cc-test-${++stores}:`;
+  const prefix = redis.prefix('cc-test');
   return { store: await RedisRoomStore.connect({ url: redis.url, prefix }), prefix };
 }
 
@@ -37,13 +23,13 @@ storeContract('RedisRoomStore', async () => {
       const k = redisKeys(prefix);
       const keys = [k.replay(replayId), ...Object.values(k.archive(replayId))];
       const present = [];
-      for (const key of keys) if (await admin.exists(key)) present.push(key);
+      for (const key of keys) if (await redis.admin.exists(key)) present.push(key);
       expect(present.length).toBeGreaterThanOrEqual(2);
       for (const key of present) {
-        const ttl = await admin.pTTL(key);
+        const ttl = await redis.admin.pTTL(key);
         expect(ttl, key).toBeGreaterThan(0);
         expect(ttl, key).toBeLessThanOrEqual(ttlS * 1000);
-        await admin.pExpire(key, 1);
+        await redis.admin.pExpire(key, 1);
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     },
@@ -59,23 +45,23 @@ describe('RedisRoomStore: the key layout docs/STORAGE.md describes', () => {
     await store.append('ABCD', [tick(1), tick(2)]);
     await store.saveSnapshot('ABCD', { seq: 2, atS: 0.2, state: { t: 2 } });
     expect(k.log('ABCD')).toBe(`${prefix}log:{ABCD}`);
-    expect(JSON.parse((await admin.get(k.room('ABCD')))!)).toEqual(meta('ABCD'));
-    expect(await admin.type(k.log('ABCD'))).toBe('stream');
-    expect((await admin.xRange(k.log('ABCD'), '-', '+'))?.map((e) => e.id)).toEqual(['1-0', '2-0']);
-    expect(await admin.zRange(k.snapIndex('ABCD'), 0, -1)).toEqual(['2:0.2']);
-    expect(await admin.hKeys(k.snap('ABCD'))).toEqual(['2']);
-    expect(await admin.sMembers(k.rooms)).toEqual(['ABCD']);
+    expect(JSON.parse((await redis.admin.get(k.room('ABCD')))!)).toEqual(meta('ABCD'));
+    expect(await redis.admin.type(k.log('ABCD'))).toBe('stream');
+    expect((await redis.admin.xRange(k.log('ABCD'), '-', '+'))?.map((e) => e.id)).toEqual(['1-0', '2-0']);
+    expect(await redis.admin.zRange(k.snapIndex('ABCD'), 0, -1)).toEqual(['2:0.2']);
+    expect(await redis.admin.hKeys(k.snap('ABCD'))).toEqual(['2']);
+    expect(await redis.admin.sMembers(k.rooms)).toEqual(['ABCD']);
 
     await store.archive('ABCD', 'r1', 30 * 24 * 3600);
-    expect(await admin.hGet(k.replay('r1'), 'code')).toBe('ABCD');
-    expect(await admin.type(k.archive('r1').log)).toBe('stream');
-    expect(await admin.ttl(k.archive('r1').meta)).toBeGreaterThan(30 * 24 * 3600 - 5);
+    expect(await redis.admin.hGet(k.replay('r1'), 'code')).toBe('ABCD');
+    expect(await redis.admin.type(k.archive('r1').log)).toBe('stream');
+    expect(await redis.admin.ttl(k.archive('r1').meta)).toBeGreaterThan(30 * 24 * 3600 - 5);
     await store.deleteRoom('ABCD');
-    expect(await admin.keys(`${prefix}*`)).toEqual(expect.arrayContaining([k.replay('r1'), k.archive('r1').meta, k.archive('r1').log]));
-    expect(await admin.keys(`${prefix}*{ABCD}`)).toEqual([]);
+    expect(await redis.admin.keys(`${prefix}*`)).toEqual(expect.arrayContaining([k.replay('r1'), k.archive('r1').meta, k.archive('r1').log]));
+    expect(await redis.admin.keys(`${prefix}*{ABCD}`)).toEqual([]);
     // A teacher deleting the session: nothing of it is left in Redis.
     await store.deleteReplay('r1');
-    expect(await admin.keys(`${prefix}*`)).toEqual([]);
+    expect(await redis.admin.keys(`${prefix}*`)).toEqual([]);
     await store.close();
   });
 
