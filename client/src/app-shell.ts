@@ -1,6 +1,6 @@
 import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { NAVIGATE_EVENT, navigate, parseRoute, type Route } from './lib/router.ts';
+import { NAVIGATE_EVENT, followLink, parseRoute, type Route } from './lib/router.ts';
 import { base } from './styles/shared.ts';
 
 // Pages load on demand: a student's phone never downloads the teacher console.
@@ -71,7 +71,7 @@ export class AppShell extends LitElement {
         return html`<main style="max-width:36rem;width:calc(100% - 2rem);margin:15vh auto 0" class="panel">
           <h1>Nothing here</h1>
           <p>There is no page at <code>${r.path}</code>.</p>
-          <p><a href="/" @click=${this._onHome}>Go to the start page</a></p>
+          <p><a href="/" @click=${followLink}>Go to the start page</a></p>
         </main>`;
       default: {
         const never: never = r;
@@ -84,11 +84,6 @@ export class AppShell extends LitElement {
     this._route = parseRoute(location.pathname);
     window.scrollTo(0, 0);
   };
-
-  private _onHome(e: MouseEvent) {
-    e.preventDefault();
-    navigate('/');
-  }
 }
 
 declare global {

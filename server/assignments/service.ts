@@ -4,7 +4,7 @@ import type { Concept } from '../../shared/engine/concepts.ts';
 import { ENGINE_VERSION } from '../../shared/engine/version.ts';
 import type { PlanAction } from '../../shared/engine/run.ts';
 import type { Scenario } from '../../shared/scenario/schema.ts';
-import type { AnswerResult, CheckStage, ConceptGain, QuestionPrompt, Tally } from '../../shared/learning/types.ts';
+import type { CheckStage, Tally } from '../../shared/learning/types.ts';
 import { mark, pickCheck, prompts, questionById } from '../../shared/learning/checks.ts';
 import type { ClassReport } from '../reports/class-report.ts';
 import { sameSecret } from '../common/secrets.ts';
@@ -15,7 +15,18 @@ import { classChecks, mergeReports, type AttemptFacts } from './report.ts';
 import { AssignmentStoreError, type AssignmentStore } from './store.ts';
 import { SimulationError, type AttemptSimulator } from './simulator.ts';
 import type { SimulationResults, SimulationTask, TaskOf } from './tasks.ts';
-import type { Assignment, Attempt, AttemptFinish, AttemptResult, ConceptCount, KeptCheckAnswer } from './types.ts';
+import type {
+  AnswersReply,
+  AssignmentProgress,
+  AssignmentView,
+  AttemptProgress,
+  AttemptView,
+  CreatedAssignment,
+  FinishedAttempt,
+  KeptActions,
+  StartedAttempt,
+} from '../../shared/protocol/assignments.ts';
+import type { Assignment, Attempt, AttemptFinish, KeptCheckAnswer } from './types.ts';
 
 export const ASSIGNMENT_LIMITS = {
   /** A deadline is at most this far ahead. */
@@ -52,51 +63,6 @@ export interface NewAssignment {
   readonly title?: string;
 }
 
-/** The public face of an assignment: what a student's browser needs to play it. */
-export interface AssignmentView {
-  readonly id: string;
-  readonly title: string;
-  readonly scenario: Scenario;
-  readonly seed: number;
-  readonly engineVersion: number;
-  readonly deadlineMs: number;
-  readonly closed: boolean;
-  readonly checks: null | { readonly before: QuestionPrompt[]; readonly after: QuestionPrompt[] };
-}
-
-export interface AttemptView {
-  readonly attemptId: string;
-  readonly nickname: string;
-  readonly actions: PlanAction[];
-  readonly answers: { readonly before: AnswerResult[]; readonly after: AnswerResult[] };
-  readonly finished: boolean;
-  readonly result: AttemptResult | null;
-  readonly replayId: string | null;
-}
-
-export interface AttemptProgress {
-  readonly attemptId: string;
-  readonly nickname: string;
-  readonly startedAtMs: number;
-  readonly lastActiveMs: number;
-  readonly actions: number;
-  readonly atS: number;
-  readonly finished: boolean;
-  readonly finishedAtMs: number | null;
-  readonly result: AttemptResult | null;
-  readonly claimedTotal?: number;
-  readonly checks: { readonly before: Tally; readonly after: Tally };
-  readonly replayId: string;
-}
-
-export interface Progress {
-  readonly assignment: { id: string; title: string; scenario: { id: string; title: string; durationS: number }; deadlineMs: number; closed: boolean; checks: boolean; createdAtMs: number };
-  readonly attempts: AttemptProgress[];
-  readonly summary: { started: number; finished: number; averageTotal: number | null };
-  readonly concepts: ConceptGain[];
-  readonly missed: ConceptCount[];
-}
-
 /**
  * Self-paced assignments: validate, check the tokens, keep, score by re-simulation. It knows
  * nothing of HTTP; every refusal is an AssignmentError with the code the API answers.
@@ -116,7 +82,7 @@ export class AssignmentService {
     this.maxAttempts = options.maxAttempts ?? ASSIGNMENT_LIMITS.attempts;
   }
 
-  async create(input: NewAssignment): Promise<{ id: string; teacherToken: string }> {
+  async create(input: NewAssignment): Promise<CreatedAssignment> {
     const now = this.now();
     if (!(input.deadlineMs > now)) throw new AssignmentError('bad-deadline', 'The deadline must be in the future.');
     if (input.deadlineMs > now + ASSIGNMENT_LIMITS.maxDeadlineDays * 86_400_000) throw new AssignmentError('bad-deadline', `The deadline can be at most ${ASSIGNMENT_LIMITS.maxDeadlineDays} days from now.`);
@@ -160,7 +126,7 @@ export class AssignmentService {
     };
   }
 
-  async startAttempt(id: string, rawNickname: string): Promise<{ attemptId: string; attemptToken: string; nickname: string }> {
+  async startAttempt(id: string, rawNickname: string): Promise<StartedAttempt> {
     const a = await this.assignment(id);
     if (this.closed(a)) throw closedError();
     const checked = checkNickname(rawNickname);
@@ -193,7 +159,7 @@ export class AssignmentService {
   }
 
   /** Actions already checked against planActionSchema; here their times against the scenario. */
-  async appendActions(id: string, attemptId: string, token: string, from: number, actions: readonly PlanAction[]): Promise<{ kept: number }> {
+  async appendActions(id: string, attemptId: string, token: string, from: number, actions: readonly PlanAction[]): Promise<KeptActions> {
     const { assignment } = await this.authorised(id, attemptId, token);
     if (this.closed(assignment)) throw closedError();
     const durationS = assignment.scenario.durationS;
@@ -211,7 +177,7 @@ export class AssignmentService {
     }
   }
 
-  async answer(id: string, attemptId: string, token: string, stage: CheckStage, given: readonly { questionId: string; choice: number }[]): Promise<{ results: AnswerResult[] }> {
+  async answer(id: string, attemptId: string, token: string, stage: CheckStage, given: readonly { questionId: string; choice: number }[]): Promise<AnswersReply> {
     const { assignment } = await this.authorised(id, attemptId, token);
     if (!assignment.checks) throw new AssignmentError('checks-off', 'This assignment has no concept checks.');
     const asked = new Set(pickCheck(assignment.scenario, assignment.seed, stage).map((q) => q.id));
@@ -235,7 +201,7 @@ export class AssignmentService {
    * Scores the attempt by re-simulating what was kept; `claimed` is kept only so the teacher can
    * see a mismatch. Allowed after the deadline: nothing it scores was sent after it.
    */
-  async finish(id: string, attemptId: string, token: string, claimed: unknown): Promise<{ result: AttemptResult; replayId: string }> {
+  async finish(id: string, attemptId: string, token: string, claimed: unknown): Promise<FinishedAttempt> {
     const { assignment, attempt } = await this.authorised(id, attemptId, token);
     if (attempt.finish) return { result: attempt.finish.result, replayId: attempt.replayId };
     this.checkEngine(assignment);
@@ -253,7 +219,7 @@ export class AssignmentService {
     }
   }
 
-  async progress(id: string, teacherToken: string): Promise<Progress> {
+  async progress(id: string, teacherToken: string): Promise<AssignmentProgress> {
     const a = await this.teacher(id, teacherToken);
     const attempts = await this.store.listAttempts(id);
     const finished = attempts.filter((x) => x.finish !== null);

@@ -6,6 +6,7 @@ import type { Concept } from '../../shared/engine/concepts.ts';
 import type { PlanAction } from '../../shared/engine/run.ts';
 import type { Scenario } from '../../shared/scenario/schema.ts';
 import type { AnswerResult, CheckStage } from '../../shared/learning/types.ts';
+import type { AttemptResult } from '../../shared/protocol/assignments.ts';
 
 export interface Assignment {
   /** 10 characters [A-Za-z0-9]: the link is /a/ID. */
@@ -32,25 +33,6 @@ export interface AttemptStart {
   readonly key: string;
   readonly replayId: string;
   readonly startedAtMs: number;
-}
-
-/** The server's score of a whole attempt, from re-simulating its actions. */
-export interface AttemptResult {
-  readonly total: number;
-  readonly availability: number;
-  readonly cost: number;
-  readonly security: number;
-  readonly spend: number;
-  readonly budget: number;
-  /** Actions the engine refused on re-simulation. */
-  readonly rejections: number;
-  /** Concepts of the refusals and of the incidents that hurt, as the live report counts them; most first. */
-  readonly concepts: readonly ConceptCount[];
-}
-
-export interface ConceptCount {
-  readonly concept: Concept;
-  readonly count: number;
 }
 
 export interface AttemptFinish {
@@ -82,3 +64,5 @@ export interface Attempt extends AttemptStart {
 }
 
 export type { PlanAction };
+// What crosses the wire lives in shared/protocol/assignments.ts; these two are also stored.
+export type { AttemptResult, ConceptCount } from '../../shared/protocol/assignments.ts';

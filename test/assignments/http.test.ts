@@ -7,8 +7,7 @@ import { getScenario } from '../../shared/scenario/library/index.ts';
 import { expertPlan } from '../../shared/scenario/library/plans/index.ts';
 import { pickCheck } from '../../shared/learning/checks.ts';
 import type { AnswerResult, QuestionPrompt } from '../../shared/learning/types.ts';
-import type { AssignmentView, AttemptView, Progress } from '../../server/assignments/service.ts';
-import type { AttemptResult } from '../../server/assignments/types.ts';
+import type { AssignmentProgress, AssignmentView, AttemptView, FinishedAttempt } from '../../shared/protocol/assignments.ts';
 import type { ClassReport } from '../../server/reports/class-report.ts';
 import { attemptReplay } from '../../server/assignments/replay.ts';
 import { publicReplay } from '../../server/replays/public-replay.ts';
@@ -71,7 +70,7 @@ describe.each(stores)('the assignments API over HTTP (%s store)', (_name, makeSt
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ id, title: 'Homework: the tutorial', engineVersion: 3, closed: false, scenario: { id: 'tutorial' } });
     const seed = view.body.seed;
-    const before: QuestionPrompt[] = view.body.checks!.before;
+    const before: readonly QuestionPrompt[] = view.body.checks!.before;
     expect(before.map((q) => q.id)).toEqual(pickCheck(tutorial, seed, 'before').map((q) => q.id));
     expect(before[0]).not.toHaveProperty('answer');
 
@@ -97,7 +96,7 @@ describe.each(stores)('the assignments API over HTTP (%s store)', (_name, makeSt
     expect(gap.status).toBe(409);
     expect((gap.body as ErrorReply).error).toMatchObject({ code: 'bad-seq', kept: plan.length });
     expect(errorCode(await call('POST', `/${id}/attempts/${A.attemptId}/answers`, { stage: 'before', answers: [{ questionId: questions[1]!.id, choice: 0 }] }, A.attemptToken))).toBe('wrong-stage');
-    const finished = await call<{ result: AttemptResult; replayId: string }>('POST', `/${id}/attempts/${A.attemptId}/finish`, { claimed: { total: 999 } }, A.attemptToken);
+    const finished = await call<FinishedAttempt>('POST', `/${id}/attempts/${A.attemptId}/finish`, { claimed: { total: 999 } }, A.attemptToken);
     expect(finished.status).toBe(200);
     const run = runScenario(tutorial, seed, { plan });
     const expected = computeScore(run.state, clusterOf(run.state, SOLO_CLUSTER)!);
@@ -118,7 +117,7 @@ describe.each(stores)('the assignments API over HTTP (%s store)', (_name, makeSt
 
     // Progress, for the teacher only.
     expect(errorCode(await call('GET', `/${id}/progress`, undefined, A.attemptToken))).toBe('forbidden');
-    const progress = await call<Progress>('GET', `/${id}/progress`, undefined, teacherToken);
+    const progress = await call<AssignmentProgress>('GET', `/${id}/progress`, undefined, teacherToken);
     expect(progress.status).toBe(200);
     expect(progress.body.summary).toEqual({ started: 2, finished: 1, averageTotal: expected.total });
     expect(progress.body.assignment).toMatchObject({ id, title: 'Homework: the tutorial', checks: true, closed: false, scenario: { id: 'tutorial', durationS: tutorial.durationS } });

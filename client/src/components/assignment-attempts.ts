@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Tally } from '../../../shared/learning/types.ts';
-import type { AttemptProgress } from '../lib/assignments-api.ts';
+import type { AttemptProgress } from '../../../shared/protocol/assignments.ts';
 import { clockText, points } from '../lib/format.ts';
 import { base } from '../styles/shared.ts';
 import './concept-tag.ts';

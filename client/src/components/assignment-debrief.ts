@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ReferenceScore } from '../../../shared/engine/references.ts';
-import type { AttemptResult } from '../lib/assignments-api.ts';
+import type { AttemptResult } from '../../../shared/protocol/assignments.ts';
 import { POLICY_LABEL, points } from '../lib/format.ts';
 import { base } from '../styles/shared.ts';
 import type { ReferenceRow } from './reference-table.ts';

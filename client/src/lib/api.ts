@@ -57,23 +57,31 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
-  } catch {
-    throw new ApiError('network', 'Cannot reach the ClusterClass server. Check your network connection.', 0);
-  }
-  const body: unknown = await res.json().catch(() => null);
-  if (res.ok) return body as T;
+/** What a fetch that never reached the server throws. */
+export const networkError = (): ApiError => new ApiError('network', 'Cannot reach the ClusterClass server. Check your network connection.', 0);
+
+/** The refusal in a non-2xx answer's body (`{error: {code, message, details?}}`), or one made up from its status. */
+export function refusalOf(res: Response, body: unknown): ApiError {
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   const details = Array.isArray(error?.details) ? error.details.map(String) : [];
-  throw new ApiError(
+  return new ApiError(
     typeof error?.code === 'string' ? error.code : `http-${res.status}`,
     typeof error?.message === 'string' ? error.message : `The server answered ${res.status} ${res.statusText}.`,
     res.status,
     details,
   );
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
+  } catch {
+    throw networkError();
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok) return body as T;
+  throw refusalOf(res, body);
 }
 
 export const getConfig = (): Promise<ServerConfig> => call('/api/config');
@@ -90,37 +98,38 @@ export async function deleteSession(code: string, token: string, replayId: strin
     const query = replayId ? `?replay=${encodeURIComponent(replayId)}` : '';
     res = await fetch(`/api/rooms/${encodeURIComponent(code)}${query}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
   } catch {
-    throw new ApiError('network', 'Cannot reach the ClusterClass server. Check your network connection.', 0);
+    throw networkError();
   }
   // Nothing left to delete is what the teacher asked for.
   if (res.ok || res.status === 404) return;
-  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-  throw new ApiError(body?.error?.code ?? `http-${res.status}`, body?.error?.message ?? `The server answered ${res.status}.`, res.status);
+  throw refusalOf(res, await res.json().catch(() => null));
 }
 
 /** A classroom-safe nickname nobody in that room uses yet. */
 export const suggestNickname = (code: string): Promise<{ nickname: string }> => call(`/api/rooms/${encodeURIComponent(code)}/nickname`);
 
 /**
- * Saves the teacher's report as a file. Fetched with the host token as a bearer token (not in the
- * URL, where it would stay in the browser's history), then handed to the browser as a download.
+ * Saves what `url` answers as a file, named as its Content-Disposition says (else `fallbackName`).
+ * Fetched with the token as a bearer token (not in the URL, where it would stay in the browser's
+ * history), then handed to the browser as a download.
  */
-export async function downloadReport(code: string, token: string, format: 'csv' | 'json'): Promise<void> {
+export async function downloadFile(url: string, token: string, fallbackName: string): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(`/api/rooms/${encodeURIComponent(code)}/report.${format}`, { headers: { authorization: `Bearer ${token}` } });
+    res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   } catch {
-    throw new ApiError('network', 'Cannot reach the ClusterClass server. Check your network connection.', 0);
+    throw networkError();
   }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new ApiError(body?.error?.code ?? `http-${res.status}`, body?.error?.message ?? `The server answered ${res.status}.`, res.status);
-  }
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `clusterclass-${code}-report.${format}`;
-  const url = URL.createObjectURL(await res.blob());
-  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  if (!res.ok) throw refusalOf(res, await res.json().catch(() => null));
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const blobUrl = URL.createObjectURL(await res.blob());
+  const link = Object.assign(document.createElement('a'), { href: blobUrl, download: name });
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
 }
+
+/** Saves the teacher's report of a live session (host token). */
+export const downloadReport = (code: string, token: string, format: 'csv' | 'json'): Promise<void> =>
+  downloadFile(`/api/rooms/${encodeURIComponent(code)}/report.${format}`, token, `clusterclass-${code}-report.${format}`);

@@ -43,6 +43,16 @@ export function navigate(path: string, { replace = false } = {}): void {
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
 }
 
+/**
+ * A click handler for an in-app `<a href>`: navigates without a page load. A ctrl-, cmd- or
+ * shift-click, or a middle click, is left to the browser (a new tab or window).
+ */
+export function followLink(e: MouseEvent): void {
+  if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  navigate((e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/');
+}
+
 /** The projector's read-only link. The key rides in the fragment, which a browser never sends to a server. */
 export const projectorLink = (origin: string, code: string, token: string): string => `${origin}/project/${code}#key=${encodeURIComponent(token)}`;
 

@@ -9,25 +9,15 @@ import { TICK_HZ, realDuration } from '../../../shared/views/pace.ts';
 import { roomStatic, type RoomStatic, type StudentView } from '../../../shared/views/index.ts';
 import { suggestNickname as pickNickname } from '../../../shared/names/nicknames.ts';
 import { ApiError } from '../lib/api.ts';
-import {
-  finishAttempt,
-  getAssignment,
-  getAttempt,
-  sendActions,
-  sendAnswers,
-  startAttempt,
-  type AssignmentInfo,
-  type AttemptResult,
-  type StartedAttempt,
-  deadlineText,
-} from '../lib/assignments-api.ts';
+import type { AssignmentView, AttemptResult, StartedAttempt } from '../../../shared/protocol/assignments.ts';
+import { deadlineText, finishAttempt, getAssignment, getAttempt, sendActions, sendAnswers, startAttempt } from '../lib/assignments-api.ts';
 import { ActionSync, type SyncStatus } from '../lib/assignment-sync.ts';
 import type { ActEvent } from '../lib/events.ts';
 import { GameClock, LocalGame } from '../lib/local-game.ts';
 import { NICKNAME_MAX } from '../lib/protocol.ts';
-import { navigate } from '../lib/router.ts';
+import { followLink } from '../lib/router.ts';
 import { keepAttempt, keptAttempt, saveNickname, savedNickname } from '../lib/storage.ts';
-import { base, notice } from '../styles/shared.ts';
+import { base, nicknameForm, notice } from '../styles/shared.ts';
 import type { ConfirmDialog } from '../components/confirm-dialog.ts';
 import '../components/assignment-debrief.ts';
 import '../components/assignment-pace-bar.ts';
@@ -60,6 +50,7 @@ export class AssignmentPlayPage extends LitElement {
   static override styles = [
     base,
     notice,
+    nicknameForm,
     css`
       :host {
         display: block;
@@ -80,26 +71,6 @@ export class AssignmentPlayPage extends LitElement {
         display: grid;
         gap: 0.3rem;
       }
-      .nick {
-        display: flex;
-        gap: 0.5rem;
-      }
-      .nick input {
-        flex: 1;
-        min-width: 0;
-      }
-      .nick input,
-      .nick button {
-        min-height: 2.75rem;
-      }
-      button.wide {
-        width: 100%;
-        font-size: 1.15rem;
-        min-height: 3rem;
-      }
-      .error {
-        margin-bottom: 0.75rem;
-      }
       .play {
         padding-bottom: calc(var(--cc-bottom-bar, 5rem) + 1rem);
       }
@@ -116,8 +87,10 @@ export class AssignmentPlayPage extends LitElement {
 
   @property() assignmentId = '';
   @state() private _step: Step = { name: 'loading' };
-  @state() private _info: AssignmentInfo | null = null;
+  @state() private _info: AssignmentView | null = null;
   @state() private _nickname = '';
+  /** Said to screen readers when Suggest fills the nickname in (focus stays on the button). */
+  @state() private _suggested = '';
   @state() private _formError: string | null = null;
   @state() private _busy = false;
   @state() private _room: RoomStatic | null = null;
@@ -191,7 +164,7 @@ export class AssignmentPlayPage extends LitElement {
         return html`<main class="notice panel" data-testid="assignment-stopped">
           <h1>${step.title}</h1>
           <p data-testid="assignment-stopped-message">${step.message}</p>
-          <p><a class="button" href="/" @click=${this._onLink}>Home</a></p>
+          <p><a class="button" href="/" @click=${followLink}>Home</a></p>
         </main>`;
       case 'intro':
         return this._renderIntro();
@@ -252,6 +225,7 @@ export class AssignmentPlayPage extends LitElement {
             <button type="button" data-testid="attempt-suggest" @click=${this._onSuggest}>Suggest</button>
           </div>
           <span class="hint" id="nick-hint">1 to ${NICKNAME_MAX} characters; your teacher will see it. No real names needed.</span>
+          <span class="visually-hidden" role="status" data-testid="attempt-suggested">${this._suggested ? `Suggested nickname: ${this._suggested}` : ''}</span>
         </div>
         <button type="submit" class="primary wide" data-testid="attempt-start" ?disabled=${this._busy}>${this._busy ? 'Starting…' : 'Start the assignment'}</button>
       </form>
@@ -272,6 +246,7 @@ export class AssignmentPlayPage extends LitElement {
         .questions=${questions}
         .results=${this._results[stage]}
         .busy=${this._busy}
+        alone
         @cc-answer=${(e: CustomEvent<{ questionId: string; choice: number }>) => void this._onAnswer(stage, e.detail)}
         @cc-check-done=${() => this._onCheckDone(stage)}
       ></cc-concept-check>
@@ -335,7 +310,7 @@ export class AssignmentPlayPage extends LitElement {
 
   private async _load() {
     this._step = { name: 'loading' };
-    let info: AssignmentInfo;
+    let info: AssignmentView;
     try {
       info = await getAssignment(this.assignmentId);
     } catch (error) {
@@ -379,7 +354,7 @@ export class AssignmentPlayPage extends LitElement {
     this._step = { name: 'intro' };
   }
 
-  private _closed(info: AssignmentInfo) {
+  private _closed(info: AssignmentView) {
     this._step = { name: 'stopped', title: 'This assignment is closed', message: `It was due ${deadlineText(info.deadlineMs)}. Ask your teacher if you still need to do it.` };
   }
 
@@ -398,6 +373,7 @@ export class AssignmentPlayPage extends LitElement {
 
   private _onSuggest() {
     this._nickname = pickNickname(Math.random);
+    this._suggested = this._nickname;
   }
 
   private async _onStart(e: Event) {
@@ -624,12 +600,6 @@ export class AssignmentPlayPage extends LitElement {
         this._references = [];
       }
     }, 50);
-  }
-
-  private _onLink(e: MouseEvent) {
-    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    navigate((e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/');
   }
 }
 

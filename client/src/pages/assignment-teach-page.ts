@@ -2,10 +2,11 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ConceptGain } from '../../../shared/learning/types.ts';
 import { ApiError } from '../lib/api.ts';
-import { deadlineText, deleteAssignment, downloadAssignmentReport, getProgress, type AssignmentProgress } from '../lib/assignments-api.ts';
+import type { AssignmentProgress } from '../../../shared/protocol/assignments.ts';
+import { deadlineText, deleteAssignment, downloadAssignmentReport, getProgress } from '../lib/assignments-api.ts';
 import { points } from '../lib/format.ts';
 import { icon } from '../lib/icons.ts';
-import { keyFromHash, navigate } from '../lib/router.ts';
+import { followLink, keyFromHash } from '../lib/router.ts';
 import { assignmentTeacherToken, forgetAssignment, rememberAssignment, saveAssignmentTeacherToken } from '../lib/storage.ts';
 import { base, notice } from '../styles/shared.ts';
 import type { ConfirmDialog } from '../components/confirm-dialog.ts';
@@ -193,20 +194,20 @@ export class AssignmentTeachPage extends LitElement {
       return html`<main class="notice panel" data-testid="assignment-deleted">
         <h1>Deleted</h1>
         <p>${this._notice}</p>
-        <p><a class="button" href="/host" @click=${this._onLink}>Set another one</a></p>
+        <p><a class="button" href="/host" @click=${followLink}>Set another one</a></p>
       </main>`;
     if (this._error)
       return html`<main class="notice panel" data-testid="console-error">
         <h1>${this._error.title}</h1>
         <p>${this._error.message}</p>
-        <p><a class="button" href="/host" @click=${this._onLink}>Host a session or an assignment</a></p>
+        <p><a class="button" href="/host" @click=${followLink}>Host a session or an assignment</a></p>
       </main>`;
     const p = this._progress;
     if (!p) return html`<main class="notice panel"><p role="status">Loading the assignment…</p></main>`;
     const a = p.assignment;
     const link = this._studentLink();
     return html`<main>
-      <p><a href="/host" @click=${this._onLink}>← Host</a></p>
+      <p><a href="/host" @click=${followLink}>← Host</a></p>
       <div class="top">
         <div>
           <p class="hint">Self-paced assignment</p>
@@ -342,12 +343,6 @@ export class AssignmentTeachPage extends LitElement {
       this._stale = `Could not delete it: ${(error as Error).message}`;
     }
   };
-
-  private _onLink(e: MouseEvent) {
-    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    navigate((e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/');
-  }
 }
 
 declare global {

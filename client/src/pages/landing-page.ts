@@ -3,15 +3,16 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { NICKNAME_MAX } from '../lib/protocol.ts';
 import { ApiError, getRoom } from '../lib/api.ts';
 import { suggestNickname } from '../lib/names.ts';
-import { ROOM_CODE, navigate, normaliseCode } from '../lib/router.ts';
+import { ROOM_CODE, followLink, navigate, normaliseCode } from '../lib/router.ts';
 import { resumeToken, saveNickname, savedNickname, takeJoinError } from '../lib/storage.ts';
-import { base } from '../styles/shared.ts';
+import { base, nicknameForm } from '../styles/shared.ts';
 
 /** `/` and `/join/CODE`: join a room with its code and a nickname, or go and host one. */
 @customElement('cc-landing-page')
 export class LandingPage extends LitElement {
   static override styles = [
     base,
+    nicknameForm,
     css`
       :host {
         display: block;
@@ -39,30 +40,9 @@ export class LandingPage extends LitElement {
         text-transform: uppercase;
         text-align: center;
       }
-      .nick {
-        display: flex;
-        gap: 0.5rem;
-      }
-      .nick input {
-        flex: 1;
-        min-width: 0;
-      }
-      /* A thumb-sized target on a phone (WCAG 2.5.8 asks 24 px; 44 px is comfortable). */
-      .nick input,
-      .nick button {
-        min-height: 2.75rem;
-      }
-      button[type='submit'] {
-        width: 100%;
-        font-size: 1.15rem;
-        min-height: 3rem;
-      }
       .host {
         margin-top: 1.5rem;
         text-align: center;
-      }
-      .error {
-        margin-bottom: 0.75rem;
       }
     `,
   ];
@@ -137,9 +117,9 @@ export class LandingPage extends LitElement {
           <span class="hint" id="nick-hint">1 to ${NICKNAME_MAX} characters; the class will see it.</span>
           <span class="visually-hidden" role="status" data-testid="suggested-nickname">${this._suggested ? `Suggested nickname: ${this._suggested}` : ''}</span>
         </div>
-        <button type="submit" class="primary" data-testid="join-submit" ?disabled=${this._busy}>${this._busy ? 'Checking…' : 'Join'}</button>
+        <button type="submit" class="primary wide" data-testid="join-submit" ?disabled=${this._busy}>${this._busy ? 'Checking…' : 'Join'}</button>
       </form>
-      <p class="host">Teaching? <a href="/host" data-testid="host-link" @click=${this._onHostLink}>Host a session</a></p>
+      <p class="host">Teaching? <a href="/host" data-testid="host-link" @click=${followLink}>Host a session</a></p>
     </main>`;
   }
 
@@ -159,12 +139,6 @@ export class LandingPage extends LitElement {
     const code = normaliseCode(this._code);
     this._nickname = await suggestNickname(ROOM_CODE.test(code) ? code : undefined);
     this._suggested = this._nickname;
-  }
-
-  private _onHostLink(e: MouseEvent) {
-    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    navigate('/host');
   }
 
   private async _onSubmit(e: Event) {

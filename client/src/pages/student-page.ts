@@ -6,7 +6,7 @@ import type { RoomStatic, StudentView } from '../../../shared/views/types.ts';
 import type { ActEvent } from '../lib/events.ts';
 import type { AnswerResult } from '../../../shared/learning/types.ts';
 import type { AnswerDetail } from '../components/concept-check.ts';
-import { navigate } from '../lib/router.ts';
+import { followLink, navigate } from '../lib/router.ts';
 import { LiveView } from '../lib/live-view.ts';
 import { MOVE_QUEUE, MoveQueue, type QueuedMove } from '../lib/move-queue.ts';
 import { SocketController, type ClassSocket } from '../lib/socket-controller.ts';
@@ -105,8 +105,8 @@ export class StudentPage extends LitElement {
         <h1>${this._stopped.title}</h1>
         <p data-testid="stopped-message">${this._stopped.message}</p>
         <p class="row">
-          ${this._stopped.rejoin ? html`<a class="button primary" href="/join/${this.code}" @click=${this._onLink}>Join again</a>` : ''}
-          <a class="button" href="/" @click=${this._onLink}>Home</a>
+          ${this._stopped.rejoin ? html`<a class="button primary" href="/join/${this.code}" @click=${followLink}>Join again</a>` : ''}
+          <a class="button" href="/" @click=${followLink}>Home</a>
         </p>
       </main>`;
     if (!this._room || !this._view)
@@ -292,12 +292,6 @@ export class StudentPage extends LitElement {
   private _onDismiss = () => {
     this._refusal = null;
   };
-
-  private _onLink(e: MouseEvent) {
-    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    navigate((e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/');
-  }
 }
 
 declare global {

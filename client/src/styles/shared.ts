@@ -220,6 +220,34 @@ export const notice = css`
   }
 `;
 
+/**
+ * A student's start form (joining a room, starting an assignment): a nickname input with its
+ * Suggest button beside it, a refusal above, and a wide submit button.
+ */
+export const nicknameForm = css`
+  .nick {
+    display: flex;
+    gap: 0.5rem;
+  }
+  .nick input {
+    flex: 1;
+    min-width: 0;
+  }
+  /* A thumb-sized target on a phone (WCAG 2.5.8 asks 24 px; 44 px is comfortable). */
+  .nick input,
+  .nick button {
+    min-height: 2.75rem;
+  }
+  button.wide {
+    width: 100%;
+    font-size: 1.15rem;
+    min-height: 3rem;
+  }
+  .error {
+    margin-bottom: 0.75rem;
+  }
+`;
+
 /** A dialog that details one thing: a term–value list, and groups of settings under a rule. */
 export const detailDialog = css`
   dl {
