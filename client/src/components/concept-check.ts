@@ -14,8 +14,10 @@ export interface CheckDoneDetail {
   readonly skipped: boolean;
 }
 
-const TITLES: Record<CheckStage, (n: number) => string> = {
-  before: (n) => `While you wait: ${n} quick question${n === 1 ? '' : 's'}`,
+const questions = (n: number) => `${n} quick question${n === 1 ? '' : 's'}`;
+const TITLES: Record<CheckStage, (n: number, alone: boolean) => string> = {
+  // In a live lobby the class waits for the teacher; alone, the game waits for the student.
+  before: (n, alone) => (alone ? `Before you play: ${questions(n)}` : `While you wait: ${questions(n)}`),
   after: (n) => `${n} question${n === 1 ? '' : 's'}: what did you learn?`,
 };
 
@@ -202,6 +204,8 @@ export class ConceptCheck extends LitElement {
   @property({ attribute: false }) results: readonly AnswerResult[] = [];
   /** An answer is on its way: no second one until it is back. */
   @property({ type: Boolean }) busy = false;
+  /** A self-paced attempt: nobody else is waiting, so the titles do not say "while you wait". */
+  @property({ type: Boolean }) alone = false;
 
   /** The question shown (an index into `questions`); questions.length shows the summary. */
   @state() private _at: number | null = null;
@@ -245,7 +249,7 @@ export class ConceptCheck extends LitElement {
     const answered = this.questions.filter((q) => this._result(q.id)).length;
     return html`<section class="card" aria-labelledby="check-title" data-testid="concept-check" data-stage=${this.stage}>
       <div class="head">
-        <h2 id="check-title">${TITLES[this.stage](total)}</h2>
+        <h2 id="check-title">${TITLES[this.stage](total, this.alone)}</h2>
         ${this._at < total ? html`<span class="count" data-testid="check-count">${this._at + 1} of ${total}</span>` : nothing}
       </div>
       <p class="note">Not part of your score, no timer: take your time.</p>

@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ApiError, createRoom, deleteSession, getConfig, getScenarios, type ScenarioSummary, type ServerConfig } from '../lib/api.ts';
 import { DEFAULT_SPEED, PACES, paceOf, realDuration, realSeconds } from '../../../shared/views/pace.ts';
-import { navigate } from '../lib/router.ts';
+import { followLink, navigate } from '../lib/router.ts';
 import { forgetSession, hostToken, hostedSessions, rememberSession, saveHostToken, type HostedSession } from '../lib/storage.ts';
 import type { ConfirmDialog } from '../components/confirm-dialog.ts';
 import '../components/confirm-dialog.ts';
@@ -79,6 +79,38 @@ export class HostSetupPage extends LitElement {
         font-family: var(--cc-mono);
         font-size: 0.875rem;
       }
+      /* What is being set up: the page's first choice, so not boxed like the fieldsets under it. */
+      .kinds {
+        border: 0;
+        padding: 0;
+        margin: 0 0 var(--cc-gap);
+      }
+      .kinds .hint,
+      .mode-hint {
+        margin: 0.4rem 0 0;
+      }
+      .segmented {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 0.5rem;
+        max-width: 32rem;
+      }
+      .kind {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        border: 2px solid var(--cc-border);
+        border-radius: var(--cc-radius);
+        padding: 0.5rem 0.75rem;
+        min-height: 44px;
+        cursor: pointer;
+        font-weight: 700;
+        line-height: 1.2;
+      }
+      .kind:has(input:checked) {
+        border-color: var(--cc-accent);
+        background: var(--cc-accent-soft);
+      }
       .paces {
         display: grid;
         gap: 0.5rem;
@@ -153,12 +185,13 @@ export class HostSetupPage extends LitElement {
         font-size: 0.9rem;
         overflow-wrap: anywhere;
       }
-      /* A phone: each card says what it is and how long it plays; the chosen one tells its story. */
+      /* A phone: each card says what it is and how long it plays; the chosen one tells its story (and its size). */
       @media (max-width: 600px) {
         main {
           padding: 1rem 0.6rem 2rem;
         }
         .scenario:not(:has(input:checked)) .summary,
+        .scenario:not(:has(input:checked)) .meta,
         .pace:not(:has(input:checked)) .hint {
           display: none;
         }
@@ -239,22 +272,23 @@ export class HostSetupPage extends LitElement {
 
   override render() {
     return html`<main>
-      <p><a href="/" @click=${this._onLink}>← ClusterClass</a></p>
+      <p><a href="/" @click=${followLink}>← ClusterClass</a></p>
       <h1>Host a session</h1>
       ${this._loadError ? html`<p class="error" role="alert">${this._loadError}</p>` : ''}
       <form class="panel" @submit=${this._onSubmit} data-testid="host-form" aria-labelledby="setup-title">
         <h2 id="setup-title">Set up the session</h2>
-        <fieldset data-testid="kind">
-          <legend>What are you setting?</legend>
-          <div class="modes">
-            <label class="choice"><input type="radio" name="kind" value="live" data-testid="kind-live" .checked=${this._kind === 'live'} @change=${() => (this._kind = 'live')} /> Live session: the class plays together, now</label>
-            <label class="choice"><input type="radio" name="kind" value="assignment" data-testid="kind-assignment" .checked=${this._kind === 'assignment'} @change=${() => (this._kind = 'assignment')} /> Self-paced assignment: each student plays alone, by a deadline</label>
+        <fieldset data-testid="kind" class="kinds" aria-describedby="kind-hint">
+          <legend class="visually-hidden">What are you setting?</legend>
+          <div class="segmented">
+            <label class="kind"><input type="radio" name="kind" value="live" data-testid="kind-live" .checked=${this._kind === 'live'} @change=${() => (this._kind = 'live')} /> Live session</label>
+            <label class="kind"><input type="radio" name="kind" value="assignment" data-testid="kind-assignment" .checked=${this._kind === 'assignment'} @change=${() => (this._kind = 'assignment')} /> Self-paced assignment</label>
           </div>
+          <p class="hint" id="kind-hint">${this._kind === 'live' ? 'The class plays together, now, on your clock.' : 'Each student plays alone, at their own pace, by a deadline.'}</p>
         </fieldset>
         ${this._kind === 'assignment' ? html`<cc-assignment-options @cc-assignment-settings=${(e: CustomEvent<AssignmentSettings>) => (this._assignment = e.detail)}></cc-assignment-options>` : ''}
         <fieldset aria-describedby="pace-hint" ?hidden=${this._kind === 'assignment'}>
           <legend>Pace</legend>
-          <p class="hint" id="pace-hint">How fast the simulated clock runs. The play times of the scenarios below follow your choice; you can change the pace during the run.</p>
+          <p class="hint" id="pace-hint">How fast the simulated clock runs; you can change it during the run.</p>
           <div class="paces">
             ${PACES.map(
               (p) =>
@@ -266,18 +300,13 @@ export class HostSetupPage extends LitElement {
             )}
           </div>
         </fieldset>
-        <fieldset ?hidden=${this._kind === 'assignment'}>
+        <fieldset aria-describedby="mode-hint" ?hidden=${this._kind === 'assignment'}>
           <legend>Mode</legend>
-          <div class="modes">
-            <label class="choice"
-              ><input type="radio" name="mode" value="solo" data-testid="mode-solo" .checked=${this._mode === 'solo'} @change=${this._onMode} />
-              Solo: one cluster per student</label
-            >
-            <label class="choice"
-              ><input type="radio" name="mode" value="teams" data-testid="mode-teams" .checked=${this._mode === 'teams'} @change=${this._onMode} />
-              Teams: students share a cluster per team</label
-            >
+          <div class="segmented">
+            <label class="kind"><input type="radio" name="mode" value="solo" data-testid="mode-solo" .checked=${this._mode === 'solo'} @change=${this._onMode} /> Solo</label>
+            <label class="kind"><input type="radio" name="mode" value="teams" data-testid="mode-teams" .checked=${this._mode === 'teams'} @change=${this._onMode} /> Teams</label>
           </div>
+          <p class="hint mode-hint" id="mode-hint">${this._mode === 'solo' ? 'One cluster per student.' : 'Students share a cluster per team.'}</p>
           ${this._mode === 'teams'
             ? html`<div class="field teams-count">
                 <label for="team-total">Number of teams</label>
@@ -299,9 +328,9 @@ export class HostSetupPage extends LitElement {
         <div class="field checks-switch" ?hidden=${this._kind === 'assignment'}>
           <label class="choice" for="checks-on">
             <input id="checks-on" type="checkbox" role="switch" data-testid="checks-switch" aria-describedby="checks-hint" .checked=${this._checks} @change=${(e: Event) => (this._checks = (e.target as HTMLInputElement).checked)} />
-            Concept checks: 5 questions before the game and after the debrief
+            Concept checks before and after
           </label>
-          <span class="hint" id="checks-hint">Students answer on their phones while they wait and after the debrief; it never changes their score. You see what the class learnt, concept by concept.</span>
+          <span class="hint" id="checks-hint">5 questions in the lobby and 5 after the debrief, never scored: see what the class learnt.</span>
         </div>
         <fieldset>
           <legend>Built-in scenarios</legend>
@@ -367,8 +396,8 @@ export class HostSetupPage extends LitElement {
                   html`<li>
                     <span><span class="code">${s.code}</span> · ${s.title} · ${new Date(s.createdAt).toLocaleString()}</span>
                     <span class="row">
-                      <a class="button small" href="/teach/${s.code}" @click=${this._onLink}>Open console</a>
-                      ${s.replayId ? html`<a class="button small" href="/replay/${s.replayId}" @click=${this._onLink} data-testid="session-replay">Replay</a>` : ''}
+                      <a class="button small" href="/teach/${s.code}" @click=${followLink}>Open console</a>
+                      ${s.replayId ? html`<a class="button small" href="/replay/${s.replayId}" @click=${followLink} data-testid="session-replay">Replay</a>` : ''}
                       <button type="button" class="small" title="Takes it off this list; what the server keeps expires by itself" @click=${() => this._onForget(s.code)}>Forget</button>
                       ${hostToken(s.code)
                         ? html`<button type="button" class="small danger" data-testid="session-delete" aria-label=${`Delete session ${s.code} and all its data`} ?disabled=${this._deleting === s.code} @click=${() => this._onDelete(s)}>
@@ -475,12 +504,6 @@ export class HostSetupPage extends LitElement {
     } finally {
       this._deleting = null;
     }
-  }
-
-  private _onLink(e: MouseEvent) {
-    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    navigate((e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/');
   }
 
   private async _createAssignment() {
