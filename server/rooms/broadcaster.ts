@@ -172,12 +172,7 @@ export class Broadcaster {
     for (const id of this.own.keys()) this.dirty.add(id);
   }
 
-  /** Someone answered a concept check: the teacher's and the projector's screens follow soon. */
-  checksChanged(): void {
-    for (const sent of this.hosts.values()) sent.changed = true;
-  }
-
-  /** Who is in the room changed: the teacher's and the projector's screens follow soon. */
+  /** Who is in the room, or the class's concept-check figures, changed: the teacher's and the projector's screens follow soon. */
   changed(): void {
     for (const sent of this.hosts.values()) sent.changed = true;
     // In team mode who is ranked can change with no change to the simulation.

@@ -505,7 +505,7 @@ export class Room {
       if ('kept' in marked) return { ok: true, result: marked.kept };
       if (!(await this.commit({ state: this.sim, logged: [marked.event] }, () => {}))) return notSaved();
       for (const c of player.conns) this.broadcaster.touched(c);
-      this.broadcaster.checksChanged();
+      this.broadcaster.changed();
       this.ticker.scheduleFlush();
       if (input.stage === 'after') this.deps.hooks?.onKeptAfterFinish?.(this.code);
       return { ok: true, result: marked.result };
