@@ -101,12 +101,19 @@ export class AssignmentDebrief extends LitElement {
       <section class="panel" aria-labelledby="missed-title">
         <h2 id="missed-title">Ideas to look at again</h2>
         ${r.concepts.length === 0
-          ? html`<p data-testid="no-missed">None: the game refused none of your moves, and nothing went wrong in your cluster. The table above shows what more was possible.</p>`
+          ? html`<p data-testid="no-missed">${this._beaten(r.total)
+              ? 'The game refused none of your moves and nothing broke, yet a reference plan scored more: most often that is apps left unplaced, or too few replicas to serve the demand. Compare your availability with theirs in the table above.'
+              : 'None: the game refused none of your moves, nothing went wrong in your cluster, and no reference plan did better.'}</p>`
           : html`<p class="hint">Moves the game refused, and things that went wrong in your cluster, by the idea behind them. Open one to read why.</p>
               <ul class="concepts" data-testid="missed-concepts">
                 ${r.concepts.map((c) => html`<li><cc-concept-tag concept=${c.concept}></cc-concept-tag> <span>${c.count}×</span></li>`)}
               </ul>`}
       </section>`;
+  }
+
+  /** Whether a reference plan scored more than the student. */
+  private _beaten(total: number): boolean {
+    return (this.references ?? []).some((p) => p.total > total);
   }
 
   private _rows(r: AttemptResult): ReferenceRow[] {
